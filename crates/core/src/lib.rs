@@ -1,0 +1,32 @@
+//! `aftersales-core`: every business decision of the after-sales widget, as pure functions.
+//!
+//! The same code runs in the shopper's browser (instant answers) and in the server (which
+//! never trusts the browser). Nothing here reads a clock, touches the network or knows about
+//! the DOM: the current instant is always an argument.
+//!
+//! ```
+//! use aftersales_core::{eligibility::evaluate_returns, order::Order, policy::Policy};
+//! # use chrono::{TimeZone, Utc};
+//! let policy = Policy::default();
+//! let order: Order = serde_json::from_str(r#"{
+//!   "number": "1001", "placed_at": "2026-11-01T08:00:00Z", "currency": "CNY",
+//!   "lines": [{ "id": "1001-1", "sku": "MUG-01", "title": "Mug", "category": "kitchen",
+//!              "unit_price": 4900, "quantity": 1, "delivered_at": "2026-11-03T10:00:00Z" }]
+//! }"#)?;
+//! let now = Utc.with_ymd_and_hms(2026, 11, 5, 12, 0, 0).unwrap();
+//! let verdicts = evaluate_returns(&policy, &order, now);
+//! assert!(verdicts[0].is_eligible());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod case;
+pub mod eligibility;
+pub mod error;
+pub mod money;
+pub mod order;
+pub mod policy;
+pub mod tracking;
+pub mod zone;
+
+pub use error::CoreError;

@@ -1,0 +1,189 @@
+//! Money as an integer count of minor units plus an ISO 4217 currency. Never `f64`.
+
+use crate::CoreError;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An ISO 4217 currency with its minor-unit exponent (JPY 0, EUR 2, KWD 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Currency {
+    code: [u8; 3],
+    exponent: u8,
+}
+
+/// Currencies whose exponent is not 2 (ISO 4217 list). Everything else known is 2.
+const EXPONENT_0: &[&str] = &[
+    "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND",
+    "VUV", "XAF", "XOF", "XPF",
+];
+const EXPONENT_3: &[&str] = &["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
+const EXPONENT_2: &[&str] = &[
+    "AED", "ARS", "AUD", "BGN", "BRL", "CAD", "CHF", "CNY", "COP", "CZK", "DKK", "EGP", "EUR",
+    "GBP", "HKD", "HUF", "IDR", "ILS", "INR", "MAD", "MXN", "MYR", "NGN", "NOK", "NZD", "PEN",
+    "PHP", "PKR", "PLN", "QAR", "RON", "RSD", "RUB", "SAR", "SEK", "SGD", "THB", "TRY", "TWD",
+    "UAH", "USD", "ZAR",
+];
+
+impl Currency {
+    /// Looks up an ISO 4217 code (upper case, three letters).
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownCurrency`] for anything that is not a known code.
+    pub fn new(code: &str) -> Result<Self, CoreError> {
+        let exponent = if EXPONENT_0.contains(&code) {
+            0
+        } else if EXPONENT_3.contains(&code) {
+            3
+        } else if EXPONENT_2.contains(&code) {
+            2
+        } else {
+            return Err(CoreError::UnknownCurrency(code.to_string()));
+        };
+        let b = code.as_bytes();
+        Ok(Currency { code: [b[0], b[1], b[2]], exponent })
+    }
+
+    /// The three-letter code.
+    pub fn code(&self) -> &str {
+        // The bytes come from one of the ASCII tables above.
+        std::str::from_utf8(&self.code).unwrap_or("XXX")
+    }
+
+    /// Number of digits after the decimal separator (0, 2 or 3).
+    pub fn exponent(&self) -> u8 {
+        self.exponent
+    }
+}
+
+impl TryFrom<String> for Currency {
+    type Error = CoreError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Currency::new(&value)
+    }
+}
+
+impl From<Currency> for String {
+    fn from(c: Currency) -> String {
+        c.code().to_string()
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// An amount: a count of minor units (cents, fils, yen) in one currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Money {
+    /// Count of minor units; negative for amounts owed back.
+    pub minor: i64,
+    /// The currency the count is in.
+    pub currency: Currency,
+}
+
+impl Money {
+    /// An amount of `minor` units of `currency`.
+    pub fn new(minor: i64, currency: Currency) -> Self {
+        Money { minor, currency }
+    }
+
+    /// Zero in `currency`.
+    pub fn zero(currency: Currency) -> Self {
+        Money { minor: 0, currency }
+    }
+
+    /// `self + other`.
+    ///
+    /// # Errors
+    /// [`CoreError::CurrencyMismatch`] or [`CoreError::Overflow`].
+    pub fn checked_add(self, other: Money) -> Result<Money, CoreError> {
+        self.same_currency(&other)?;
+        let minor = self.minor.checked_add(other.minor).ok_or(CoreError::Overflow)?;
+        Ok(Money { minor, currency: self.currency })
+    }
+
+    /// `self × factor`.
+    ///
+    /// # Errors
+    /// [`CoreError::Overflow`].
+    pub fn checked_mul(self, factor: i64) -> Result<Money, CoreError> {
+        let minor = self.minor.checked_mul(factor).ok_or(CoreError::Overflow)?;
+        Ok(Money { minor, currency: self.currency })
+    }
+
+    fn same_currency(&self, other: &Money) -> Result<(), CoreError> {
+        if self.currency == other.currency {
+            Ok(())
+        } else {
+            Err(CoreError::CurrencyMismatch {
+                left: self.currency.to_string(),
+                right: other.currency.to_string(),
+            })
+        }
+    }
+
+    /// The amount as a plain decimal string without symbol, e.g. `"49.00"` or `"1500"` (JPY).
+    /// Locale-aware display is the widget's business; this is the canonical form.
+    pub fn to_decimal_string(&self) -> String {
+        let exp = u32::from(self.currency.exponent);
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        if exp == 0 {
+            return format!("{sign}{abs}");
+        }
+        let scale = 10u64.pow(exp);
+        format!("{sign}{}.{:0width$}", abs / scale, abs % scale, width = exp as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exponents_follow_iso_4217() {
+        assert_eq!(Currency::new("JPY").unwrap().exponent(), 0);
+        assert_eq!(Currency::new("CNY").unwrap().exponent(), 2);
+        assert_eq!(Currency::new("KWD").unwrap().exponent(), 3);
+        assert!(matches!(Currency::new("XYZ"), Err(CoreError::UnknownCurrency(_))));
+        assert!(Currency::new("usd").is_err(), "codes are upper case");
+    }
+
+    #[test]
+    fn decimal_strings_use_the_exponent() {
+        let jpy = Currency::new("JPY").unwrap();
+        let kwd = Currency::new("KWD").unwrap();
+        let eur = Currency::new("EUR").unwrap();
+        assert_eq!(Money::new(1500, jpy).to_decimal_string(), "1500");
+        assert_eq!(Money::new(12_345, kwd).to_decimal_string(), "12.345");
+        assert_eq!(Money::new(5, eur).to_decimal_string(), "0.05");
+        assert_eq!(Money::new(-4900, eur).to_decimal_string(), "-49.00");
+    }
+
+    #[test]
+    fn arithmetic_is_checked() {
+        let eur = Currency::new("EUR").unwrap();
+        let usd = Currency::new("USD").unwrap();
+        let a = Money::new(i64::MAX, eur);
+        assert_eq!(a.checked_add(Money::new(1, eur)), Err(CoreError::Overflow));
+        assert!(matches!(
+            Money::new(1, eur).checked_add(Money::new(1, usd)),
+            Err(CoreError::CurrencyMismatch { .. })
+        ));
+        assert_eq!(Money::new(250, eur).checked_mul(3).unwrap().minor, 750);
+        assert_eq!(a.checked_mul(2), Err(CoreError::Overflow));
+    }
+
+    #[test]
+    fn currency_round_trips_through_json() {
+        let m = Money::new(4900, Currency::new("CNY").unwrap());
+        let json = serde_json::to_string(&m).unwrap();
+        assert_eq!(json, r#"{"minor":4900,"currency":"CNY"}"#);
+        let back: Money = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, m);
+        assert!(serde_json::from_str::<Money>(r#"{"minor":1,"currency":"ABC"}"#).is_err());
+    }
+}

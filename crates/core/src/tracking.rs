@@ -1,0 +1,166 @@
+//! Tracking numbers: the public id of a case.
+//!
+//! Format: `AS-XXXXX-XXXXXX`: ten random symbols and one check symbol from a 31-symbol
+//! alphabet without look-alikes (no 0/O, 1/I/L). 31 is prime, and the check symbol makes the
+//! position-weighted sum of all eleven symbols divisible by 31, so every single mistyped
+//! symbol and every swap of two neighbours is caught before a lookup. Ten symbols carry
+//! 49.5 bits of the server's randomness: not guessable.
+
+use crate::CoreError;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The 31 symbols, in value order.
+pub const ALPHABET: &[u8; 31] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+const BODY: usize = 10;
+const MODULUS: u32 = 31;
+
+/// A valid tracking number, stored in canonical form (`AS-XXXXX-XXXXXX`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TrackingNumber(String);
+
+impl TrackingNumber {
+    /// Makes a tracking number from randomness the caller supplies (the server's CSPRNG).
+    /// Each byte is reduced to a symbol; pass bytes drawn uniformly below 248 (= 8 × 31)
+    /// to keep every symbol equally likely.
+    pub fn from_random(bytes: [u8; BODY]) -> TrackingNumber {
+        let values: Vec<u32> = bytes.iter().map(|b| u32::from(*b) % MODULUS).collect();
+        let check = check_value(&values);
+        let mut symbols: Vec<u8> = values.iter().map(|v| ALPHABET[*v as usize]).collect();
+        symbols.push(ALPHABET[check as usize]);
+        TrackingNumber(canonical(&symbols))
+    }
+
+    /// Parses what a person typed: case, spaces and dashes do not matter, the `AS` prefix is
+    /// optional.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidTrackingNumber`] saying whether the length, a symbol or the check
+    /// symbol is wrong.
+    pub fn parse(input: &str) -> Result<TrackingNumber, CoreError> {
+        let mut cleaned: Vec<u8> = input
+            .bytes()
+            .filter(|b| !matches!(b, b'-' | b' ' | b'\t'))
+            .map(|b| b.to_ascii_uppercase())
+            .collect();
+        if cleaned.len() == BODY + 3 && cleaned.starts_with(b"AS") {
+            cleaned.drain(..2);
+        }
+        if cleaned.len() != BODY + 1 {
+            return Err(CoreError::InvalidTrackingNumber(
+                "expected 11 characters after AS-, like AS-7KQ2M-XH4P9C",
+            ));
+        }
+        let mut values = Vec::with_capacity(BODY + 1);
+        for b in &cleaned {
+            match ALPHABET.iter().position(|a| a == b) {
+                Some(v) => values.push(v as u32),
+                None => {
+                    return Err(CoreError::InvalidTrackingNumber(
+                        "contains a character that is never used (0, 1, I, L and O are not)",
+                    ))
+                }
+            }
+        }
+        if weighted_sum(&values) % MODULUS != 0 {
+            return Err(CoreError::InvalidTrackingNumber("a character is mistyped (check failed)"));
+        }
+        Ok(TrackingNumber(canonical(&cleaned)))
+    }
+
+    /// The canonical text, e.g. `AS-7KQ2M-XH4P9C`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Σ (i + 1) · vᵢ over all symbols, the check included.
+fn weighted_sum(values: &[u32]) -> u32 {
+    values.iter().enumerate().map(|(i, v)| (i as u32 + 1) * v).sum()
+}
+
+/// The check value c with weight 11 such that the whole weighted sum is ≡ 0 (mod 31).
+fn check_value(body: &[u32]) -> u32 {
+    let partial = weighted_sum(body) % MODULUS;
+    // 11 · 17 = 187 = 6 · 31 + 1, so 17 is the inverse of 11 modulo 31.
+    ((MODULUS - partial) % MODULUS * 17) % MODULUS
+}
+
+fn canonical(symbols: &[u8]) -> String {
+    let text: String = symbols.iter().map(|b| *b as char).collect();
+    format!("AS-{}-{}", &text[..5], &text[5..])
+}
+
+impl TryFrom<String> for TrackingNumber {
+    type Error = CoreError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        TrackingNumber::parse(&value)
+    }
+}
+
+impl From<TrackingNumber> for String {
+    fn from(t: TrackingNumber) -> String {
+        t.0
+    }
+}
+
+impl fmt::Display for TrackingNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(seed: u8) -> TrackingNumber {
+        let mut bytes = [0u8; BODY];
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = seed.wrapping_mul(37).wrapping_add((i as u8).wrapping_mul(101));
+        }
+        TrackingNumber::from_random(bytes)
+    }
+
+    #[test]
+    fn minted_numbers_parse_back_in_any_spelling() {
+        for seed in 0..=255u8 {
+            let t = sample(seed);
+            assert_eq!(t.as_str().len(), 15);
+            assert_eq!(TrackingNumber::parse(t.as_str()).unwrap(), t);
+            let sloppy = t.as_str().to_lowercase().replace('-', " ");
+            assert_eq!(TrackingNumber::parse(&sloppy).unwrap(), t);
+            assert_eq!(TrackingNumber::parse(&t.as_str()[3..]).unwrap(), t);
+        }
+    }
+
+    #[test]
+    fn every_single_substitution_and_adjacent_swap_is_caught() {
+        for seed in 0..64u8 {
+            let t = sample(seed);
+            let body: Vec<u8> = t.as_str().bytes().filter(|b| *b != b'-').skip(2).collect();
+            for i in 0..body.len() {
+                for &sym in ALPHABET.iter().filter(|s| **s != body[i]) {
+                    let mut typo = body.clone();
+                    typo[i] = sym;
+                    let text = String::from_utf8(typo).unwrap();
+                    assert!(TrackingNumber::parse(&text).is_err(), "substitution {text} passed");
+                }
+                if i + 1 < body.len() && body[i] != body[i + 1] {
+                    let mut swapped = body.clone();
+                    swapped.swap(i, i + 1);
+                    let text = String::from_utf8(swapped).unwrap();
+                    assert!(TrackingNumber::parse(&text).is_err(), "swap {text} passed");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn garbage_is_refused_with_a_reason() {
+        for bad in ["", "AS-", "AS-0KQ2M-XH4P9C", "hello world!", "AS-7KQ2M-XH4P9C-EXTRA"] {
+            assert!(matches!(TrackingNumber::parse(bad), Err(CoreError::InvalidTrackingNumber(_))));
+        }
+    }
+}
