@@ -94,20 +94,24 @@ pub struct Violation {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.code.as_str() {
-            "unknown_line" => "this item is not on the order",
-            "invalid_quantity" => "the quantity is zero or more than can be returned",
-            "window_closed" => "the return window for this item has closed",
-            "not_delivered" => "this item has not been delivered yet",
-            "fully_claimed" => "every unit of this item is already being returned",
-            "amount_out_of_range" => "the refund amount is out of range",
-            _ => "this request is not allowed",
-        };
-        write!(f, "{}: {what}", self.field)
+        write!(f, "{}: {}", self.field, self.message())
     }
 }
 
 impl Violation {
+    /// A plain-English sentence for the code (the widget translates codes itself).
+    pub fn message(&self) -> &'static str {
+        match self.code.as_str() {
+            "unknown_line" => "This item is not on the order.",
+            "invalid_quantity" => "The quantity is zero or more than can be returned.",
+            "window_closed" => "The return window for this item has closed.",
+            "not_delivered" => "This item has not been delivered yet.",
+            "fully_claimed" => "Every unit of this item is already being returned.",
+            "amount_out_of_range" => "The refund amount is out of range.",
+            _ => "This request is not allowed.",
+        }
+    }
+
     fn new(code: &str, field: &str) -> Violation {
         Violation { code: code.to_string(), field: field.to_string() }
     }

@@ -1,0 +1,240 @@
+//! The `/v1` HTTP API and the static files of the demo shop.
+
+use crate::db::{DbError, Store};
+use aftersales_core::case::{validate_return, ReturnDraft, ReturnReason};
+use aftersales_core::order::Order;
+use aftersales_core::policy::Policy;
+use aftersales_core::tracking::TrackingNumber;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use tower_http::services::{ServeDir, ServeFile};
+
+/// Where the server reads the time; tests pin it.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Shared state of the handlers.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database (one connection; SQLite serialises writers anyway).
+    pub store: Arc<Mutex<Store>>,
+    /// The merchant's policy.
+    pub policy: Arc<Policy>,
+    /// The clock.
+    pub clock: Clock,
+}
+
+/// The router: the API under `/v1`, and, when `assets` is given, the built widget and the demo
+/// shop page (`/` is `shop.html`).
+pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
+    let api = Router::new()
+        .route("/v1/health", get(health))
+        .route("/v1/orders/lookup", post(lookup))
+        .route("/v1/cases", post(create_case))
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such endpoint.") })
+        .with_state(state);
+    match assets {
+        Some(dir) => Router::new()
+            .merge(api)
+            .route_service("/", ServeFile::new(dir.join("shop.html")))
+            .fallback_service(ServeDir::new(dir)),
+        None => api,
+    }
+}
+
+/// An error answer: `{"error": {"code", "message", "field"?}}`.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: String,
+    message: String,
+    field: Option<String>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &str, message: &str) -> ApiError {
+        ApiError { status, code: code.into(), message: message.into(), field: None }
+    }
+
+    fn field(mut self, field: &str) -> ApiError {
+        self.field = Some(field.into());
+        self
+    }
+
+    fn order_not_found() -> ApiError {
+        // One answer for a wrong number and a wrong e-mail: a lookup never tells which.
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "order_not_found",
+            "We could not find an order with that number and e-mail address.",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut error = json!({ "code": self.code, "message": self.message });
+        if let Some(f) = self.field {
+            error["field"] = json!(f);
+        }
+        (self.status, Json(json!({ "error": error }))).into_response()
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
+        eprintln!("aftersales: {e}");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "The service had a problem; please try again.")
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", &format!("The request body is not valid: {}", r.body_text()))
+    }
+}
+
+async fn health(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    let cases = state.store.lock().map_err(|_| poisoned())?.case_count()?;
+    Ok(Json(json!({ "status": "ok", "cases": cases })))
+}
+
+fn poisoned() -> ApiError {
+    ApiError::from(DbError("database lock poisoned".into()))
+}
+
+/// `POST /v1/orders/lookup` body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LookupRequest {
+    /// The order number.
+    pub order_number: String,
+    /// The e-mail the order was placed with.
+    pub email: String,
+}
+
+/// `POST /v1/orders/lookup` answer.
+#[derive(Debug, Serialize)]
+pub struct LookupResponse {
+    /// The order snapshot.
+    pub order: Order,
+    /// The policy the widget evaluates it with.
+    pub policy: Policy,
+    /// The server's clock, so the widget can correct for a wrong clock on the shopper's device.
+    pub server_time: DateTime<Utc>,
+}
+
+fn check_credentials(order_number: &str, email: &str) -> Result<(String, String), ApiError> {
+    let number = order_number.trim();
+    let email = email.trim();
+    if number.is_empty() || number.len() > 64 {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_order_number", "Enter the order number from your confirmation e-mail.").field("order_number"));
+    }
+    if email.len() > 254 || !email.contains('@') {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_email", "Enter the e-mail address you ordered with.").field("email"));
+    }
+    Ok((number.to_string(), email.to_string()))
+}
+
+async fn lookup(
+    State(state): State<AppState>,
+    body: Result<Json<LookupRequest>, JsonRejection>,
+) -> Result<Json<LookupResponse>, ApiError> {
+    let Json(req) = body?;
+    let (number, email) = check_credentials(&req.order_number, &req.email)?;
+    let order = state.store.lock().map_err(|_| poisoned())?.find_order(&number, &email)?;
+    let order = order.ok_or_else(ApiError::order_not_found)?;
+    Ok(Json(LookupResponse { order, policy: (*state.policy).clone(), server_time: (state.clock)() }))
+}
+
+/// `POST /v1/cases` body: a return of one line.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCaseRequest {
+    /// The order number.
+    pub order_number: String,
+    /// The e-mail the order was placed with.
+    pub email: String,
+    /// The line to return.
+    pub line_id: String,
+    /// Units to return.
+    pub quantity: u32,
+    /// Reason code (see `ReturnReason`).
+    pub reason: String,
+}
+
+/// `POST /v1/cases` answer.
+#[derive(Debug, Serialize)]
+pub struct CreateCaseResponse {
+    /// The case's public id.
+    pub tracking_number: String,
+    /// `submitted`.
+    pub status: String,
+    /// Refund the shopper can expect, in minor units and currency.
+    pub refund_estimate: aftersales_core::money::Money,
+    /// When the case was stored.
+    pub created_at: DateTime<Utc>,
+    /// When the merchant promised to have reviewed it.
+    pub review_due_at: DateTime<Utc>,
+}
+
+async fn create_case(
+    State(state): State<AppState>,
+    body: Result<Json<CreateCaseRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<CreateCaseResponse>), ApiError> {
+    let Json(req) = body?;
+    let (number, email) = check_credentials(&req.order_number, &req.email)?;
+    let reason = ReturnReason::from_code(&req.reason).ok_or_else(|| {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_reason", "Choose a reason from the list.").field("reason")
+    })?;
+    let draft = ReturnDraft { line_id: req.line_id, quantity: req.quantity, reason };
+    let now = (state.clock)();
+    // One lock across read, re-check and insert: two tabs cannot both claim the last unit.
+    let mut store = state.store.lock().map_err(|_| poisoned())?;
+    let order = store.find_order(&number, &email)?.ok_or_else(ApiError::order_not_found)?;
+    let accepted = validate_return(&state.policy, &order, &draft, now).map_err(|v| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, &v.code, v.message()).field(&v.field)
+    })?;
+    let review_due_at = now + Duration::hours(i64::from(state.policy.review_within_hours));
+    let case = store.insert_return(&number, &accepted, now, review_due_at, mint_tracking_number)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreateCaseResponse {
+            tracking_number: case.tracking_number.to_string(),
+            status: case.status,
+            refund_estimate: accepted.refund_estimate,
+            created_at: case.created_at,
+            review_due_at: case.review_due_at,
+        }),
+    ))
+}
+
+/// A tracking number from the operating system's CSPRNG, each symbol uniform.
+///
+/// # Errors
+/// When the operating system has no randomness to give: no case is stored then, rather than
+/// one with a guessable id.
+pub fn mint_tracking_number() -> Result<TrackingNumber, DbError> {
+    let mut out = [0u8; 10];
+    let mut filled = 0;
+    while filled < out.len() {
+        let mut buf = [0u8; 16];
+        getrandom::fill(&mut buf)
+            .map_err(|e| DbError(format!("the random number generator failed: {e}")))?;
+        for b in buf.into_iter().filter(|b| *b < 248) {
+            if filled < out.len() {
+                out[filled] = b;
+                filled += 1;
+            }
+        }
+    }
+    Ok(TrackingNumber::from_random(out))
+}

@@ -1,0 +1,61 @@
+//! Demo orders, dated relative to the moment the server starts so that the demo always shows
+//! lines inside and outside the 7-day window.
+
+use aftersales_core::money::Currency;
+use aftersales_core::order::{Line, Order};
+use chrono::{DateTime, Duration, SubsecRound as _, Utc};
+
+/// A demo order with the e-mail it was placed with.
+pub struct DemoOrder {
+    /// The shopper's e-mail.
+    pub email: &'static str,
+    /// The order snapshot.
+    pub order: Order,
+}
+
+fn line(id: &str, sku: &str, title: &str, category: &str, price: i64, qty: u32, delivered: Option<DateTime<Utc>>) -> Line {
+    Line {
+        id: id.into(),
+        sku: sku.into(),
+        title: title.into(),
+        category: category.into(),
+        unit_price: price,
+        quantity: qty,
+        quantity_claimed: 0,
+        delivered_at: delivered,
+    }
+}
+
+/// The demo orders as of `now`.
+pub fn orders(now: DateTime<Utc>) -> Vec<DemoOrder> {
+    let now = now.trunc_subsecs(0);
+    let cny = Currency::new("CNY").unwrap_or_else(|e| panic!("{e}"));
+    let days = |n: i64| Some(now - Duration::days(n));
+    vec![
+        DemoOrder {
+            email: "mei@example.com",
+            order: Order {
+                number: "1001".into(),
+                placed_at: now - Duration::days(12),
+                currency: cny,
+                lines: vec![
+                    line("1001-1", "KET-200", "Electric kettle, 1.7 l", "appliances", 19_900, 1, days(2)),
+                    line("1001-2", "TEE-BLK-M", "Cotton T-shirt, black, M", "apparel", 7_900, 2, days(10)),
+                    line("1001-3", "HP-300", "Wireless headphones", "electronics", 59_900, 1, None),
+                ],
+            },
+        },
+        DemoOrder {
+            email: "sam@example.com",
+            order: Order {
+                number: "1002".into(),
+                placed_at: now - Duration::days(9),
+                currency: cny,
+                lines: vec![
+                    line("1002-1", "MUG-01", "Stoneware mug", "kitchen", 4_900, 4, days(7)),
+                    line("1002-2", "TEA-OOL", "Oolong tea, 250 g", "food", 12_800, 1, days(8)),
+                ],
+            },
+        },
+    ]
+}

@@ -1,0 +1,36 @@
+//! `aftersales-server`: the reference backend of the after-sales widget.
+//!
+//! It answers the widget's `/v1` API from SQLite, re-checks every case with the same
+//! `aftersales-core` engine the widget uses (it never trusts the browser's verdict), and
+//! serves the demo shop page with the built widget.
+
+pub mod api;
+pub mod db;
+pub mod demo;
+
+use api::{AppState, Clock};
+use db::Store;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// How to run the server.
+pub struct ServeOptions {
+    /// Address to listen on; port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// The database.
+    pub store: Store,
+    /// The merchant's policy.
+    pub policy: aftersales_core::policy::Policy,
+    /// The built widget and demo shop page, if served.
+    pub assets: Option<PathBuf>,
+    /// The clock.
+    pub clock: Clock,
+}
+
+/// Binds the listener and returns it with the router, so callers know the port before serving.
+pub async fn bind(opts: ServeOptions) -> std::io::Result<(tokio::net::TcpListener, axum::Router)> {
+    let listener = tokio::net::TcpListener::bind(opts.addr).await?;
+    let state = AppState { store: Arc::new(Mutex::new(opts.store)), policy: Arc::new(opts.policy), clock: opts.clock };
+    Ok((listener, api::router(state, opts.assets)))
+}
