@@ -20,6 +20,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod api;
 pub mod case;
 pub mod eligibility;
 pub mod error;

@@ -1,8 +1,8 @@
 //! The `/v1` HTTP API and the static files of the demo shop.
 
 use crate::db::{DbError, Store};
+use aftersales_core::api::{CaseReceipt, CreateReturnRequest, ErrorBody, ErrorDetail, LookupRequest, LookupResponse};
 use aftersales_core::case::{validate_return, ReturnDraft, ReturnReason};
-use aftersales_core::order::Order;
 use aftersales_core::policy::Policy;
 use aftersales_core::tracking::TrackingNumber;
 use axum::extract::rejection::JsonRejection;
@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -81,11 +80,8 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut error = json!({ "code": self.code, "message": self.message });
-        if let Some(f) = self.field {
-            error["field"] = json!(f);
-        }
-        (self.status, Json(json!({ "error": error }))).into_response()
+        let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message, field: self.field } };
+        (self.status, Json(body)).into_response()
     }
 }
 
@@ -111,27 +107,6 @@ fn poisoned() -> ApiError {
     ApiError::from(DbError("database lock poisoned".into()))
 }
 
-/// `POST /v1/orders/lookup` body.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LookupRequest {
-    /// The order number.
-    pub order_number: String,
-    /// The e-mail the order was placed with.
-    pub email: String,
-}
-
-/// `POST /v1/orders/lookup` answer.
-#[derive(Debug, Serialize)]
-pub struct LookupResponse {
-    /// The order snapshot.
-    pub order: Order,
-    /// The policy the widget evaluates it with.
-    pub policy: Policy,
-    /// The server's clock, so the widget can correct for a wrong clock on the shopper's device.
-    pub server_time: DateTime<Utc>,
-}
-
 fn check_credentials(order_number: &str, email: &str) -> Result<(String, String), ApiError> {
     let number = order_number.trim();
     let email = email.trim();
@@ -155,41 +130,10 @@ async fn lookup(
     Ok(Json(LookupResponse { order, policy: (*state.policy).clone(), server_time: (state.clock)() }))
 }
 
-/// `POST /v1/cases` body: a return of one line.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CreateCaseRequest {
-    /// The order number.
-    pub order_number: String,
-    /// The e-mail the order was placed with.
-    pub email: String,
-    /// The line to return.
-    pub line_id: String,
-    /// Units to return.
-    pub quantity: u32,
-    /// Reason code (see `ReturnReason`).
-    pub reason: String,
-}
-
-/// `POST /v1/cases` answer.
-#[derive(Debug, Serialize)]
-pub struct CreateCaseResponse {
-    /// The case's public id.
-    pub tracking_number: String,
-    /// `submitted`.
-    pub status: String,
-    /// Refund the shopper can expect, in minor units and currency.
-    pub refund_estimate: aftersales_core::money::Money,
-    /// When the case was stored.
-    pub created_at: DateTime<Utc>,
-    /// When the merchant promised to have reviewed it.
-    pub review_due_at: DateTime<Utc>,
-}
-
 async fn create_case(
     State(state): State<AppState>,
-    body: Result<Json<CreateCaseRequest>, JsonRejection>,
-) -> Result<(StatusCode, Json<CreateCaseResponse>), ApiError> {
+    body: Result<Json<CreateReturnRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<CaseReceipt>), ApiError> {
     let Json(req) = body?;
     let (number, email) = check_credentials(&req.order_number, &req.email)?;
     let reason = ReturnReason::from_code(&req.reason).ok_or_else(|| {
@@ -207,7 +151,7 @@ async fn create_case(
     let case = store.insert_return(&number, &accepted, now, review_due_at, mint_tracking_number)?;
     Ok((
         StatusCode::CREATED,
-        Json(CreateCaseResponse {
+        Json(CaseReceipt {
             tracking_number: case.tracking_number.to_string(),
             status: case.status,
             refund_estimate: accepted.refund_estimate,
