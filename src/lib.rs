@@ -1,1 +1,17 @@
+//! `aftersales-widget`: the after-sales widget a shopper opens on a shop page.
+//!
+//! Built with Leptos (client-side rendering) to WebAssembly. It mounts inside an open shadow
+//! root, so the shop's CSS cannot reach in and the widget's cannot leak out. Every decision
+//! (may this line be returned, until when, for how much) comes from `aftersales-core`, the
+//! same engine the server re-runs; the widget talks to the merchant's backend only through
+//! the [`backend::Backend`] seam.
 
+pub mod backend;
+pub mod components;
+pub mod config;
+pub mod embed;
+pub mod format;
+pub mod state;
+
+/// The widget's stylesheet, injected into its shadow root.
+pub const STYLE: &str = include_str!("../style/widget.css");

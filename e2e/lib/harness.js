@@ -1,0 +1,77 @@
+// Shared by the journeys: a real server on a fresh SQLite file, and Debian's Chromium.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const ARTIFACTS = join(ROOT, "e2e", "artifacts");
+
+/** Starts `aftersales serve` on a free port with a new database and the demo orders. */
+export async function startServer() {
+  const bin = process.env.AFTERSALES_BIN || join(ROOT, "target", "debug", "aftersales");
+  const assets = process.env.AFTERSALES_ASSETS || join(ROOT, "dist");
+  const dir = mkdtempSync(join(tmpdir(), "aftersales-e2e-"));
+  const db = join(dir, "e2e.sqlite3");
+  const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--db", db, "--assets", assets, "--demo"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  const url = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start in 20 s: ${stderr}`)), 20_000);
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]);
+      }
+    });
+    child.on("exit", (code) => fail(new Error(`server exited with ${code}: ${stderr}`)));
+  });
+  return {
+    url,
+    db,
+    /** Rows of an SQL query against the server's database, through Debian's sqlite3. */
+    query(sql) {
+      const out = execFileSync("sqlite3", ["-json", db, sql], { encoding: "utf8" });
+      return out.trim() ? JSON.parse(out) : [];
+    },
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((ok) => (child.exitCode !== null ? ok() : child.on("exit", ok)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Headless Debian Chromium with this machine's flags (no background network, no /dev/shm). */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-dev-shm-usage",
+    ],
+  });
+}
+
+/** A page that fails the test on any uncaught error in the page. */
+export async function newPage(browser) {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e));
+  page.errors = errors;
+  return page;
+}

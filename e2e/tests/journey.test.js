@@ -1,0 +1,151 @@
+// The walking-skeleton journey: shop page → widget → lookup → return → database row.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { startServer, launchBrowser, newPage, ARTIFACTS } from "../lib/harness.js";
+
+const TRACKING = /^AS-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{6}$/;
+let server;
+let browser;
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function openWidget(page) {
+  await page.goto(`${server.url}/`);
+  await page.getByRole("button", { name: "Returns & support" }).click();
+  await page.locator("after-sales .as-panel").waitFor();
+}
+
+async function lookup(page, number, email) {
+  await page.locator("after-sales input[name=order_number]").fill(number);
+  await page.locator("after-sales input[name=email]").fill(email);
+  await page.locator("after-sales").getByRole("button", { name: "Find my order" }).click();
+}
+
+test("a shopper returns a delivered item and the case lands in the database", async () => {
+  const page = await newPage(browser);
+  const wasm = [];
+  page.on("request", (r) => r.url().endsWith(".wasm") && wasm.push(r.url()));
+  await page.goto(`${server.url}/`);
+  await page.waitForLoadState("networkidle");
+  assert.equal(wasm.length, 0, "no WebAssembly may load before the shopper opens the widget");
+
+  await page.getByRole("button", { name: "Returns & support" }).click();
+  await page.locator("after-sales .as-panel").waitFor();
+  assert.equal(wasm.length, 1);
+
+  // The widget renders in an open shadow root: nothing of it is in the light DOM, and the
+  // shop's `button { text-transform: uppercase }` does not reach its buttons.
+  const lightDomPanels = await page.evaluate(() => document.querySelectorAll(".as-panel").length);
+  assert.equal(lightDomPanels, 0);
+  const transform = await page.locator("after-sales .as-button").first().evaluate((b) => getComputedStyle(b).textTransform);
+  assert.equal(transform, "none");
+
+  await lookup(page, "1001", "mei@example.com");
+  const lines = page.locator("after-sales .as-line");
+  await lines.first().waitFor();
+  assert.equal(await lines.count(), 3);
+
+  const kettle = page.locator('after-sales .as-line[data-line-id="1001-1"]');
+  const shirt = page.locator('after-sales .as-line[data-line-id="1001-2"]');
+  const phones = page.locator('after-sales .as-line[data-line-id="1001-3"]');
+  assert.match(await kettle.locator("[data-testid=verdict]").innerText(), /^Returnable until \d{1,2} \w{3} \d{4} \(5 days left\)$/);
+  assert.match(await shirt.locator("[data-testid=verdict]").innerText(), /^Not returnable: the 7-day window closed on \d{1,2} \w{3} \d{4}$/);
+  assert.match(await phones.locator("[data-testid=verdict]").innerText(), /not been delivered/);
+  assert.equal(await shirt.locator("input[type=radio]").isDisabled(), true, "a closed-window line cannot be picked");
+  assert.equal(await phones.locator("input[type=radio]").isDisabled(), true);
+
+  const submit = page.locator("after-sales").getByRole("button", { name: "Request return" });
+  assert.equal(await submit.isDisabled(), true, "nothing is chosen yet");
+  await kettle.locator("input[type=radio]").check();
+  await page.locator("after-sales select[name=reason]").selectOption("defective");
+  assert.equal(await page.locator("after-sales [data-testid=estimate]").innerText(), "Estimated refund: CNY 199.00");
+  await page.screenshot({ path: join(ARTIFACTS, "journey-order.png") });
+  await submit.click();
+
+  const number = page.locator("after-sales [data-testid=tracking-number]");
+  await number.waitFor();
+  const tracking = await number.innerText();
+  assert.match(tracking, TRACKING);
+  await page.screenshot({ path: join(ARTIFACTS, "journey-receipt.png") });
+
+  const rows = server.query(`SELECT tracking_number, kind, status, order_number, line_id, quantity, reason, refund_minor, currency FROM cases`);
+  assert.deepEqual(rows, [
+    {
+      tracking_number: tracking,
+      kind: "return",
+      status: "submitted",
+      order_number: "1001",
+      line_id: "1001-1",
+      quantity: 1,
+      reason: "defective",
+      refund_minor: 19900,
+      currency: "CNY",
+    },
+  ]);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("a wrong e-mail gets the generic message and keeps what was typed", async () => {
+  const page = await newPage(browser);
+  await openWidget(page);
+  await lookup(page, "1001", "someone-else@example.com");
+  const alert = page.locator("after-sales [role=alert]");
+  await alert.waitFor();
+  assert.equal(await alert.innerText(), "We could not find an order with that number and e-mail address.");
+  assert.equal(await page.locator("after-sales input[name=order_number]").inputValue(), "1001");
+  assert.equal(await page.locator("after-sales input[name=email]").inputValue(), "someone-else@example.com");
+
+  // A wrong number gets exactly the same words (from a second, real 404).
+  const [second] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith("/v1/orders/lookup")),
+    lookup(page, "9999", "mei@example.com"),
+  ]);
+  assert.equal(second.status(), 404);
+  await alert.waitFor();
+  assert.equal(await alert.innerText(), "We could not find an order with that number and e-mail address.");
+  await page.screenshot({ path: join(ARTIFACTS, "lookup-not-found.png") });
+  await page.close();
+});
+
+test("the network going down loses nothing and says so", async () => {
+  const page = await newPage(browser);
+  await openWidget(page);
+  await page.route("**/v1/orders/lookup", (route) => route.abort("internetdisconnected"));
+  await lookup(page, "1002", "sam@example.com");
+  const alert = page.locator("after-sales [role=alert]");
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /could not reach the shop's service.*nothing you entered is lost/);
+  assert.equal(await page.locator("after-sales input[name=order_number]").inputValue(), "1002");
+
+  // Back online: the same form goes through.
+  await page.unroute("**/v1/orders/lookup");
+  await page.locator("after-sales").getByRole("button", { name: "Find my order" }).click();
+  await page.locator("after-sales .as-line").first().waitFor();
+  assert.equal(await page.locator("after-sales .as-line").count(), 2);
+  await page.close();
+});
+
+test("empty fields are caught before anything is sent", async () => {
+  const page = await newPage(browser);
+  await openWidget(page);
+  let calls = 0;
+  page.on("request", (r) => r.url().includes("/v1/") && calls++);
+  await page.locator("after-sales").getByRole("button", { name: "Find my order" }).click();
+  const alert = page.locator("after-sales [role=alert]");
+  await alert.waitFor();
+  assert.equal(await alert.innerText(), "Enter the order number from your confirmation e-mail.");
+  assert.equal(calls, 0);
+  await page.close();
+});

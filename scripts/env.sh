@@ -1,0 +1,5 @@
+# Sourced by the scripts: puts the project's tools first on PATH and quiets Trunk.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export PATH="$ROOT/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export TRUNK_SKIP_VERSION_CHECK=true
+export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}

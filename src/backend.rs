@@ -1,0 +1,109 @@
+//! The adapter seam: where the widget gets orders and sends cases.
+//!
+//! The widget only talks to a [`Backend`]. [`HttpBackend`] speaks the `/v1` contract
+//! (`docs/api.md`) to the reference server or to any merchant backend that implements it;
+//! other adapters (a shop platform's API, an in-browser demo store) implement the same trait.
+
+use aftersales_core::api::{CaseReceipt, CreateReturnRequest, ErrorBody, ErrorDetail, LookupRequest, LookupResponse};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// A future that stays on the browser's one thread.
+pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
+
+/// What the widget needs from a merchant's backend.
+pub trait Backend: Send + Sync {
+    /// Finds an order by number and e-mail.
+    fn lookup(&self, req: LookupRequest) -> LocalFuture<Result<LookupResponse, BackendError>>;
+    /// Submits a return and gets its receipt (with the tracking number).
+    fn submit_return(&self, req: CreateReturnRequest) -> LocalFuture<Result<CaseReceipt, BackendError>>;
+}
+
+/// The backend the widget was mounted with, shared through the reactive context.
+#[derive(Clone)]
+pub struct BackendHandle(pub Arc<dyn Backend>);
+
+/// Why a backend call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BackendError {
+    /// The backend understood the request and said no (4xx with an error body).
+    Refused(ErrorDetail),
+    /// The backend could not be reached (offline, DNS, CORS, connection reset).
+    Unreachable(String),
+    /// The backend answered something outside the contract (5xx, not JSON, wrong shape).
+    Broken(String),
+}
+
+impl BackendError {
+    /// A sentence to show the shopper. Their input is kept, so every message invites a retry.
+    pub fn user_message(&self) -> String {
+        match self {
+            BackendError::Refused(detail) => detail.message.clone(),
+            BackendError::Unreachable(_) => {
+                "We could not reach the shop's service. Check your connection and try again; nothing you entered is lost.".into()
+            }
+            BackendError::Broken(_) => {
+                "The shop's service had a problem. Please try again in a moment; nothing you entered is lost.".into()
+            }
+        }
+    }
+
+    /// The machine code of a refusal (`order_not_found`, `window_closed`, …), if it is one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            BackendError::Refused(d) => Some(&d.code),
+            _ => None,
+        }
+    }
+}
+
+/// The `/v1` HTTP adapter.
+#[derive(Debug, Clone)]
+pub struct HttpBackend {
+    base: String,
+}
+
+impl HttpBackend {
+    /// An adapter for the API rooted at `base` (`""` for the page's own origin).
+    pub fn new(base: &str) -> HttpBackend {
+        HttpBackend { base: base.trim_end_matches('/').to_string() }
+    }
+
+    fn post<Req: Serialize + 'static, Resp: DeserializeOwned + 'static>(
+        &self,
+        path: &str,
+        body: Req,
+    ) -> LocalFuture<Result<Resp, BackendError>> {
+        let url = format!("{}{path}", self.base);
+        Box::pin(async move {
+            let request = gloo_net::http::Request::post(&url)
+                .json(&body)
+                .map_err(|e| BackendError::Broken(e.to_string()))?;
+            let response = request.send().await.map_err(|e| BackendError::Unreachable(e.to_string()))?;
+            let status = response.status();
+            if response.ok() {
+                return response
+                    .json::<Resp>()
+                    .await
+                    .map_err(|e| BackendError::Broken(format!("HTTP {status}: {e}")));
+            }
+            match response.json::<ErrorBody>().await {
+                Ok(body) if (400..500).contains(&status) => Err(BackendError::Refused(body.error)),
+                _ => Err(BackendError::Broken(format!("HTTP {status}"))),
+            }
+        })
+    }
+}
+
+impl Backend for HttpBackend {
+    fn lookup(&self, req: LookupRequest) -> LocalFuture<Result<LookupResponse, BackendError>> {
+        self.post("/v1/orders/lookup", req)
+    }
+
+    fn submit_return(&self, req: CreateReturnRequest) -> LocalFuture<Result<CaseReceipt, BackendError>> {
+        self.post("/v1/cases", req)
+    }
+}

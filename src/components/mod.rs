@@ -1,0 +1,11 @@
+//! The widget's components, one per file.
+
+mod lookup_form;
+mod receipt_view;
+mod return_form;
+mod widget;
+
+pub use lookup_form::LookupForm;
+pub use receipt_view::ReceiptView;
+pub use return_form::ReturnForm;
+pub use widget::Widget;

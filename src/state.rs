@@ -1,0 +1,84 @@
+//! What the widget remembers between its steps.
+
+use aftersales_core::api::{CaseReceipt, LookupRequest, LookupResponse};
+use chrono::{DateTime, Duration, Utc};
+
+/// The step the widget shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Asking for the order number and e-mail.
+    Lookup,
+    /// Showing the order's lines and the return form.
+    Order(std::sync::Arc<LookedUp>),
+    /// The case was sent; showing its tracking number.
+    Done(std::sync::Arc<Submitted>),
+}
+
+/// An order the shopper found, with the credentials that found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LookedUp {
+    /// The credentials, sent again with the case.
+    pub request: LookupRequest,
+    /// The server's answer.
+    pub response: LookupResponse,
+    /// Server clock minus device clock when the answer arrived, in milliseconds.
+    pub clock_offset_ms: i64,
+}
+
+impl LookedUp {
+    /// Remembers an answer received when the device clock read `device_now`.
+    pub fn new(request: LookupRequest, response: LookupResponse, device_now: DateTime<Utc>) -> LookedUp {
+        let clock_offset_ms = (response.server_time - device_now).num_milliseconds();
+        LookedUp { request, response, clock_offset_ms }
+    }
+
+    /// The server's idea of now, from the device clock: a wrong device clock does not move
+    /// a return window.
+    pub fn now(&self, device_now: DateTime<Utc>) -> DateTime<Utc> {
+        device_now + Duration::milliseconds(self.clock_offset_ms)
+    }
+}
+
+/// A sent case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitted {
+    /// The server's receipt.
+    pub receipt: CaseReceipt,
+    /// Title of the returned item.
+    pub item_title: String,
+    /// Hours the merchant promised for the review.
+    pub review_within_hours: u16,
+}
+
+/// The device clock (browser only).
+#[cfg(target_arch = "wasm32")]
+pub fn device_now() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
+/// The device clock (native builds, used by tests of pure parts).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn device_now() -> DateTime<Utc> {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    DateTime::from_timestamp_millis(since.as_millis() as i64).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aftersales_core::policy::Policy;
+
+    #[test]
+    fn a_wrong_device_clock_is_corrected_by_the_server_time() {
+        let server: DateTime<Utc> = "2026-11-25T12:00:00Z".parse().unwrap();
+        let device = server - Duration::days(3); // device clock three days slow
+        let order = serde_json::from_str(
+            r#"{"number":"1","placed_at":"2026-11-01T00:00:00Z","currency":"EUR","lines":[]}"#,
+        )
+        .unwrap();
+        let response = LookupResponse { order, policy: Policy::default(), server_time: server };
+        let req = LookupRequest { order_number: "1".into(), email: "a@b.c".into() };
+        let l = LookedUp::new(req, response, device);
+        assert_eq!(l.now(device + Duration::seconds(30)), server + Duration::seconds(30));
+    }
+}
