@@ -4,7 +4,9 @@
 //! (`docs/api.md`) to the reference server or to any merchant backend that implements it;
 //! other adapters (a shop platform's API, an in-browser demo store) implement the same trait.
 
-use aftersales_core::api::{CaseReceipt, CreateReturnRequest, ErrorBody, ErrorDetail, LookupRequest, LookupResponse};
+use aftersales_core::api::{
+    CaseReceipt, CreateReturnRequest, ErrorBody, ErrorDetail, LookupRequest, LookupResponse,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::Future;
@@ -19,7 +21,10 @@ pub trait Backend: Send + Sync {
     /// Finds an order by number and e-mail.
     fn lookup(&self, req: LookupRequest) -> LocalFuture<Result<LookupResponse, BackendError>>;
     /// Submits a return and gets its receipt (with the tracking number).
-    fn submit_return(&self, req: CreateReturnRequest) -> LocalFuture<Result<CaseReceipt, BackendError>>;
+    fn submit_return(
+        &self,
+        req: CreateReturnRequest,
+    ) -> LocalFuture<Result<CaseReceipt, BackendError>>;
 }
 
 /// The backend the widget was mounted with, shared through the reactive context.
@@ -69,7 +74,9 @@ pub struct HttpBackend {
 impl HttpBackend {
     /// An adapter for the API rooted at `base` (`""` for the page's own origin).
     pub fn new(base: &str) -> HttpBackend {
-        HttpBackend { base: base.trim_end_matches('/').to_string() }
+        HttpBackend {
+            base: base.trim_end_matches('/').to_string(),
+        }
     }
 
     fn post<Req: Serialize + 'static, Resp: DeserializeOwned + 'static>(
@@ -82,7 +89,10 @@ impl HttpBackend {
             let request = gloo_net::http::Request::post(&url)
                 .json(&body)
                 .map_err(|e| BackendError::Broken(e.to_string()))?;
-            let response = request.send().await.map_err(|e| BackendError::Unreachable(e.to_string()))?;
+            let response = request
+                .send()
+                .await
+                .map_err(|e| BackendError::Unreachable(e.to_string()))?;
             let status = response.status();
             if response.ok() {
                 return response
@@ -103,7 +113,10 @@ impl Backend for HttpBackend {
         self.post("/v1/orders/lookup", req)
     }
 
-    fn submit_return(&self, req: CreateReturnRequest) -> LocalFuture<Result<CaseReceipt, BackendError>> {
+    fn submit_return(
+        &self,
+        req: CreateReturnRequest,
+    ) -> LocalFuture<Result<CaseReceipt, BackendError>> {
         self.post("/v1/cases", req)
     }
 }

@@ -19,7 +19,9 @@ use web_sys::{HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 pub fn mount_shadow(host: HtmlElement, config_json: &str) -> Result<(), JsValue> {
     let root = shadow_root(&host)?;
     match WidgetConfig::parse(config_json) {
-        Ok(config) => mount_with_backend(&host, &root, Arc::new(HttpBackend::new(&config.api_base))),
+        Ok(config) => {
+            mount_with_backend(&host, &root, Arc::new(HttpBackend::new(&config.api_base)))
+        }
         Err(message) => {
             show_error(&root, &message)?;
             Err(JsValue::from_str(&message))
@@ -43,11 +45,17 @@ pub fn shadow_root(host: &HtmlElement) -> Result<ShadowRoot, JsValue> {
 ///
 /// # Errors
 /// When the DOM refuses an element (should not happen in a browser).
-pub fn mount_with_backend(host: &HtmlElement, root: &ShadowRoot, backend: Arc<dyn Backend>) -> Result<(), JsValue> {
+pub fn mount_with_backend(
+    host: &HtmlElement,
+    root: &ShadowRoot,
+    backend: Arc<dyn Backend>,
+) -> Result<(), JsValue> {
     if root.query_selector(".as-root")?.is_some() {
         return Ok(());
     }
-    let document = host.owner_document().ok_or_else(|| JsValue::from_str("host element is not in a document"))?;
+    let document = host
+        .owner_document()
+        .ok_or_else(|| JsValue::from_str("host element is not in a document"))?;
     root.set_inner_html("");
     let style = document.create_element("style")?;
     style.set_text_content(Some(crate::STYLE));

@@ -39,16 +39,18 @@ pub fn verdict(outcome: &Outcome, window_days: u16, today: NaiveDate) -> String 
             };
             format!("Returnable until {} ({hint})", date(*last_day))
         }
-        Outcome::NotEligible { reason: Ineligible::WindowClosed { last_day } } => format!(
+        Outcome::NotEligible {
+            reason: Ineligible::WindowClosed { last_day },
+        } => format!(
             "Not returnable: the {window_days}-day window closed on {}",
             date(*last_day)
         ),
-        Outcome::NotEligible { reason: Ineligible::NotDelivered } => {
-            "Not returnable yet: this item has not been delivered".into()
-        }
-        Outcome::NotEligible { reason: Ineligible::FullyClaimed } => {
-            "Already being returned".into()
-        }
+        Outcome::NotEligible {
+            reason: Ineligible::NotDelivered,
+        } => "Not returnable yet: this item has not been delivered".into(),
+        Outcome::NotEligible {
+            reason: Ineligible::FullyClaimed,
+        } => "Already being returned".into(),
     }
 }
 
@@ -64,17 +66,44 @@ mod tests {
     #[test]
     fn verdict_sentences() {
         let today = d(2026, 11, 25);
-        let open = Outcome::Eligible { last_day: d(2026, 12, 2), closes_at: Default::default(), max_quantity: 1 };
-        assert_eq!(verdict(&open, 7, today), "Returnable until 2 Dec 2026 (7 days left)");
-        let last = Outcome::Eligible { last_day: today, closes_at: Default::default(), max_quantity: 1 };
-        assert_eq!(verdict(&last, 7, today), "Returnable until 25 Nov 2026 (last day today)");
-        let closed = Outcome::NotEligible { reason: Ineligible::WindowClosed { last_day: d(2026, 11, 22) } };
-        assert_eq!(verdict(&closed, 7, today), "Not returnable: the 7-day window closed on 22 Nov 2026");
+        let open = Outcome::Eligible {
+            last_day: d(2026, 12, 2),
+            closes_at: Default::default(),
+            max_quantity: 1,
+        };
+        assert_eq!(
+            verdict(&open, 7, today),
+            "Returnable until 2 Dec 2026 (7 days left)"
+        );
+        let last = Outcome::Eligible {
+            last_day: today,
+            closes_at: Default::default(),
+            max_quantity: 1,
+        };
+        assert_eq!(
+            verdict(&last, 7, today),
+            "Returnable until 25 Nov 2026 (last day today)"
+        );
+        let closed = Outcome::NotEligible {
+            reason: Ineligible::WindowClosed {
+                last_day: d(2026, 11, 22),
+            },
+        };
+        assert_eq!(
+            verdict(&closed, 7, today),
+            "Not returnable: the 7-day window closed on 22 Nov 2026"
+        );
     }
 
     #[test]
     fn money_uses_the_currency_exponent() {
-        assert_eq!(money(Money::new(19_900, Currency::new("CNY").unwrap())), "CNY 199.00");
-        assert_eq!(money(Money::new(1_500, Currency::new("JPY").unwrap())), "JPY 1500");
+        assert_eq!(
+            money(Money::new(19_900, Currency::new("CNY").unwrap())),
+            "CNY 199.00"
+        );
+        assert_eq!(
+            money(Money::new(1_500, Currency::new("JPY").unwrap())),
+            "JPY 1500"
+        );
     }
 }

@@ -27,9 +27,17 @@ pub struct LookedUp {
 
 impl LookedUp {
     /// Remembers an answer received when the device clock read `device_now`.
-    pub fn new(request: LookupRequest, response: LookupResponse, device_now: DateTime<Utc>) -> LookedUp {
+    pub fn new(
+        request: LookupRequest,
+        response: LookupResponse,
+        device_now: DateTime<Utc>,
+    ) -> LookedUp {
         let clock_offset_ms = (response.server_time - device_now).num_milliseconds();
-        LookedUp { request, response, clock_offset_ms }
+        LookedUp {
+            request,
+            response,
+            clock_offset_ms,
+        }
     }
 
     /// The server's idea of now, from the device clock: a wrong device clock does not move
@@ -59,7 +67,9 @@ pub fn device_now() -> DateTime<Utc> {
 /// The device clock (native builds, used by tests of pure parts).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn device_now() -> DateTime<Utc> {
-    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
     DateTime::from_timestamp_millis(since.as_millis() as i64).unwrap_or_default()
 }
 
@@ -76,9 +86,19 @@ mod tests {
             r#"{"number":"1","placed_at":"2026-11-01T00:00:00Z","currency":"EUR","lines":[]}"#,
         )
         .unwrap();
-        let response = LookupResponse { order, policy: Policy::default(), server_time: server };
-        let req = LookupRequest { order_number: "1".into(), email: "a@b.c".into() };
+        let response = LookupResponse {
+            order,
+            policy: Policy::default(),
+            server_time: server,
+        };
+        let req = LookupRequest {
+            order_number: "1".into(),
+            email: "a@b.c".into(),
+        };
         let l = LookedUp::new(req, response, device);
-        assert_eq!(l.now(device + Duration::seconds(30)), server + Duration::seconds(30));
+        assert_eq!(
+            l.now(device + Duration::seconds(30)),
+            server + Duration::seconds(30)
+        );
     }
 }

@@ -28,7 +28,9 @@ pub fn LookupForm(
     });
     let pending = lookup.pending();
     Effect::new(move |_| {
-        let Some((req, result, at)) = lookup.value().get() else { return };
+        let Some((req, result, at)) = lookup.value().get() else {
+            return;
+        };
         match result {
             Ok(found) => {
                 remembered.set(req.clone());
@@ -40,9 +42,14 @@ pub fn LookupForm(
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let req = LookupRequest { order_number: number.get().trim().to_string(), email: email.get().trim().to_string() };
+        let req = LookupRequest {
+            order_number: number.get().trim().to_string(),
+            email: email.get().trim().to_string(),
+        };
         if req.order_number.is_empty() {
-            error.set(Some("Enter the order number from your confirmation e-mail.".into()));
+            error.set(Some(
+                "Enter the order number from your confirmation e-mail.".into(),
+            ));
         } else if !req.email.contains('@') {
             error.set(Some("Enter the e-mail address you ordered with.".into()));
         } else {

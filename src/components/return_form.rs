@@ -31,10 +31,13 @@ pub fn ReturnForm(
     let max_of = {
         let verdicts = verdicts.clone();
         move |line_id: &str| {
-            verdicts.iter().find(|v| v.line_id == line_id).and_then(|v| match v.outcome {
-                Outcome::Eligible { max_quantity, .. } => Some(max_quantity),
-                Outcome::NotEligible { .. } => None,
-            })
+            verdicts
+                .iter()
+                .find(|v| v.line_id == line_id)
+                .and_then(|v| match v.outcome {
+                    Outcome::Eligible { max_quantity, .. } => Some(max_quantity),
+                    Outcome::NotEligible { .. } => None,
+                })
         }
     };
     let max_selected = {
@@ -46,7 +49,9 @@ pub fn ReturnForm(
         Memo::new(move |_| {
             let id = selected.get()?;
             let line = order.line(&id)?;
-            Money::new(line.unit_price, order.currency).checked_mul(i64::from(quantity.get())).ok()
+            Money::new(line.unit_price, order.currency)
+                .checked_mul(i64::from(quantity.get()))
+                .ok()
         })
     };
 
@@ -65,7 +70,11 @@ pub fn ReturnForm(
                     .get_untracked()
                     .and_then(|id| order.line(&id).map(|l| l.title.clone()))
                     .unwrap_or_default();
-                step.set(Step::Done(Arc::new(Submitted { receipt, item_title, review_within_hours: hours })));
+                step.set(Step::Done(Arc::new(Submitted {
+                    receipt,
+                    item_title,
+                    review_within_hours: hours,
+                })));
             }
             Some(Err(e)) => error.set(Some(e.user_message())),
             None => {}
@@ -80,11 +89,17 @@ pub fn ReturnForm(
                 error.set(Some("Choose the item to return and a reason.".into()));
                 return;
             };
-            let draft = ReturnDraft { line_id: line_id.clone(), quantity: quantity.get(), reason: why };
+            let draft = ReturnDraft {
+                line_id: line_id.clone(),
+                quantity: quantity.get(),
+                reason: why,
+            };
             // The same engine as the server: a window that closed while the form was open is
             // caught here, before anything is sent.
             let now = found.now(device_now());
-            if let Err(v) = validate_return(&found.response.policy, &found.response.order, &draft, now) {
+            if let Err(v) =
+                validate_return(&found.response.policy, &found.response.order, &draft, now)
+            {
                 error.set(Some(v.message().to_string()));
                 return;
             }

@@ -12,7 +12,10 @@ pub fn Widget(
 ) -> impl IntoView {
     let step = RwSignal::new(Step::Lookup);
     // What the shopper typed last, so "look up another order" does not make them retype it.
-    let remembered = RwSignal::new(LookupRequest { order_number: String::new(), email: String::new() });
+    let remembered = RwSignal::new(LookupRequest {
+        order_number: String::new(),
+        email: String::new(),
+    });
     view! {
         <section class="as-panel" part="panel" role="dialog" aria-labelledby="as-title">
             <header class="as-header" part="header">

@@ -113,7 +113,10 @@ impl Violation {
     }
 
     fn new(code: &str, field: &str) -> Violation {
-        Violation { code: code.to_string(), field: field.to_string() }
+        Violation {
+            code: code.to_string(),
+            field: field.to_string(),
+        }
     }
 }
 
@@ -127,10 +130,16 @@ pub fn validate_return(
     draft: &ReturnDraft,
     now: DateTime<Utc>,
 ) -> Result<AcceptedReturn, Violation> {
-    let line = order.line(&draft.line_id).ok_or_else(|| Violation::new("unknown_line", "line_id"))?;
+    let line = order
+        .line(&draft.line_id)
+        .ok_or_else(|| Violation::new("unknown_line", "line_id"))?;
     match evaluate_line(policy, line, now) {
         Outcome::NotEligible { reason } => Err(Violation::new(reason.code(), "line_id")),
-        Outcome::Eligible { last_day, max_quantity, .. } => {
+        Outcome::Eligible {
+            last_day,
+            max_quantity,
+            ..
+        } => {
             if draft.quantity == 0 || draft.quantity > max_quantity {
                 return Err(Violation::new("invalid_quantity", "quantity"));
             }
@@ -169,7 +178,11 @@ mod tests {
     }
 
     fn draft(line: &str, quantity: u32) -> ReturnDraft {
-        ReturnDraft { line_id: line.into(), quantity, reason: ReturnReason::ChangedMind }
+        ReturnDraft {
+            line_id: line.into(),
+            quantity,
+            reason: ReturnReason::ChangedMind,
+        }
     }
 
     #[test]

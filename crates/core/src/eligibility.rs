@@ -72,23 +72,38 @@ pub fn evaluate_returns(policy: &Policy, order: &Order, now: DateTime<Utc>) -> V
     order
         .lines
         .iter()
-        .map(|line| LineVerdict { line_id: line.id.clone(), outcome: evaluate_line(policy, line, now) })
+        .map(|line| LineVerdict {
+            line_id: line.id.clone(),
+            outcome: evaluate_line(policy, line, now),
+        })
         .collect()
 }
 
 /// The verdict for one line.
 pub fn evaluate_line(policy: &Policy, line: &Line, now: DateTime<Utc>) -> Outcome {
     let Some(delivered_at) = line.delivered_at else {
-        return Outcome::NotEligible { reason: Ineligible::NotDelivered };
+        return Outcome::NotEligible {
+            reason: Ineligible::NotDelivered,
+        };
     };
     let last_day = last_return_day(policy, delivered_at);
-    let closes_at = policy.time_zone.start_of_day(last_day.succ_opt().unwrap_or(last_day));
+    let closes_at = policy
+        .time_zone
+        .start_of_day(last_day.succ_opt().unwrap_or(last_day));
     if now >= closes_at {
-        return Outcome::NotEligible { reason: Ineligible::WindowClosed { last_day } };
+        return Outcome::NotEligible {
+            reason: Ineligible::WindowClosed { last_day },
+        };
     }
     match line.claimable() {
-        0 => Outcome::NotEligible { reason: Ineligible::FullyClaimed },
-        max_quantity => Outcome::Eligible { last_day, closes_at, max_quantity },
+        0 => Outcome::NotEligible {
+            reason: Ineligible::FullyClaimed,
+        },
+        max_quantity => Outcome::Eligible {
+            last_day,
+            closes_at,
+            max_quantity,
+        },
     }
 }
 
@@ -125,7 +140,10 @@ mod tests {
     }
 
     fn policy(zone: &str) -> Policy {
-        Policy { time_zone: ShopZone::parse(zone).unwrap(), ..Policy::default() }
+        Policy {
+            time_zone: ShopZone::parse(zone).unwrap(),
+            ..Policy::default()
+        }
     }
 
     #[test]
@@ -136,7 +154,11 @@ mod tests {
         let last_second_of_day_7 = utc("2026-11-08T15:59:59Z"); // 23:59:59 in Shanghai
         let first_second_of_day_8 = utc("2026-11-08T16:00:00Z"); // 00:00:00 on 9 Nov
         match evaluate_line(&p, &l, last_second_of_day_7) {
-            Outcome::Eligible { last_day, closes_at, max_quantity } => {
+            Outcome::Eligible {
+                last_day,
+                closes_at,
+                max_quantity,
+            } => {
                 assert_eq!(last_day, NaiveDate::from_ymd_opt(2026, 11, 8).unwrap());
                 assert_eq!(closes_at, first_second_of_day_8);
                 assert_eq!(max_quantity, 2);
@@ -163,7 +185,10 @@ mod tests {
         // Shanghai: delivered 2 Nov, last day 9 Nov (ends 9 Nov 16:00 UTC): open.
         assert!(matches!(shanghai, Outcome::Eligible { .. }), "{shanghai:?}");
         // New York: delivered 1 Nov, last day 8 Nov (ends 9 Nov 05:00 UTC): closed.
-        assert!(matches!(new_york, Outcome::NotEligible { .. }), "{new_york:?}");
+        assert!(
+            matches!(new_york, Outcome::NotEligible { .. }),
+            "{new_york:?}"
+        );
     }
 
     #[test]
@@ -173,7 +198,9 @@ mod tests {
         let p = policy("Europe/Berlin");
         let l = line(Some("2026-10-20T09:00:00Z"));
         match evaluate_line(&p, &l, utc("2026-10-27T22:30:00Z")) {
-            Outcome::Eligible { closes_at, .. } => assert_eq!(closes_at, utc("2026-10-27T23:00:00Z")),
+            Outcome::Eligible { closes_at, .. } => {
+                assert_eq!(closes_at, utc("2026-10-27T23:00:00Z"))
+            }
             other => panic!("expected eligible, got {other:?}"),
         }
     }
@@ -184,15 +211,25 @@ mod tests {
         let now = utc("2026-11-02T00:00:00Z");
         assert_eq!(
             evaluate_line(&p, &line(None), now),
-            Outcome::NotEligible { reason: Ineligible::NotDelivered }
+            Outcome::NotEligible {
+                reason: Ineligible::NotDelivered
+            }
         );
         let mut l = line(Some("2026-11-01T00:00:00Z"));
         l.quantity_claimed = 1;
-        assert!(matches!(evaluate_line(&p, &l, now), Outcome::Eligible { max_quantity: 1, .. }));
+        assert!(matches!(
+            evaluate_line(&p, &l, now),
+            Outcome::Eligible {
+                max_quantity: 1,
+                ..
+            }
+        ));
         l.quantity_claimed = 2;
         assert_eq!(
             evaluate_line(&p, &l, now),
-            Outcome::NotEligible { reason: Ineligible::FullyClaimed }
+            Outcome::NotEligible {
+                reason: Ineligible::FullyClaimed
+            }
         );
     }
 

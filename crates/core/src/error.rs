@@ -42,7 +42,10 @@ impl fmt::Display for CoreError {
                 write!(f, "invalid time zone {input:?}: {reason}")
             }
             CoreError::UnknownCurrency(code) => {
-                write!(f, "unknown currency {code:?}: expected an ISO 4217 code such as \"EUR\"")
+                write!(
+                    f,
+                    "unknown currency {code:?}: expected an ISO 4217 code such as \"EUR\""
+                )
             }
             CoreError::CurrencyMismatch { left, right } => {
                 write!(f, "cannot combine amounts in {left} and {right}")

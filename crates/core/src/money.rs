@@ -41,7 +41,10 @@ impl Currency {
             return Err(CoreError::UnknownCurrency(code.to_string()));
         };
         let b = code.as_bytes();
-        Ok(Currency { code: [b[0], b[1], b[2]], exponent })
+        Ok(Currency {
+            code: [b[0], b[1], b[2]],
+            exponent,
+        })
     }
 
     /// The three-letter code.
@@ -101,8 +104,14 @@ impl Money {
     /// [`CoreError::CurrencyMismatch`] or [`CoreError::Overflow`].
     pub fn checked_add(self, other: Money) -> Result<Money, CoreError> {
         self.same_currency(&other)?;
-        let minor = self.minor.checked_add(other.minor).ok_or(CoreError::Overflow)?;
-        Ok(Money { minor, currency: self.currency })
+        let minor = self
+            .minor
+            .checked_add(other.minor)
+            .ok_or(CoreError::Overflow)?;
+        Ok(Money {
+            minor,
+            currency: self.currency,
+        })
     }
 
     /// `self × factor`.
@@ -111,7 +120,10 @@ impl Money {
     /// [`CoreError::Overflow`].
     pub fn checked_mul(self, factor: i64) -> Result<Money, CoreError> {
         let minor = self.minor.checked_mul(factor).ok_or(CoreError::Overflow)?;
-        Ok(Money { minor, currency: self.currency })
+        Ok(Money {
+            minor,
+            currency: self.currency,
+        })
     }
 
     fn same_currency(&self, other: &Money) -> Result<(), CoreError> {
@@ -135,7 +147,12 @@ impl Money {
             return format!("{sign}{abs}");
         }
         let scale = 10u64.pow(exp);
-        format!("{sign}{}.{:0width$}", abs / scale, abs % scale, width = exp as usize)
+        format!(
+            "{sign}{}.{:0width$}",
+            abs / scale,
+            abs % scale,
+            width = exp as usize
+        )
     }
 }
 
@@ -148,7 +165,10 @@ mod tests {
         assert_eq!(Currency::new("JPY").unwrap().exponent(), 0);
         assert_eq!(Currency::new("CNY").unwrap().exponent(), 2);
         assert_eq!(Currency::new("KWD").unwrap().exponent(), 3);
-        assert!(matches!(Currency::new("XYZ"), Err(CoreError::UnknownCurrency(_))));
+        assert!(matches!(
+            Currency::new("XYZ"),
+            Err(CoreError::UnknownCurrency(_))
+        ));
         assert!(Currency::new("usd").is_err(), "codes are upper case");
     }
 

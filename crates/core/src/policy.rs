@@ -69,7 +69,8 @@ mod tests {
 
     #[test]
     fn policy_file_round_trips_and_rejects_typos() {
-        let text = r#"{"time_zone":"Europe/Berlin","return_window_days":14,"review_within_hours":24}"#;
+        let text =
+            r#"{"time_zone":"Europe/Berlin","return_window_days":14,"review_within_hours":24}"#;
         let p = Policy::from_json(text).unwrap();
         assert_eq!(p.return_window_days, 14);
         assert_eq!(p.time_zone.as_str(), "Europe/Berlin");
@@ -77,8 +78,13 @@ mod tests {
         let err = Policy::from_json(typo).unwrap_err();
         assert!(err.contains("return_windows_days"), "{err}");
         let zero = r#"{"time_zone":"UTC","return_window_days":0,"review_within_hours":24}"#;
-        assert!(Policy::from_json(zero).unwrap_err().contains("return_window_days"));
-        let bad_zone = r#"{"time_zone":"Mars/Base","return_window_days":7,"review_within_hours":24}"#;
-        assert!(Policy::from_json(bad_zone).unwrap_err().contains("Mars/Base"));
+        assert!(Policy::from_json(zero)
+            .unwrap_err()
+            .contains("return_window_days"));
+        let bad_zone =
+            r#"{"time_zone":"Mars/Base","return_window_days":7,"review_within_hours":24}"#;
+        assert!(Policy::from_json(bad_zone)
+            .unwrap_err()
+            .contains("Mars/Base"));
     }
 }

@@ -64,7 +64,9 @@ impl TrackingNumber {
             }
         }
         if weighted_sum(&values) % MODULUS != 0 {
-            return Err(CoreError::InvalidTrackingNumber("a character is mistyped (check failed)"));
+            return Err(CoreError::InvalidTrackingNumber(
+                "a character is mistyped (check failed)",
+            ));
         }
         Ok(TrackingNumber(canonical(&cleaned)))
     }
@@ -77,7 +79,11 @@ impl TrackingNumber {
 
 /// Σ (i + 1) · vᵢ over all symbols, the check included.
 fn weighted_sum(values: &[u32]) -> u32 {
-    values.iter().enumerate().map(|(i, v)| (i as u32 + 1) * v).sum()
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (i as u32 + 1) * v)
+        .sum()
 }
 
 /// The check value c with weight 11 such that the whole weighted sum is ≡ 0 (mod 31).
@@ -118,7 +124,9 @@ mod tests {
     fn sample(seed: u8) -> TrackingNumber {
         let mut bytes = [0u8; BODY];
         for (i, b) in bytes.iter_mut().enumerate() {
-            *b = seed.wrapping_mul(37).wrapping_add((i as u8).wrapping_mul(101));
+            *b = seed
+                .wrapping_mul(37)
+                .wrapping_add((i as u8).wrapping_mul(101));
         }
         TrackingNumber::from_random(bytes)
     }
@@ -145,7 +153,10 @@ mod tests {
                     let mut typo = body.clone();
                     typo[i] = sym;
                     let text = String::from_utf8(typo).unwrap();
-                    assert!(TrackingNumber::parse(&text).is_err(), "substitution {text} passed");
+                    assert!(
+                        TrackingNumber::parse(&text).is_err(),
+                        "substitution {text} passed"
+                    );
                 }
                 if i + 1 < body.len() && body[i] != body[i + 1] {
                     let mut swapped = body.clone();
@@ -159,8 +170,17 @@ mod tests {
 
     #[test]
     fn garbage_is_refused_with_a_reason() {
-        for bad in ["", "AS-", "AS-0KQ2M-XH4P9C", "hello world!", "AS-7KQ2M-XH4P9C-EXTRA"] {
-            assert!(matches!(TrackingNumber::parse(bad), Err(CoreError::InvalidTrackingNumber(_))));
+        for bad in [
+            "",
+            "AS-",
+            "AS-0KQ2M-XH4P9C",
+            "hello world!",
+            "AS-7KQ2M-XH4P9C-EXTRA",
+        ] {
+            assert!(matches!(
+                TrackingNumber::parse(bad),
+                Err(CoreError::InvalidTrackingNumber(_))
+            ));
         }
     }
 }

@@ -105,15 +105,25 @@ impl ShopZone {
             .find(|(name, _)| *name == input)
             .map(|(_, rule)| *rule)
             .unwrap_or(input);
-        let err = |reason| CoreError::InvalidTimeZone { input: input.to_string(), reason };
+        let err = |reason| CoreError::InvalidTimeZone {
+            input: input.to_string(),
+            reason,
+        };
         if rule.contains('/') && !rule.contains(',') {
             return Err(err("unknown zone name: use one from the documented list or a POSIX TZ rule such as \"CET-1CEST,M3.5.0,M10.5.0/3\""));
         }
-        let mut p = Parser { s: rule.as_bytes(), i: 0 };
+        let mut p = Parser {
+            s: rule.as_bytes(),
+            i: 0,
+        };
         p.name().map_err(err)?;
         let std_offset = -p.offset().map_err(err)?;
         if p.done() {
-            return Ok(ShopZone { input: input.to_string(), std_offset, dst: None });
+            return Ok(ShopZone {
+                input: input.to_string(),
+                std_offset,
+                dst: None,
+            });
         }
         p.name().map_err(err)?;
         let dst_offset = if p.peek() == Some(b',') || p.done() {
@@ -134,13 +144,21 @@ impl ShopZone {
         Ok(ShopZone {
             input: input.to_string(),
             std_offset,
-            dst: Some(Dst { offset: dst_offset, start, end }),
+            dst: Some(Dst {
+                offset: dst_offset,
+                start,
+                end,
+            }),
         })
     }
 
     /// A zone without daylight saving, `offset` seconds east of UTC, called `name`.
     pub(crate) fn fixed(name: &str, offset: i32) -> ShopZone {
-        ShopZone { input: name.to_string(), std_offset: offset, dst: None }
+        ShopZone {
+            input: name.to_string(),
+            std_offset: offset,
+            dst: None,
+        }
     }
 
     /// The zone as it was written.
@@ -150,11 +168,17 @@ impl ShopZone {
 
     /// Seconds east of UTC in force at `t`.
     pub fn offset_at(&self, t: DateTime<Utc>) -> i32 {
-        let Some(dst) = self.dst else { return self.std_offset };
+        let Some(dst) = self.dst else {
+            return self.std_offset;
+        };
         let year = (t + Duration::seconds(i64::from(self.std_offset))).year();
         let start = transition(year, dst.start, self.std_offset);
         let end = transition(year, dst.end, dst.offset);
-        let in_dst = if start < end { start <= t && t < end } else { !(end <= t && t < start) };
+        let in_dst = if start < end {
+            start <= t && t < end
+        } else {
+            !(end <= t && t < start)
+        };
         if in_dst {
             dst.offset
         } else {
@@ -182,8 +206,14 @@ impl ShopZone {
             .flatten()
             .map(|off| Utc.from_utc_datetime(&(midnight - Duration::seconds(i64::from(*off)))))
             .collect();
-        let exact = candidates.iter().filter(|c| self.local(**c) == midnight).min();
-        let on_day = candidates.iter().filter(|c| self.local_date(**c) == date).min();
+        let exact = candidates
+            .iter()
+            .filter(|c| self.local(**c) == midnight)
+            .min();
+        let on_day = candidates
+            .iter()
+            .filter(|c| self.local_date(**c) == date)
+            .min();
         *exact.or(on_day).unwrap_or(&candidates[0])
     }
 }
@@ -204,7 +234,11 @@ impl From<ShopZone> for String {
 /// The UTC instant at which `rule` fires in `year`, given the offset in force before it.
 fn transition(year: i32, rule: Rule, offset_before: i32) -> DateTime<Utc> {
     let date = match rule.date {
-        RuleDate::MonthWeekDay { month, week, weekday } => {
+        RuleDate::MonthWeekDay {
+            month,
+            week,
+            weekday,
+        } => {
             let first = NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default();
             let first_wd = first.weekday().num_days_from_sunday();
             let mut day = 1 + (weekday + 7 - first_wd) % 7 + 7 * (week - 1);
@@ -230,7 +264,11 @@ fn transition(year: i32, rule: Rule, offset_before: i32) -> DateTime<Utc> {
 }
 
 fn days_in_month(year: i32, month: u32) -> u32 {
-    let (y, m) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    let (y, m) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
     let next = NaiveDate::from_ymd_opt(y, m, 1).unwrap_or_default();
     next.pred_opt().map(|d| d.day()).unwrap_or(28)
 }
@@ -258,7 +296,9 @@ impl Parser<'_> {
     fn name(&mut self) -> Result<(), &'static str> {
         if self.peek() == Some(b'<') {
             let close = self.s[self.i..].iter().position(|&c| c == b'>');
-            let Some(close) = close else { return Err("a <quoted> zone name is not closed") };
+            let Some(close) = close else {
+                return Err("a <quoted> zone name is not closed");
+            };
             if close < 4 {
                 return Err("a zone abbreviation needs at least three characters");
             }
@@ -330,7 +370,11 @@ impl Parser<'_> {
                 if month == 0 || week == 0 {
                     return Err("month and week of a rule start at 1");
                 }
-                RuleDate::MonthWeekDay { month, week, weekday }
+                RuleDate::MonthWeekDay {
+                    month,
+                    week,
+                    weekday,
+                }
             }
             Some(b'J') => {
                 self.i += 1;
@@ -383,7 +427,10 @@ mod tests {
             utc("2026-11-01T16:00:00Z")
         );
         let india = ShopZone::parse("IST-5:30").unwrap();
-        assert_eq!(india.offset_at(utc("2026-01-01T00:00:00Z")), 5 * 3600 + 1800);
+        assert_eq!(
+            india.offset_at(utc("2026-01-01T00:00:00Z")),
+            5 * 3600 + 1800
+        );
     }
 
     #[test]
@@ -427,7 +474,14 @@ mod tests {
 
     #[test]
     fn bad_zones_are_rejected_with_a_reason() {
-        for bad in ["", "Mars/Olympus", "X-1", "CET-1CEST", "CET-1CEST,M13.1.0,M10.5.0", "CST-99"] {
+        for bad in [
+            "",
+            "Mars/Olympus",
+            "X-1",
+            "CET-1CEST",
+            "CET-1CEST,M13.1.0,M10.5.0",
+            "CST-99",
+        ] {
             let e = ShopZone::parse(bad).unwrap_err();
             assert!(matches!(e, CoreError::InvalidTimeZone { .. }), "{bad}: {e}");
         }

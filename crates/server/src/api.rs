@@ -1,7 +1,9 @@
 //! The `/v1` HTTP API and the static files of the demo shop.
 
 use crate::db::{DbError, Store};
-use aftersales_core::api::{CaseReceipt, CreateReturnRequest, ErrorBody, ErrorDetail, LookupRequest, LookupResponse};
+use aftersales_core::api::{
+    CaseReceipt, CreateReturnRequest, ErrorBody, ErrorDetail, LookupRequest, LookupResponse,
+};
 use aftersales_core::case::{validate_return, ReturnDraft, ReturnReason};
 use aftersales_core::policy::Policy;
 use aftersales_core::tracking::TrackingNumber;
@@ -38,7 +40,9 @@ pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
         .route("/v1/health", get(health))
         .route("/v1/orders/lookup", post(lookup))
         .route("/v1/cases", post(create_case))
-        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such endpoint.") })
+        .fallback(|| async {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such endpoint.")
+        })
         .with_state(state);
     match assets {
         Some(dir) => Router::new()
@@ -60,7 +64,12 @@ pub struct ApiError {
 
 impl ApiError {
     fn new(status: StatusCode, code: &str, message: &str) -> ApiError {
-        ApiError { status, code: code.into(), message: message.into(), field: None }
+        ApiError {
+            status,
+            code: code.into(),
+            message: message.into(),
+            field: None,
+        }
     }
 
     fn field(mut self, field: &str) -> ApiError {
@@ -80,7 +89,13 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message, field: self.field } };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: self.message,
+                field: self.field,
+            },
+        };
         (self.status, Json(body)).into_response()
     }
 }
@@ -88,13 +103,21 @@ impl IntoResponse for ApiError {
 impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
         eprintln!("aftersales: {e}");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "The service had a problem; please try again.")
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "The service had a problem; please try again.",
+        )
     }
 }
 
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
-        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", &format!("The request body is not valid: {}", r.body_text()))
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            &format!("The request body is not valid: {}", r.body_text()),
+        )
     }
 }
 
@@ -111,10 +134,20 @@ fn check_credentials(order_number: &str, email: &str) -> Result<(String, String)
     let number = order_number.trim();
     let email = email.trim();
     if number.is_empty() || number.len() > 64 {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_order_number", "Enter the order number from your confirmation e-mail.").field("order_number"));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_order_number",
+            "Enter the order number from your confirmation e-mail.",
+        )
+        .field("order_number"));
     }
     if email.len() > 254 || !email.contains('@') {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_email", "Enter the e-mail address you ordered with.").field("email"));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_email",
+            "Enter the e-mail address you ordered with.",
+        )
+        .field("email"));
     }
     Ok((number.to_string(), email.to_string()))
 }
@@ -125,9 +158,17 @@ async fn lookup(
 ) -> Result<Json<LookupResponse>, ApiError> {
     let Json(req) = body?;
     let (number, email) = check_credentials(&req.order_number, &req.email)?;
-    let order = state.store.lock().map_err(|_| poisoned())?.find_order(&number, &email)?;
+    let order = state
+        .store
+        .lock()
+        .map_err(|_| poisoned())?
+        .find_order(&number, &email)?;
     let order = order.ok_or_else(ApiError::order_not_found)?;
-    Ok(Json(LookupResponse { order, policy: (*state.policy).clone(), server_time: (state.clock)() }))
+    Ok(Json(LookupResponse {
+        order,
+        policy: (*state.policy).clone(),
+        server_time: (state.clock)(),
+    }))
 }
 
 async fn create_case(
@@ -137,13 +178,24 @@ async fn create_case(
     let Json(req) = body?;
     let (number, email) = check_credentials(&req.order_number, &req.email)?;
     let reason = ReturnReason::from_code(&req.reason).ok_or_else(|| {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_reason", "Choose a reason from the list.").field("reason")
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_reason",
+            "Choose a reason from the list.",
+        )
+        .field("reason")
     })?;
-    let draft = ReturnDraft { line_id: req.line_id, quantity: req.quantity, reason };
+    let draft = ReturnDraft {
+        line_id: req.line_id,
+        quantity: req.quantity,
+        reason,
+    };
     let now = (state.clock)();
     // One lock across read, re-check and insert: two tabs cannot both claim the last unit.
     let mut store = state.store.lock().map_err(|_| poisoned())?;
-    let order = store.find_order(&number, &email)?.ok_or_else(ApiError::order_not_found)?;
+    let order = store
+        .find_order(&number, &email)?
+        .ok_or_else(ApiError::order_not_found)?;
     let accepted = validate_return(&state.policy, &order, &draft, now).map_err(|v| {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, &v.code, v.message()).field(&v.field)
     })?;

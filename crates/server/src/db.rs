@@ -105,7 +105,9 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<(), DbError> {
-        let done: usize = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let done: usize = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if done > MIGRATIONS.len() {
             return Err(DbError(format!(
                 "the database schema is version {done}, newer than this server ({}); upgrade the server",
@@ -124,11 +126,19 @@ impl Store {
     /// Inserts or replaces an order and its lines (cases are kept).
     pub fn upsert_order(&mut self, order: &Order, email: &str) -> Result<(), DbError> {
         let tx = self.conn.transaction()?;
-        tx.execute("DELETE FROM order_lines WHERE order_number = ?1", [&order.number])?;
+        tx.execute(
+            "DELETE FROM order_lines WHERE order_number = ?1",
+            [&order.number],
+        )?;
         tx.execute(
             "INSERT INTO orders (number, email, placed_at, currency) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(number) DO UPDATE SET email = ?2, placed_at = ?3, currency = ?4",
-            params![order.number, normalise_email(email), order.placed_at.to_rfc3339(), order.currency.code()],
+            params![
+                order.number,
+                normalise_email(email),
+                order.placed_at.to_rfc3339(),
+                order.currency.code()
+            ],
         )?;
         for (pos, l) in order.lines.iter().enumerate() {
             tx.execute(
@@ -162,7 +172,9 @@ impl Store {
                 |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
             )
             .optional()?;
-        let Some((placed_at, currency)) = head else { return Ok(None) };
+        let Some((placed_at, currency)) = head else {
+            return Ok(None);
+        };
         let mut stmt = self.conn.prepare(
             "SELECT l.line_id, l.sku, l.title, l.category, l.unit_price, l.quantity, l.delivered_at,
                     COALESCE((SELECT SUM(c.quantity) FROM cases c
@@ -236,7 +248,9 @@ impl Store {
 
     /// Number of stored cases (for tests and the health endpoint).
     pub fn case_count(&self) -> Result<i64, DbError> {
-        Ok(self.conn.query_row("SELECT COUNT(*) FROM cases", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM cases", [], |r| r.get(0))?)
     }
 }
 
@@ -248,5 +262,7 @@ pub fn normalise_email(email: &str) -> String {
 fn parse_time(s: &str) -> Result<DateTime<Utc>, rusqlite::Error> {
     DateTime::parse_from_rfc3339(s)
         .map(|d| d.with_timezone(&Utc))
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+        })
 }

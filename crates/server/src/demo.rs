@@ -13,7 +13,15 @@ pub struct DemoOrder {
     pub order: Order,
 }
 
-fn line(id: &str, sku: &str, title: &str, category: &str, price: i64, qty: u32, delivered: Option<DateTime<Utc>>) -> Line {
+fn line(
+    id: &str,
+    sku: &str,
+    title: &str,
+    category: &str,
+    price: i64,
+    qty: u32,
+    delivered: Option<DateTime<Utc>>,
+) -> Line {
     Line {
         id: id.into(),
         sku: sku.into(),
@@ -39,9 +47,33 @@ pub fn orders(now: DateTime<Utc>) -> Vec<DemoOrder> {
                 placed_at: now - Duration::days(12),
                 currency: cny,
                 lines: vec![
-                    line("1001-1", "KET-200", "Electric kettle, 1.7 l", "appliances", 19_900, 1, days(2)),
-                    line("1001-2", "TEE-BLK-M", "Cotton T-shirt, black, M", "apparel", 7_900, 2, days(10)),
-                    line("1001-3", "HP-300", "Wireless headphones", "electronics", 59_900, 1, None),
+                    line(
+                        "1001-1",
+                        "KET-200",
+                        "Electric kettle, 1.7 l",
+                        "appliances",
+                        19_900,
+                        1,
+                        days(2),
+                    ),
+                    line(
+                        "1001-2",
+                        "TEE-BLK-M",
+                        "Cotton T-shirt, black, M",
+                        "apparel",
+                        7_900,
+                        2,
+                        days(10),
+                    ),
+                    line(
+                        "1001-3",
+                        "HP-300",
+                        "Wireless headphones",
+                        "electronics",
+                        59_900,
+                        1,
+                        None,
+                    ),
                 ],
             },
         },
@@ -52,8 +84,24 @@ pub fn orders(now: DateTime<Utc>) -> Vec<DemoOrder> {
                 placed_at: now - Duration::days(9),
                 currency: cny,
                 lines: vec![
-                    line("1002-1", "MUG-01", "Stoneware mug", "kitchen", 4_900, 4, days(7)),
-                    line("1002-2", "TEA-OOL", "Oolong tea, 250 g", "food", 12_800, 1, days(8)),
+                    line(
+                        "1002-1",
+                        "MUG-01",
+                        "Stoneware mug",
+                        "kitchen",
+                        4_900,
+                        4,
+                        days(7),
+                    ),
+                    line(
+                        "1002-2",
+                        "TEA-OOL",
+                        "Oolong tea, 250 g",
+                        "food",
+                        12_800,
+                        1,
+                        days(8),
+                    ),
                 ],
             },
         },

@@ -31,6 +31,10 @@ pub struct ServeOptions {
 /// Binds the listener and returns it with the router, so callers know the port before serving.
 pub async fn bind(opts: ServeOptions) -> std::io::Result<(tokio::net::TcpListener, axum::Router)> {
     let listener = tokio::net::TcpListener::bind(opts.addr).await?;
-    let state = AppState { store: Arc::new(Mutex::new(opts.store)), policy: Arc::new(opts.policy), clock: opts.clock };
+    let state = AppState {
+        store: Arc::new(Mutex::new(opts.store)),
+        policy: Arc::new(opts.policy),
+        clock: opts.clock,
+    };
     Ok((listener, api::router(state, opts.assets)))
 }

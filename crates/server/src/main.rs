@@ -22,7 +22,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(&args[1..]),
-        Some("policy") if args.get(1).map(String::as_str) == Some("validate") => validate(&args[2..]),
+        Some("policy") if args.get(1).map(String::as_str) == Some("validate") => {
+            validate(&args[2..])
+        }
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -39,12 +41,15 @@ fn main() -> ExitCode {
 }
 
 fn read_policy(path: &str) -> Result<Policy, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read policy {path}: {e}"))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read policy {path}: {e}"))?;
     Policy::from_json(&text).map_err(|e| format!("policy {path}: {e}"))
 }
 
 fn validate(args: &[String]) -> Result<(), String> {
-    let [path] = args else { return Err(format!("policy validate takes one file\n{USAGE}")) };
+    let [path] = args else {
+        return Err(format!("policy validate takes one file\n{USAGE}"));
+    };
     read_policy(path)?;
     println!("{path}: valid");
     Ok(())
@@ -58,7 +63,11 @@ fn serve(args: &[String]) -> Result<(), String> {
     let mut load_demo = false;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
-        let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
         match flag.as_str() {
             "--addr" => addr = value()?,
             "--db" => db = PathBuf::from(value()?),
@@ -68,16 +77,23 @@ fn serve(args: &[String]) -> Result<(), String> {
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
     }
-    let addr = addr.parse().map_err(|_| format!("--addr {addr}: expected IP:PORT, e.g. 127.0.0.1:8080"))?;
+    let addr = addr
+        .parse()
+        .map_err(|_| format!("--addr {addr}: expected IP:PORT, e.g. 127.0.0.1:8080"))?;
     if let Some(dir) = &assets {
         if !dir.join("shop.html").is_file() {
-            return Err(format!("{}: no shop.html there; build the widget first (scripts/demo does)", dir.display()));
+            return Err(format!(
+                "{}: no shop.html there; build the widget first (scripts/demo does)",
+                dir.display()
+            ));
         }
     }
     let mut store = Store::open(&db).map_err(|e| e.to_string())?;
     if load_demo {
         for d in demo::orders(chrono::Utc::now()) {
-            store.upsert_order(&d.order, d.email).map_err(|e| e.to_string())?;
+            store
+                .upsert_order(&d.order, d.email)
+                .map_err(|e| e.to_string())?;
         }
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -86,8 +102,16 @@ fn serve(args: &[String]) -> Result<(), String> {
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async move {
-        let opts = ServeOptions { addr, store, policy, assets, clock: Arc::new(chrono::Utc::now) };
-        let (listener, app) = bind(opts).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        let opts = ServeOptions {
+            addr,
+            store,
+            policy,
+            assets,
+            clock: Arc::new(chrono::Utc::now),
+        };
+        let (listener, app) = bind(opts)
+            .await
+            .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         // Scripts and tests read this line to learn the port.
         println!("aftersales listening on http://{local}");
@@ -103,10 +127,11 @@ async fn shutdown() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => return std::future::pending().await,
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => return std::future::pending().await,
+            };
         tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
     }
     #[cfg(not(unix))]

@@ -29,12 +29,21 @@ async fn start(seeded: DateTime<Utc>, now: DateTime<Utc>) -> Server {
     let (listener, app) = bind(opts).await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    Server { base, client: reqwest::Client::new() }
+    Server {
+        base,
+        client: reqwest::Client::new(),
+    }
 }
 
 impl Server {
     async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let r = self.client.post(format!("{}{path}", self.base)).json(&body).send().await.unwrap();
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let status = r.status().as_u16();
         (status, r.json().await.unwrap())
     }
@@ -67,16 +76,34 @@ fn return_body(line: &str, quantity: u32) -> Value {
 #[tokio::test]
 async fn lookup_finds_the_order_and_never_says_which_credential_was_wrong() {
     let s = start(t(NOW), t(NOW)).await;
-    let (status, body) = s.post("/v1/orders/lookup", json!({"order_number": " 1001 ", "email": "Mei@Example.com"})).await;
+    let (status, body) = s
+        .post(
+            "/v1/orders/lookup",
+            json!({"order_number": " 1001 ", "email": "Mei@Example.com"}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["order"]["lines"].as_array().unwrap().len(), 3);
     assert_eq!(body["policy"]["return_window_days"], 7);
     assert_eq!(body["server_time"], "2026-11-25T04:00:00Z");
 
-    let wrong_email = s.post("/v1/orders/lookup", json!({"order_number": "1001", "email": "sam@example.com"})).await;
-    let wrong_number = s.post("/v1/orders/lookup", json!({"order_number": "9999", "email": "mei@example.com"})).await;
+    let wrong_email = s
+        .post(
+            "/v1/orders/lookup",
+            json!({"order_number": "1001", "email": "sam@example.com"}),
+        )
+        .await;
+    let wrong_number = s
+        .post(
+            "/v1/orders/lookup",
+            json!({"order_number": "9999", "email": "mei@example.com"}),
+        )
+        .await;
     assert_eq!(wrong_email.0, 404);
-    assert_eq!(wrong_email, wrong_number, "both failures must look the same");
+    assert_eq!(
+        wrong_email, wrong_number,
+        "both failures must look the same"
+    );
     assert_eq!(wrong_email.1["error"]["code"], "order_not_found");
 }
 
@@ -87,16 +114,33 @@ async fn a_return_is_rechecked_stored_and_given_a_tracking_number() {
     assert_eq!(status, 201, "{body}");
     let tn = body["tracking_number"].as_str().unwrap();
     assert!(TrackingNumber::parse(tn).is_ok(), "{tn}");
-    assert_eq!(body["refund_estimate"], json!({"minor": 19900, "currency": "CNY"}));
+    assert_eq!(
+        body["refund_estimate"],
+        json!({"minor": 19900, "currency": "CNY"})
+    );
     assert_eq!(body["review_due_at"], "2026-11-27T04:00:00Z");
 
     // The only unit is now claimed: a second request is refused, and the lookup shows it.
     let (status, body) = s.post("/v1/cases", return_body("1001-1", 1)).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("fully_claimed")));
-    let (_, order) = s.post("/v1/orders/lookup", json!({"order_number": "1001", "email": "mei@example.com"})).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("fully_claimed"))
+    );
+    let (_, order) = s
+        .post(
+            "/v1/orders/lookup",
+            json!({"order_number": "1001", "email": "mei@example.com"}),
+        )
+        .await;
     assert_eq!(order["order"]["lines"][0]["quantity_claimed"], 1);
 
-    let (status, health) = s.client.get(format!("{}/v1/health", s.base)).send().await.map(|r| (r.status().as_u16(), r)).unwrap();
+    let (status, health) = s
+        .client
+        .get(format!("{}/v1/health", s.base))
+        .send()
+        .await
+        .map(|r| (r.status().as_u16(), r))
+        .unwrap();
     assert_eq!(status, 200);
     assert_eq!(health.json::<Value>().await.unwrap()["cases"], 1);
 }
@@ -127,29 +171,86 @@ async fn day_seven_is_accepted_and_day_eight_refused_in_shop_time() {
     assert_eq!(last_second.post("/v1/cases", body.clone()).await.0, 201);
     let next_day = start(seeded, t("2026-11-25T16:00:00Z")).await;
     let (status, err) = next_day.post("/v1/cases", body).await;
-    assert_eq!((status, err["error"]["code"].as_str()), (422, Some("window_closed")));
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (422, Some("window_closed"))
+    );
 }
 
 #[tokio::test]
 async fn bad_bodies_get_clear_json_errors() {
     let s = start(t(NOW), t(NOW)).await;
     let cases: [(&str, &'static str, &str, u16, &str); 6] = [
-        ("/v1/orders/lookup", "not json", "application/json", 400, "bad_request"),
-        ("/v1/orders/lookup", r#"{"order_number":"1001"}"#, "application/json", 400, "bad_request"),
-        ("/v1/orders/lookup", r#"{"order_number":"1001","email":"a@b","admin":true}"#, "application/json", 400, "bad_request"),
-        ("/v1/orders/lookup", r#"{"order_number":"1001","email":"mei@example.com"}"#, "text/plain", 400, "bad_request"),
-        ("/v1/orders/lookup", r#"{"order_number":"","email":"mei@example.com"}"#, "application/json", 400, "invalid_order_number"),
-        ("/v1/cases", r#"{"order_number":"1001","email":"mei@example.com","line_id":"1001-1","quantity":-1,"reason":"changed_mind"}"#, "application/json", 400, "bad_request"),
+        (
+            "/v1/orders/lookup",
+            "not json",
+            "application/json",
+            400,
+            "bad_request",
+        ),
+        (
+            "/v1/orders/lookup",
+            r#"{"order_number":"1001"}"#,
+            "application/json",
+            400,
+            "bad_request",
+        ),
+        (
+            "/v1/orders/lookup",
+            r#"{"order_number":"1001","email":"a@b","admin":true}"#,
+            "application/json",
+            400,
+            "bad_request",
+        ),
+        (
+            "/v1/orders/lookup",
+            r#"{"order_number":"1001","email":"mei@example.com"}"#,
+            "text/plain",
+            400,
+            "bad_request",
+        ),
+        (
+            "/v1/orders/lookup",
+            r#"{"order_number":"","email":"mei@example.com"}"#,
+            "application/json",
+            400,
+            "invalid_order_number",
+        ),
+        (
+            "/v1/cases",
+            r#"{"order_number":"1001","email":"mei@example.com","line_id":"1001-1","quantity":-1,"reason":"changed_mind"}"#,
+            "application/json",
+            400,
+            "bad_request",
+        ),
     ];
     for (path, body, ct, status, code) in cases {
         let (got, json) = s.post_raw(path, body, ct).await;
-        assert_eq!((got, json["error"]["code"].as_str()), (status, Some(code)), "{body}");
+        assert_eq!(
+            (got, json["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{body}"
+        );
     }
     let huge = "9".repeat(100_000);
-    let (status, body) = s.post("/v1/orders/lookup", json!({"order_number": huge, "email": "mei@example.com"})).await;
-    assert_eq!((status, body["error"]["field"].as_str()), (400, Some("order_number")));
+    let (status, body) = s
+        .post(
+            "/v1/orders/lookup",
+            json!({"order_number": huge, "email": "mei@example.com"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (400, Some("order_number"))
+    );
     let (status, body) = s.post("/v1/cases", json!({"order_number": "1001", "email": "mei@example.com", "line_id": "1001-1", "quantity": 1, "reason": "<script>"})).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("invalid_reason")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_reason"))
+    );
     let (status, body) = s.post("/v1/nope", json!({})).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (404, Some("not_found")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
 }
