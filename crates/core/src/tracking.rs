@@ -63,7 +63,7 @@ impl TrackingNumber {
                 }
             }
         }
-        if weighted_sum(&values) % MODULUS != 0 {
+        if !weighted_sum(&values).is_multiple_of(MODULUS) {
             return Err(CoreError::InvalidTrackingNumber(
                 "a character is mistyped (check failed)",
             ));
