@@ -126,6 +126,54 @@ impl Money {
         })
     }
 
+    /// `self − other`.
+    ///
+    /// # Errors
+    /// [`CoreError::CurrencyMismatch`] or [`CoreError::Overflow`].
+    pub fn checked_sub(self, other: Money) -> Result<Money, CoreError> {
+        self.same_currency(&other)?;
+        let minor = self
+            .minor
+            .checked_sub(other.minor)
+            .ok_or(CoreError::Overflow)?;
+        Ok(Money {
+            minor,
+            currency: self.currency,
+        })
+    }
+
+    /// `basis_points` / 10 000 of the amount, rounded half away from zero (1 000 bp = 10 %).
+    ///
+    /// # Errors
+    /// [`CoreError::Overflow`].
+    pub fn checked_basis_points(self, basis_points: u32) -> Result<Money, CoreError> {
+        let product = i128::from(self.minor) * i128::from(basis_points);
+        let half = if product < 0 { -5_000 } else { 5_000 };
+        let minor = i64::try_from((product + half) / 10_000).map_err(|_| CoreError::Overflow)?;
+        Ok(Money {
+            minor,
+            currency: self.currency,
+        })
+    }
+
+    /// Splits the amount into `parts` shares that differ by at most one minor unit and sum
+    /// exactly to the amount (largest remainder: the first shares get the leftover units).
+    /// `parts == 0` gives an empty list.
+    pub fn allocate_evenly(self, parts: u32) -> Vec<Money> {
+        if parts == 0 {
+            return Vec::new();
+        }
+        let n = i64::from(parts);
+        let base = self.minor.div_euclid(n);
+        let leftover = self.minor.rem_euclid(n);
+        (0..n)
+            .map(|i| Money {
+                minor: base + i64::from(i < leftover),
+                currency: self.currency,
+            })
+            .collect()
+    }
+
     fn same_currency(&self, other: &Money) -> Result<(), CoreError> {
         if self.currency == other.currency {
             Ok(())
@@ -195,6 +243,53 @@ mod tests {
         ));
         assert_eq!(Money::new(250, eur).checked_mul(3).unwrap().minor, 750);
         assert_eq!(a.checked_mul(2), Err(CoreError::Overflow));
+    }
+
+    #[test]
+    fn allocation_sums_exactly_and_is_fair() {
+        let eur = Currency::new("EUR").unwrap();
+        let shares = Money::new(1000, eur).allocate_evenly(3);
+        assert_eq!(
+            shares.iter().map(|m| m.minor).collect::<Vec<_>>(),
+            vec![334, 333, 333]
+        );
+        let neg = Money::new(-1000, eur).allocate_evenly(3);
+        assert_eq!(neg.iter().map(|m| m.minor).sum::<i64>(), -1000);
+        assert!(Money::new(5, eur).allocate_evenly(0).is_empty());
+    }
+
+    #[test]
+    fn basis_points_round_half_away_from_zero() {
+        let kwd = Currency::new("KWD").unwrap();
+        assert_eq!(
+            Money::new(12_345, kwd)
+                .checked_basis_points(1_000)
+                .unwrap()
+                .minor,
+            1_235
+        ); // 1234.5
+        assert_eq!(
+            Money::new(12_344, kwd)
+                .checked_basis_points(1_000)
+                .unwrap()
+                .minor,
+            1_234
+        );
+        assert_eq!(
+            Money::new(-12_345, kwd)
+                .checked_basis_points(1_000)
+                .unwrap()
+                .minor,
+            -1_235
+        );
+        let jpy = Currency::new("JPY").unwrap();
+        assert_eq!(
+            Money::new(999, jpy)
+                .checked_basis_points(1_500)
+                .unwrap()
+                .minor,
+            150
+        ); // 149.85
     }
 
     #[test]
