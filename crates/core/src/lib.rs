@@ -5,7 +5,7 @@
 //! the DOM: the current instant is always an argument.
 //!
 //! ```
-//! use aftersales_core::{eligibility::evaluate_returns, order::Order, policy::Policy};
+//! use aftersales_core::{eligibility::{evaluate, Outcome}, order::Order, policy::Policy, resolution::Resolution};
 //! # use chrono::{TimeZone, Utc};
 //! let policy = Policy::default();
 //! let order: Order = serde_json::from_str(r#"{
@@ -14,19 +14,22 @@
 //!              "unit_price": 4900, "quantity": 1, "delivered_at": "2026-11-03T10:00:00Z" }]
 //! }"#)?;
 //! let now = Utc.with_ymd_and_hms(2026, 11, 5, 12, 0, 0).unwrap();
-//! let verdicts = evaluate_returns(&policy, &order, now);
-//! assert!(verdicts[0].is_eligible());
+//! let verdicts = evaluate(&policy, &order, now);
+//! assert!(matches!(verdicts[0].get(Resolution::Refund), Some(Outcome::Eligible(_))));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
 
 pub mod api;
 pub mod case;
+pub mod commitment;
 pub mod eligibility;
 pub mod error;
 pub mod money;
 pub mod order;
 pub mod policy;
+pub mod reasons;
+pub mod resolution;
 pub mod tracking;
 pub mod zone;
 

@@ -196,6 +196,19 @@ impl ShopZone {
         self.local(t).date()
     }
 
+    /// The instant at which the shop's wall clock reads `local`. An ambiguous time (clocks
+    /// going back) gives the earlier instant; a time skipped by a jump forward gives the
+    /// instant of the jump's standard-time reading (02:30 in a 02:00→03:00 gap is 03:30).
+    pub fn from_local(&self, local: NaiveDateTime) -> DateTime<Utc> {
+        let offsets = [Some(self.std_offset), self.dst.map(|d| d.offset)];
+        let candidates = offsets
+            .iter()
+            .flatten()
+            .map(|off| Utc.from_utc_datetime(&(local - Duration::seconds(i64::from(*off)))));
+        let standard = Utc.from_utc_datetime(&(local - Duration::seconds(i64::from(self.std_offset))));
+        candidates.filter(|c| self.local(*c) == local).min().unwrap_or(standard)
+    }
+
     /// The first instant of the shop's calendar day `date`: local midnight, or, where a
     /// daylight-saving jump skips midnight, the first wall-clock time that exists that day.
     pub fn start_of_day(&self, date: NaiveDate) -> DateTime<Utc> {
