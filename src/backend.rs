@@ -5,7 +5,7 @@
 //! other adapters (a shop platform's API, an in-browser demo store) implement the same trait.
 
 use aftersales_core::api::{
-    CaseReceipt, CreateReturnRequest, ErrorBody, ErrorDetail, LookupRequest, LookupResponse,
+    CaseReceipt, CreateCaseRequest, ErrorBody, ErrorDetail, LookupRequest, LookupResponse,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -20,11 +20,9 @@ pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 pub trait Backend: Send + Sync {
     /// Finds an order by number and e-mail.
     fn lookup(&self, req: LookupRequest) -> LocalFuture<Result<LookupResponse, BackendError>>;
-    /// Submits a return and gets its receipt (with the tracking number).
-    fn submit_return(
-        &self,
-        req: CreateReturnRequest,
-    ) -> LocalFuture<Result<CaseReceipt, BackendError>>;
+    /// Submits a case and gets its receipt (with the tracking number).
+    fn submit_case(&self, req: CreateCaseRequest)
+        -> LocalFuture<Result<CaseReceipt, BackendError>>;
 }
 
 /// The backend the widget was mounted with, shared through the reactive context.
@@ -113,9 +111,9 @@ impl Backend for HttpBackend {
         self.post("/v1/orders/lookup", req)
     }
 
-    fn submit_return(
+    fn submit_case(
         &self,
-        req: CreateReturnRequest,
+        req: CreateCaseRequest,
     ) -> LocalFuture<Result<CaseReceipt, BackendError>> {
         self.post("/v1/cases", req)
     }

@@ -1,8 +1,9 @@
 //! Words and numbers for the shopper (English for now; catalogs come with i18n).
 
-use aftersales_core::case::ReturnReason;
+use aftersales_core::commitment::Span;
 use aftersales_core::eligibility::{Ineligible, Outcome};
 use aftersales_core::money::Money;
+use aftersales_core::resolution::ItemCondition;
 use chrono::NaiveDate;
 
 /// `25 Nov 2026`.
@@ -15,74 +16,125 @@ pub fn money(m: Money) -> String {
     format!("{} {}", m.currency.code(), m.to_decimal_string())
 }
 
-/// The label of a return reason.
-pub fn reason(r: ReturnReason) -> &'static str {
-    match r {
-        ReturnReason::ChangedMind => "I changed my mind",
-        ReturnReason::WrongSize => "Wrong size or fit",
-        ReturnReason::Defective => "It is faulty",
-        ReturnReason::NotAsDescribed => "Not as described",
-        ReturnReason::ArrivedDamaged => "It arrived damaged",
-        ReturnReason::WrongItem => "I received the wrong item",
+/// The label of a reason code; codes a merchant added get their code in words.
+pub fn reason(code: &str) -> String {
+    let known = match code {
+        "changed_mind" => "I changed my mind",
+        "wrong_size" => "Wrong size or fit",
+        "defective" => "It is faulty",
+        "not_as_described" => "Not as described",
+        "arrived_damaged" => "It arrived damaged",
+        "missing_part" => "A part is missing",
+        "wrong_item" => "I received the wrong item",
+        "lost_in_delivery" => "The parcel never arrived",
+        other => {
+            let words = other.replace('_', " ");
+            let mut c = words.chars();
+            return c
+                .next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default();
+        }
+    };
+    known.to_string()
+}
+
+/// The label of an item condition.
+pub fn condition(c: ItemCondition) -> &'static str {
+    match c {
+        ItemCondition::NewUnopened => "New, unopened",
+        ItemCondition::Opened => "Opened, not used",
+        ItemCondition::Used => "Used",
+        ItemCondition::Damaged => "Damaged",
     }
 }
 
+/// `48 hours`, `30 minutes`, `8 business hours`.
+pub fn span(s: Span) -> String {
+    let (n, unit) = match s {
+        Span::Minutes(n) => (n, "minute"),
+        Span::Hours(n) => (n, "hour"),
+        Span::BusinessMinutes(n) => (n, "business minute"),
+        Span::BusinessHours(n) => (n, "business hour"),
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
 /// The verdict line under an item, e.g. `Returnable until 2 Dec 2026 (7 days left)`.
-pub fn verdict(outcome: &Outcome, window_days: u16, today: NaiveDate) -> String {
-    match outcome {
-        Outcome::Eligible { last_day, .. } => {
-            let left = (*last_day - today).num_days();
-            let hint = match left {
+pub fn verdict(outcome: &Outcome, window_days: Option<u16>, today: NaiveDate) -> String {
+    let until = |last_day: Option<NaiveDate>| match last_day {
+        None => "Returnable at any time".to_string(),
+        Some(last) => {
+            let hint = match (last - today).num_days() {
                 i64::MIN..=0 => "last day today".to_string(),
                 1 => "1 day left".to_string(),
                 n => format!("{n} days left"),
             };
-            format!("Returnable until {} ({hint})", date(*last_day))
+            format!("Returnable until {} ({hint})", date(last))
         }
-        Outcome::NotEligible {
-            reason: Ineligible::WindowClosed { last_day },
-        } => format!(
-            "Not returnable: the {window_days}-day window closed on {}",
-            date(*last_day)
-        ),
-        Outcome::NotEligible {
-            reason: Ineligible::NotDelivered,
-        } => "Not returnable yet: this item has not been delivered".into(),
-        Outcome::NotEligible {
-            reason: Ineligible::FullyClaimed,
-        } => "Already being returned".into(),
+    };
+    match outcome {
+        Outcome::Eligible(a) => until(a.last_day),
+        Outcome::NeedsReview(a) => format!("{}; the shop reviews each request", until(a.last_day)),
+        Outcome::NotEligible { reason } => match reason {
+            Ineligible::WindowClosed { last_day } => match window_days {
+                Some(d) => format!(
+                    "Not returnable: the {d}-day window closed on {}",
+                    date(*last_day)
+                ),
+                None => format!(
+                    "Not returnable: the return window closed on {}",
+                    date(*last_day)
+                ),
+            },
+            Ineligible::NotDelivered => {
+                "Not returnable yet: this item has not been delivered".into()
+            }
+            Ineligible::NotShipped => "Not returnable: this item has not been shipped yet".into(),
+            Ineligible::FullyClaimed => "Already being returned".into(),
+            Ineligible::FinalSale => "Not returnable: sold as final sale".into(),
+            Ineligible::NotPermitted { .. } | Ineligible::NotOffered => {
+                "Not returnable under the shop's policy".into()
+            }
+        },
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aftersales_core::eligibility::Allowance;
     use aftersales_core::money::Currency;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
+    fn open(last: Option<NaiveDate>) -> Allowance {
+        Allowance {
+            last_day: last,
+            closes_at: None,
+            max_quantity: 1,
+            merchant_fault_only: false,
+            max_refund: None,
+        }
+    }
+
     #[test]
     fn verdict_sentences() {
         let today = d(2026, 11, 25);
-        let open = Outcome::Eligible {
-            last_day: d(2026, 12, 2),
-            closes_at: Default::default(),
-            max_quantity: 1,
-        };
+        let seven = Some(7);
         assert_eq!(
-            verdict(&open, 7, today),
+            verdict(&Outcome::Eligible(open(Some(d(2026, 12, 2)))), seven, today),
             "Returnable until 2 Dec 2026 (7 days left)"
         );
-        let last = Outcome::Eligible {
-            last_day: today,
-            closes_at: Default::default(),
-            max_quantity: 1,
-        };
         assert_eq!(
-            verdict(&last, 7, today),
+            verdict(&Outcome::Eligible(open(Some(today))), seven, today),
             "Returnable until 25 Nov 2026 (last day today)"
+        );
+        assert_eq!(
+            verdict(&Outcome::Eligible(open(None)), seven, today),
+            "Returnable at any time"
         );
         let closed = Outcome::NotEligible {
             reason: Ineligible::WindowClosed {
@@ -90,13 +142,20 @@ mod tests {
             },
         };
         assert_eq!(
-            verdict(&closed, 7, today),
+            verdict(&closed, seven, today),
             "Not returnable: the 7-day window closed on 22 Nov 2026"
+        );
+        let sale = Outcome::NotEligible {
+            reason: Ineligible::FinalSale,
+        };
+        assert_eq!(
+            verdict(&sale, seven, today),
+            "Not returnable: sold as final sale"
         );
     }
 
     #[test]
-    fn money_uses_the_currency_exponent() {
+    fn money_spans_and_reasons() {
         assert_eq!(
             money(Money::new(19_900, Currency::new("CNY").unwrap())),
             "CNY 199.00"
@@ -105,5 +164,9 @@ mod tests {
             money(Money::new(1_500, Currency::new("JPY").unwrap())),
             "JPY 1500"
         );
+        assert_eq!(span(Span::Hours(48)), "48 hours");
+        assert_eq!(span(Span::BusinessMinutes(1)), "1 business minute");
+        assert_eq!(reason("changed_mind"), "I changed my mind");
+        assert_eq!(reason("too_small_for_my_cat"), "Too small for my cat");
     }
 }

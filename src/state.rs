@@ -54,8 +54,8 @@ pub struct Submitted {
     pub receipt: CaseReceipt,
     /// Title of the returned item.
     pub item_title: String,
-    /// Hours the merchant promised for the review.
-    pub review_within_hours: u16,
+    /// The shop's time zone, to show the promised answer time in.
+    pub zone: aftersales_core::zone::ShopZone,
 }
 
 /// The device clock (browser only).

@@ -4,11 +4,15 @@
 #![cfg(target_arch = "wasm32")]
 
 use aftersales_core::api::{
-    CaseReceipt, CreateReturnRequest, ErrorDetail, LookupRequest, LookupResponse,
+    CaseReceipt, CreateCaseRequest, ErrorDetail, LookupRequest, LookupResponse,
 };
+use aftersales_core::case::{CaseDraft, CaseKind, CaseType, DraftLine, Quote, QuoteLine};
+use aftersales_core::lifecycle::Status;
 use aftersales_core::money::{Currency, Money};
 use aftersales_core::order::{Line, Order};
 use aftersales_core::policy::Policy;
+use aftersales_core::reasons::Fault;
+use aftersales_core::resolution::{ItemCondition, Resolution};
 use aftersales_core::tracking::TrackingNumber;
 use aftersales_widget::backend::{Backend, BackendError, LocalFuture};
 use aftersales_widget::embed::{mount_shadow, mount_with_backend, shadow_root};
@@ -26,7 +30,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 struct FakeBackend {
     order: Order,
     email: String,
-    submitted: Mutex<Vec<CreateReturnRequest>>,
+    submitted: Mutex<Vec<CreateCaseRequest>>,
 }
 
 impl FakeBackend {
@@ -37,9 +41,14 @@ impl FakeBackend {
             sku: id.into(),
             title: title.into(),
             category: "home".into(),
+            tags: vec![],
+            final_sale: false,
             unit_price: 4_900,
+            discount: 0,
             quantity: qty,
             quantity_claimed: 0,
+            status: None,
+            fulfilled_at: None,
             delivered_at: Some(now - Duration::days(days_ago)),
         };
         FakeBackend {
@@ -47,6 +56,7 @@ impl FakeBackend {
                 number: "A-1".into(),
                 placed_at: now - Duration::days(20),
                 currency: Currency::new("EUR").unwrap(),
+                shipping_country: None,
                 lines: vec![
                     line("fresh", "Linen towel", 1, 3),
                     line("old", "Wool blanket", 15, 1),
@@ -71,26 +81,39 @@ impl Backend for FakeBackend {
                 code: "order_not_found".into(),
                 message: "We could not find an order with that number and e-mail address.".into(),
                 field: None,
+                violations: vec![],
             }))
         };
         Box::pin(async move { result })
     }
 
-    fn submit_return(
+    fn submit_case(
         &self,
-        req: CreateReturnRequest,
+        req: CreateCaseRequest,
     ) -> LocalFuture<Result<CaseReceipt, BackendError>> {
         self.submitted.lock().unwrap().push(req.clone());
+        let eur = Currency::new("EUR").unwrap();
+        let quantity = req.case.lines[0].quantity;
+        let paid = Money::new(4_900 * i64::from(quantity), eur);
         let receipt = CaseReceipt {
             tracking_number: TrackingNumber::from_random([7, 1, 4, 30, 9, 22, 5, 17, 0, 12])
                 .to_string(),
-            status: "submitted".into(),
-            refund_estimate: Money::new(
-                4_900 * i64::from(req.quantity),
-                Currency::new("EUR").unwrap(),
-            ),
+            kind: CaseKind::Return,
+            status: Status::Submitted,
+            quote: Some(Quote {
+                lines: vec![QuoteLine {
+                    line_id: req.case.lines[0].line_id.clone(),
+                    quantity,
+                    paid,
+                    restocking_fee: Money::zero(eur),
+                }],
+                return_shipping_fee: Money::zero(eur),
+                total: paid,
+                fees_borne_by: Fault::Shopper,
+            }),
             created_at: device_now(),
-            review_due_at: device_now() + Duration::hours(48),
+            respond_by: device_now() + Duration::hours(48),
+            resolve_by: None,
         };
         Box::pin(async move { Ok(receipt) })
     }
@@ -236,8 +259,40 @@ async fn shopper_finds_an_order_and_requests_a_return_inside_a_shadow_root() {
         .unwrap()
         .dyn_into()
         .unwrap();
-    reason.set_value("defective");
+    let offered: Vec<String> = (0..reason.length())
+        .filter_map(|i| reason.item(i))
+        .map(|o| o.get_attribute("value").unwrap_or_default())
+        .collect();
+    assert_eq!(
+        offered,
+        ["", "changed_mind", "wrong_size"],
+        "only reasons this form can complete"
+    );
+    reason.set_value("wrong_size");
     fire(&reason, "change");
+    // A change of mind or fit: the shop asks what condition the item is in.
+    wait_for("the condition picker", || {
+        find(&root, "select[name=condition]").is_some()
+    })
+    .await;
+    let condition: HtmlSelectElement = find(&root, "select[name=condition]")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    condition.set_value("used");
+    fire(&condition, "change");
+    button(&root, "Request return").click();
+    wait_for("the refusal", || find(&root, "[role=alert]").is_some()).await;
+    assert_eq!(
+        text(&root, "[role=alert]"),
+        "Items in this condition cannot be returned for this resolution."
+    );
+    assert!(
+        backend.submitted.lock().unwrap().is_empty(),
+        "nothing is sent that the engine refuses"
+    );
+    condition.set_value("opened");
+    fire(&condition, "change");
     wait_for("the estimate", || {
         text(&root, "[data-testid=estimate]") == "Estimated refund: EUR 98.00"
     })
@@ -253,12 +308,22 @@ async fn shopper_finds_an_order_and_requests_a_return_inside_a_shadow_root() {
     let sent = backend.submitted.lock().unwrap().clone();
     assert_eq!(
         sent,
-        vec![CreateReturnRequest {
+        vec![CreateCaseRequest {
             order_number: "A-1".into(),
             email: "ana@example.com".into(),
-            line_id: "fresh".into(),
-            quantity: 2,
-            reason: "defective".into(),
+            case: CaseDraft {
+                case_type: CaseType::Return,
+                lines: vec![DraftLine {
+                    line_id: "fresh".into(),
+                    quantity: 2
+                }],
+                resolution: Some(Resolution::Refund),
+                reason: Some("wrong_size".into()),
+                condition: Some(ItemCondition::Opened),
+                answers: Default::default(),
+                evidence: vec![],
+                description: String::new(),
+            },
         }]
     );
 }

@@ -68,7 +68,8 @@ test("a shopper returns a delivered item and the case lands in the database", as
   const submit = page.locator("after-sales").getByRole("button", { name: "Request return" });
   assert.equal(await submit.isDisabled(), true, "nothing is chosen yet");
   await kettle.locator("input[type=radio]").check();
-  await page.locator("after-sales select[name=reason]").selectOption("defective");
+  await page.locator("after-sales select[name=reason]").selectOption("changed_mind");
+  await page.locator("after-sales select[name=condition]").selectOption("new_unopened");
   assert.equal(await page.locator("after-sales [data-testid=estimate]").innerText(), "Estimated refund: CNY 199.00");
   await page.screenshot({ path: join(ARTIFACTS, "journey-order.png") });
   await submit.click();
@@ -79,20 +80,28 @@ test("a shopper returns a delivered item and the case lands in the database", as
   assert.match(tracking, TRACKING);
   await page.screenshot({ path: join(ARTIFACTS, "journey-receipt.png") });
 
-  const rows = server.query(`SELECT tracking_number, kind, status, order_number, line_id, quantity, reason, refund_minor, currency FROM cases`);
+  const rows = server.query(
+    `SELECT c.tracking_number, c.kind, c.status, c.order_number, c.resolution, c.reason, c.refund_minor, c.currency,
+            l.line_id, l.quantity, e.to_status AS first_event, e.actor
+       FROM cases c JOIN case_lines l ON l.case_id = c.id JOIN case_events e ON e.case_id = c.id`,
+  );
   assert.deepEqual(rows, [
     {
       tracking_number: tracking,
       kind: "return",
       status: "submitted",
       order_number: "1001",
-      line_id: "1001-1",
-      quantity: 1,
-      reason: "defective",
+      resolution: "refund",
+      reason: "changed_mind",
       refund_minor: 19900,
       currency: "CNY",
+      line_id: "1001-1",
+      quantity: 1,
+      first_event: "submitted",
+      actor: "shopper",
     },
   ]);
+  assert.match(await page.locator("after-sales [data-testid=respond-by]").innerText(), /^The shop will answer by \d{1,2} \w{3} \d{4} at \d{2}:\d{2} \(shop time\)\.$/);
   assert.deepEqual(page.errors, []);
   await page.close();
 });
@@ -133,7 +142,9 @@ test("the network going down loses nothing and says so", async () => {
   await page.unroute("**/v1/orders/lookup");
   await page.locator("after-sales").getByRole("button", { name: "Find my order" }).click();
   await page.locator("after-sales .as-line").first().waitFor();
-  assert.equal(await page.locator("after-sales .as-line").count(), 2);
+  assert.equal(await page.locator("after-sales .as-line").count(), 3);
+  const scarf = page.locator('after-sales .as-line[data-line-id="1002-3"] [data-testid=verdict]');
+  assert.equal(await scarf.innerText(), "Not returnable: sold as final sale");
   await page.close();
 });
 

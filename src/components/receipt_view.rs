@@ -8,10 +8,16 @@ use std::sync::Arc;
 pub fn ReceiptView(
     /// The sent case.
     sent: Arc<Submitted>,
-    /// The widget's current step; "another order" returns to the lookup.
+    /// The widget's current step; "another item" returns to the lookup.
     step: RwSignal<Step>,
 ) -> impl IntoView {
     let r = &sent.receipt;
+    let answer_by = sent.zone.local(r.respond_by);
+    let answer_by = format!(
+        "{} at {}",
+        format::date(answer_by.date()),
+        answer_by.format("%H:%M")
+    );
     view! {
         <div class="as-receipt" role="status">
             <p class="as-receipt__title">"Return requested"</p>
@@ -19,12 +25,10 @@ pub fn ReceiptView(
             <p class="as-receipt__label">"Your tracking number"</p>
             <p class="as-receipt__number" data-testid="tracking-number">{r.tracking_number.clone()}</p>
             <p class="as-note">"Keep it to follow your case."</p>
-            <p class="as-estimate">
-                "Estimated refund: " <strong>{format::money(r.refund_estimate)}</strong>
-            </p>
-            <p class="as-note">
-                {format!("The shop will review it within {} hours.", sent.review_within_hours)}
-            </p>
+            {r.quote.as_ref().map(|q| view! {
+                <p class="as-estimate">"Estimated refund: " <strong>{format::money(q.total)}</strong></p>
+            })}
+            <p class="as-note" data-testid="respond-by">{format!("The shop will answer by {answer_by} (shop time).")}</p>
             <button class="as-button as-button--quiet" part="button" type="button" on:click=move |_| step.set(Step::Lookup)>
                 "Return another item"
             </button>

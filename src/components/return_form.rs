@@ -1,12 +1,21 @@
 use crate::backend::BackendHandle;
 use crate::format;
 use crate::state::{device_now, LookedUp, Step, Submitted};
-use aftersales_core::api::CreateReturnRequest;
-use aftersales_core::case::{validate_return, ReturnDraft, ReturnReason};
-use aftersales_core::eligibility::{evaluate_returns, Outcome};
-use aftersales_core::money::Money;
+use aftersales_core::api::CreateCaseRequest;
+use aftersales_core::case::{validate_case, CaseDraft, CaseKind, CaseType, DraftLine};
+use aftersales_core::eligibility::evaluate;
+use aftersales_core::reasons::{Evidence, Fault};
+use aftersales_core::resolution::{ItemCondition, Resolution};
 use leptos::prelude::*;
+use std::collections::BTreeMap;
 use std::sync::Arc;
+
+const CONDITIONS: [ItemCondition; 4] = [
+    ItemCondition::NewUnopened,
+    ItemCondition::Opened,
+    ItemCondition::Used,
+    ItemCondition::Damaged,
+];
 
 /// Step 2: the order's lines with what the engine says of each, and the return request.
 #[component]
@@ -21,49 +30,93 @@ pub fn ReturnForm(
     let policy = found.response.policy.clone();
     let now = found.now(device_now());
     let today = policy.time_zone.local_date(now);
-    let verdicts = evaluate_returns(&policy, &order, now);
+    let verdicts = evaluate(&policy, &order, now);
 
     let selected = RwSignal::new(None::<String>);
     let quantity = RwSignal::new(1u32);
-    let reason = RwSignal::new(None::<ReturnReason>);
+    let reason = RwSignal::new(None::<String>);
+    let condition = RwSignal::new(None::<ItemCondition>);
     let error = RwSignal::new(None::<String>);
 
-    let max_of = {
-        let verdicts = verdicts.clone();
-        move |line_id: &str| {
-            verdicts
-                .iter()
-                .find(|v| v.line_id == line_id)
-                .and_then(|v| match v.outcome {
-                    Outcome::Eligible { max_quantity, .. } => Some(max_quantity),
-                    Outcome::NotEligible { .. } => None,
-                })
-        }
+    // Reasons this form can complete: they lead to a refund and need no photos or answers
+    // (those flows get their own steps).
+    let reasons: Vec<(String, Fault)> = policy
+        .reasons
+        .iter()
+        .filter(|r| r.resolutions.contains(&Resolution::Refund))
+        .filter(|r| r.evidence == Evidence::None && !r.questions.iter().any(|q| q.required))
+        .map(|r| (r.code.clone(), r.fault))
+        .collect();
+    let shopper_fault = {
+        let reasons = reasons.clone();
+        Memo::new(move |_| {
+            reason.get().is_some_and(|code| {
+                reasons
+                    .iter()
+                    .any(|(c, f)| *c == code && *f == Fault::Shopper)
+            })
+        })
     };
+    let asks_condition = policy.conditions.contains_key(&Resolution::Refund);
+
     let max_selected = {
-        let max_of = max_of.clone();
-        Memo::new(move |_| selected.get().and_then(|id| max_of(&id)).unwrap_or(0))
-    };
-    let estimate = {
-        let order = order.clone();
+        let verdicts = verdicts.clone();
         Memo::new(move |_| {
             let id = selected.get()?;
-            let line = order.line(&id)?;
-            Money::new(line.unit_price, order.currency)
-                .checked_mul(i64::from(quantity.get()))
-                .ok()
+            let lv = verdicts.iter().find(|v| v.line_id == id)?;
+            lv.get(Resolution::Refund)?
+                .allowance()
+                .map(|a| a.max_quantity)
+        })
+    };
+    let draft = Memo::new(move |_| CaseDraft {
+        case_type: CaseType::Return,
+        lines: selected
+            .get()
+            .map(|id| {
+                vec![DraftLine {
+                    line_id: id,
+                    quantity: quantity.get(),
+                }]
+            })
+            .unwrap_or_default(),
+        resolution: Some(Resolution::Refund),
+        reason: reason.get(),
+        condition: condition.get(),
+        answers: BTreeMap::new(),
+        evidence: Vec::new(),
+        description: String::new(),
+    });
+    // The same engine as the server, on every change: the estimate shown is the quote the
+    // server will make, fees included.
+    let estimate = {
+        let found = found.clone();
+        Memo::new(move |_| {
+            let d = draft.get();
+            let line = found.response.order.line(&d.lines.first()?.line_id)?;
+            match validate_case(
+                &found.response.policy,
+                &found.response.order,
+                &d,
+                found.now(device_now()),
+            ) {
+                Ok(accepted) => accepted.quote.map(|q| q.total),
+                Err(_) => line
+                    .paid_for(quantity.get(), found.response.order.currency)
+                    .ok(),
+            }
         })
     };
 
-    let submit_case = Action::new_unsync(move |req: &CreateReturnRequest| {
+    let submit_case = Action::new_unsync(move |req: &CreateCaseRequest| {
         let backend = backend.0.clone();
         let req = req.clone();
-        async move { backend.submit_return(req).await }
+        async move { backend.submit_case(req).await }
     });
     let pending = submit_case.pending();
     {
         let order = order.clone();
-        let hours = policy.review_within_hours;
+        let zone = policy.time_zone.clone();
         Effect::new(move |_| match submit_case.value().get() {
             Some(Ok(receipt)) => {
                 let item_title = selected
@@ -73,7 +126,7 @@ pub fn ReturnForm(
                 step.set(Step::Done(Arc::new(Submitted {
                     receipt,
                     item_title,
-                    review_within_hours: hours,
+                    zone: zone.clone(),
                 })));
             }
             Some(Err(e)) => error.set(Some(e.user_message())),
@@ -85,45 +138,43 @@ pub fn ReturnForm(
         let found = found.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            let (Some(line_id), Some(why)) = (selected.get(), reason.get()) else {
+            let d = draft.get();
+            if d.lines.is_empty() || d.reason.is_none() {
                 error.set(Some("Choose the item to return and a reason.".into()));
                 return;
-            };
-            let draft = ReturnDraft {
-                line_id: line_id.clone(),
-                quantity: quantity.get(),
-                reason: why,
-            };
-            // The same engine as the server: a window that closed while the form was open is
-            // caught here, before anything is sent.
+            }
+            // A window that closed while the form was open, a condition the shop does not
+            // accept: caught here, before anything is sent.
             let now = found.now(device_now());
-            if let Err(v) =
-                validate_return(&found.response.policy, &found.response.order, &draft, now)
-            {
-                error.set(Some(v.message().to_string()));
+            if let Err(v) = validate_case(&found.response.policy, &found.response.order, &d, now) {
+                error.set(Some(
+                    v.first()
+                        .map(|v| v.message())
+                        .unwrap_or("This request is not allowed.")
+                        .to_string(),
+                ));
                 return;
             }
             error.set(None);
-            submit_case.dispatch(CreateReturnRequest {
+            submit_case.dispatch(CreateCaseRequest {
                 order_number: found.request.order_number.clone(),
                 email: found.request.email.clone(),
-                line_id,
-                quantity: draft.quantity,
-                reason: why.code().to_string(),
+                case: d,
             });
         }
     };
 
-    let window_days = policy.return_window_days;
+    let window_days = policy.return_days();
     let rows = order
         .lines
         .iter()
         .zip(verdicts.iter())
-        .map(|(line, verdict)| {
-            let eligible = verdict.is_eligible();
+        .map(|(line, lv)| {
+            let outcome = lv.get(Resolution::Refund).cloned();
+            let eligible = outcome.as_ref().is_some_and(|o| o.allowance().is_some());
             let id = line.id.clone();
             let id_for_check = line.id.clone();
-            let text = format::verdict(&verdict.outcome, window_days, today);
+            let text = outcome.as_ref().map(|o| format::verdict(o, window_days, today)).unwrap_or_default();
             let price = format::money(line.unit_money(order.currency));
             view! {
                 <li class="as-line" class:as-line--disabled=!eligible data-line-id=line.id.clone()>
@@ -143,11 +194,7 @@ pub fn ReturnForm(
                         <span class="as-line__text">
                             <span class="as-line__title">{line.title.clone()}</span>
                             <span class="as-line__meta">{format!("{} × {price}", line.quantity)}</span>
-                            <span
-                                class="as-line__verdict"
-                                class:as-line__verdict--no=!eligible
-                                data-testid="verdict"
-                            >
+                            <span class="as-line__verdict" class:as-line__verdict--no=!eligible data-testid="verdict">
                                 {text}
                             </span>
                         </span>
@@ -157,16 +204,21 @@ pub fn ReturnForm(
         })
         .collect_view();
 
-    let reasons = ReturnReason::ALL
+    let reason_options = reasons
         .iter()
-        .map(|r| view! { <option value=r.code()>{format::reason(*r)}</option> })
+        .map(|(code, _)| view! { <option value=code.clone()>{format::reason(code)}</option> })
         .collect_view();
+    let condition_options = CONDITIONS
+        .iter()
+        .map(|c| view! { <option value=c.code()>{format::condition(*c)}</option> })
+        .collect_view();
+    let promise = format::span(policy.commitments.for_kind(CaseKind::Return).respond_within);
 
     view! {
         <form class="as-form" on:submit=on_submit novalidate>
             <p class="as-intro">{format!("Order {}: choose the item to return.", order.number)}</p>
             <ul class="as-lines" role="list">{rows}</ul>
-            <Show when=move || { max_selected.get() > 1 }>
+            <Show when=move || { max_selected.get().unwrap_or(0) > 1 }>
                 <label class="as-field">
                     <span class="as-field__label">"Quantity"</span>
                     <select
@@ -176,7 +228,7 @@ pub fn ReturnForm(
                         on:change=move |ev| quantity.set(event_target_value(&ev).parse().unwrap_or(1))
                     >
                         {move || {
-                            (1..=max_selected.get())
+                            (1..=max_selected.get().unwrap_or(1))
                                 .map(|n| view! { <option value=n.to_string() selected=move || quantity.get() == n>{n}</option> })
                                 .collect_view()
                         }}
@@ -189,31 +241,44 @@ pub fn ReturnForm(
                     class="as-input"
                     part="input"
                     name="reason"
-                    on:change=move |ev| reason.set(ReturnReason::from_code(&event_target_value(&ev)))
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        reason.set(if v.is_empty() { None } else { Some(v) });
+                    }
                 >
                     <option value="" selected=move || reason.get().is_none()>"Choose a reason"</option>
-                    {reasons}
+                    {reason_options}
                 </select>
             </label>
+            <Show when=move || asks_condition && shopper_fault.get()>
+                <label class="as-field">
+                    <span class="as-field__label">"Condition of the item"</span>
+                    <select
+                        class="as-input"
+                        part="input"
+                        name="condition"
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            condition.set(CONDITIONS.into_iter().find(|c| c.code() == v));
+                        }
+                    >
+                        <option value="" selected=move || condition.get().is_none()>"Choose the condition"</option>
+                        {condition_options.clone()}
+                    </select>
+                </label>
+            </Show>
             <Show when=move || estimate.get().is_some()>
                 <p class="as-estimate" data-testid="estimate">
                     "Estimated refund: "
                     <strong>{move || estimate.get().map(format::money).unwrap_or_default()}</strong>
                 </p>
             </Show>
-            <p class="as-note">
-                {format!("The shop reviews return requests within {} hours.", policy.review_within_hours)}
-            </p>
+            <p class="as-note">{format!("The shop answers return requests within {promise}.")}</p>
             <Show when=move || error.get().is_some()>
                 <p class="as-error" part="error" role="alert">{move || error.get().unwrap_or_default()}</p>
             </Show>
             <div class="as-actions">
-                <button
-                    class="as-button as-button--quiet"
-                    part="button"
-                    type="button"
-                    on:click=move |_| step.set(Step::Lookup)
-                >
+                <button class="as-button as-button--quiet" part="button" type="button" on:click=move |_| step.set(Step::Lookup)>
                     "Another order"
                 </button>
                 <button

@@ -1,7 +1,8 @@
 //! The bodies of the `/v1` HTTP API, shared by the widget (client) and the server, so the two
 //! cannot drift apart. The contract is documented in `docs/api.md`.
 
-use crate::money::Money;
+use crate::case::{CaseDraft, CaseKind, Quote};
+use crate::lifecycle::Status;
 use crate::order::Order;
 use crate::policy::Policy;
 use chrono::{DateTime, Utc};
@@ -28,20 +29,16 @@ pub struct LookupResponse {
     pub server_time: DateTime<Utc>,
 }
 
-/// `POST /v1/cases` request: a return of one line.
+/// `POST /v1/cases` request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CreateReturnRequest {
+pub struct CreateCaseRequest {
     /// The order number.
     pub order_number: String,
     /// The e-mail address the order was placed with.
     pub email: String,
-    /// The line to return.
-    pub line_id: String,
-    /// Units to return.
-    pub quantity: u32,
-    /// Reason code, e.g. `"changed_mind"` (see [`crate::case::ReturnReason`]).
-    pub reason: String,
+    /// The case.
+    pub case: CaseDraft,
 }
 
 /// `POST /v1/cases` answer (201).
@@ -49,14 +46,20 @@ pub struct CreateReturnRequest {
 pub struct CaseReceipt {
     /// The case's public id, e.g. `AS-7KQ2M-XH4P9C`.
     pub tracking_number: String,
-    /// The case's status: `submitted`.
-    pub status: String,
-    /// The refund the shopper can expect.
-    pub refund_estimate: Money,
+    /// The type of case.
+    pub kind: CaseKind,
+    /// The case's status: `submitted`, or `under_review` when a rule asks for a person.
+    pub status: Status,
+    /// What the shopper gets back, for resolutions that pay money.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<Quote>,
     /// When the case was stored.
     pub created_at: DateTime<Utc>,
-    /// When the merchant promised to have reviewed it.
-    pub review_due_at: DateTime<Utc>,
+    /// When the shop promised its first answer.
+    pub respond_by: DateTime<Utc>,
+    /// When the shop promised the resolution, if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolve_by: Option<DateTime<Utc>>,
 }
 
 /// Every error answer: `{"error": {...}}`.
@@ -76,4 +79,18 @@ pub struct ErrorDetail {
     /// The request field concerned, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// For a refused case: every problem found (the first is repeated in `code`/`field`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<ViolationDetail>,
+}
+
+/// One problem with a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViolationDetail {
+    /// Machine code, e.g. `evidence_required`.
+    pub code: String,
+    /// Path of the field in the case, e.g. `lines[0].quantity`.
+    pub field: String,
+    /// A sentence for a person.
+    pub message: String,
 }

@@ -136,7 +136,14 @@ impl CaseType {
 
     /// True when the case must name order lines, a resolution and a reason.
     pub fn is_item_case(self) -> bool {
-        matches!(self, CaseType::Return | CaseType::Exchange | CaseType::Repair | CaseType::Reshipment | CaseType::Compensation)
+        matches!(
+            self,
+            CaseType::Return
+                | CaseType::Exchange
+                | CaseType::Repair
+                | CaseType::Reshipment
+                | CaseType::Compensation
+        )
     }
 }
 
@@ -281,7 +288,10 @@ pub struct Violation {
 
 impl Violation {
     fn new(code: &str, field: impl Into<String>) -> Violation {
-        Violation { code: code.to_string(), field: field.into() }
+        Violation {
+            code: code.to_string(),
+            field: field.into(),
+        }
     }
 
     /// A plain-English sentence for the code (the widget translates codes itself).
@@ -295,10 +305,16 @@ impl Violation {
             "resolution_not_allowed" => "This kind of request cannot lead to that resolution.",
             "reason_required" => "Choose a reason.",
             "unknown_reason" => "This reason is not offered by the shop.",
-            "resolution_not_offered_for_reason" => "That resolution is not offered for this reason.",
-            "merchant_fault_required" => "This is only available when the item is faulty, damaged or wrong.",
+            "resolution_not_offered_for_reason" => {
+                "That resolution is not offered for this reason."
+            }
+            "merchant_fault_required" => {
+                "This is only available when the item is faulty, damaged or wrong."
+            }
             "condition_required" => "Tell us what condition the item is in.",
-            "condition_not_accepted" => "Items in this condition cannot be returned for this resolution.",
+            "condition_not_accepted" => {
+                "Items in this condition cannot be returned for this resolution."
+            }
             "evidence_required" => "Add a photo (and a video link, where asked) of the problem.",
             "too_much_evidence" => "Too many attachments.",
             "invalid_evidence" => "An attachment reference is empty or too long.",
@@ -368,7 +384,12 @@ pub struct AcceptedCase {
 ///
 /// # Errors
 /// Every violation found, each with its code and field.
-pub fn validate_case(policy: &Policy, order: &Order, draft: &CaseDraft, now: DateTime<Utc>) -> Result<AcceptedCase, Vec<Violation>> {
+pub fn validate_case(
+    policy: &Policy,
+    order: &Order,
+    draft: &CaseDraft,
+    now: DateTime<Utc>,
+) -> Result<AcceptedCase, Vec<Violation>> {
     let mut v = Vec::new();
     let ct = draft.case_type;
     check_text(draft, ct, &mut v);
@@ -389,10 +410,12 @@ pub fn validate_case(policy: &Policy, order: &Order, draft: &CaseDraft, now: Dat
         }
     };
     match draft.resolution {
-        Some(res) if !ct.resolutions().contains(&res) => v.push(Violation::new("resolution_not_allowed", "resolution")),
-        Some(res) if reason.is_some_and(|r| !r.resolutions.contains(&res)) => {
-            v.push(Violation::new("resolution_not_offered_for_reason", "resolution"))
+        Some(res) if !ct.resolutions().contains(&res) => {
+            v.push(Violation::new("resolution_not_allowed", "resolution"))
         }
+        Some(res) if reason.is_some_and(|r| !r.resolutions.contains(&res)) => v.push(
+            Violation::new("resolution_not_offered_for_reason", "resolution"),
+        ),
         None if ct.is_item_case() => v.push(Violation::new("resolution_required", "resolution")),
         _ => {}
     }
@@ -408,14 +431,22 @@ pub fn validate_case(policy: &Policy, order: &Order, draft: &CaseDraft, now: Dat
     let mut quote_lines = Vec::new();
     for (i, dl) in draft.lines.iter().enumerate() {
         if draft.lines[..i].iter().any(|o| o.line_id == dl.line_id) {
-            v.push(Violation::new("duplicate_line", format!("lines[{i}].line_id")));
+            v.push(Violation::new(
+                "duplicate_line",
+                format!("lines[{i}].line_id"),
+            ));
             continue;
         }
         let Some(line) = order.line(&dl.line_id) else {
-            v.push(Violation::new("unknown_line", format!("lines[{i}].line_id")));
+            v.push(Violation::new(
+                "unknown_line",
+                format!("lines[{i}].line_id"),
+            ));
             continue;
         };
-        let Some(res) = draft.resolution else { continue };
+        let Some(res) = draft.resolution else {
+            continue;
+        };
         if !ct.resolutions().contains(&res) {
             continue;
         }
@@ -436,14 +467,19 @@ pub fn validate_case(policy: &Policy, order: &Order, draft: &CaseDraft, now: Dat
             v.push(Violation::new("merchant_fault_required", "reason"));
         }
         if dl.quantity == 0 || dl.quantity > allowance.max_quantity {
-            v.push(Violation::new("invalid_quantity", format!("lines[{i}].quantity")));
+            v.push(Violation::new(
+                "invalid_quantity",
+                format!("lines[{i}].quantity"),
+            ));
             continue;
         }
         if fault == Some(Fault::Shopper) {
             if let Some(accepted) = policy.conditions.get(&res) {
                 match draft.condition {
                     None => v.push(Violation::new("condition_required", "condition")),
-                    Some(c) if !accepted.contains(&c) => v.push(Violation::new("condition_not_accepted", "condition")),
+                    Some(c) if !accepted.contains(&c) => {
+                        v.push(Violation::new("condition_not_accepted", "condition"))
+                    }
                     Some(_) => {}
                 }
             }
@@ -454,18 +490,26 @@ pub fn validate_case(policy: &Policy, order: &Order, draft: &CaseDraft, now: Dat
             let paid = match line.paid_for(dl.quantity, order.currency) {
                 Ok(m) => m,
                 Err(_) => {
-                    v.push(Violation::new("amount_out_of_range", format!("lines[{i}].quantity")));
+                    v.push(Violation::new(
+                        "amount_out_of_range",
+                        format!("lines[{i}].quantity"),
+                    ));
                     continue;
                 }
             };
             let restocking_fee = match (fault, fees.restocking) {
                 (Some(Fault::Shopper), Some(FeeAmount::Fixed(m))) => Money::new(m, order.currency),
-                (Some(Fault::Shopper), Some(FeeAmount::BasisPoints(bp))) => {
-                    paid.checked_basis_points(bp).unwrap_or(Money::zero(order.currency))
-                }
+                (Some(Fault::Shopper), Some(FeeAmount::BasisPoints(bp))) => paid
+                    .checked_basis_points(bp)
+                    .unwrap_or(Money::zero(order.currency)),
                 _ => Money::zero(order.currency),
             };
-            quote_lines.push(QuoteLine { line_id: line.id.clone(), quantity: dl.quantity, paid, restocking_fee });
+            quote_lines.push(QuoteLine {
+                line_id: line.id.clone(),
+                quantity: dl.quantity,
+                paid,
+                restocking_fee,
+            });
         }
     }
     dedup(&mut v);
@@ -473,23 +517,50 @@ pub fn validate_case(policy: &Policy, order: &Order, draft: &CaseDraft, now: Dat
         return Err(v);
     }
     let quote = match draft.resolution {
-        Some(res) if res.pays_money() => Some(quote(policy, order, quote_lines, fault.unwrap_or(Fault::Merchant), res)),
+        Some(res) if res.pays_money() => Some(quote(
+            policy,
+            order,
+            quote_lines,
+            fault.unwrap_or(Fault::Merchant),
+            res,
+        )),
         _ => None,
     };
-    Ok(AcceptedCase { draft: draft.clone(), quote, needs_review })
+    Ok(AcceptedCase {
+        draft: draft.clone(),
+        quote,
+        needs_review,
+    })
 }
 
-fn quote(policy: &Policy, order: &Order, lines: Vec<QuoteLine>, fault: Fault, res: Resolution) -> Quote {
+fn quote(
+    policy: &Policy,
+    order: &Order,
+    lines: Vec<QuoteLine>,
+    fault: Fault,
+    res: Resolution,
+) -> Quote {
     let zero = Money::zero(order.currency);
     let ships_back = res != Resolution::KeepItem;
     let return_shipping_fee = match (fault, policy.fees.return_shipping) {
-        (Fault::Shopper, Some(m)) if ships_back && !policy.fees.free_returns => Money::new(m, order.currency),
+        (Fault::Shopper, Some(m)) if ships_back && !policy.fees.free_returns => {
+            Money::new(m, order.currency)
+        }
         _ => zero,
     };
     let paid: i64 = lines.iter().map(|l| l.paid.minor).sum();
-    let fees: i64 = lines.iter().map(|l| l.restocking_fee.minor).sum::<i64>() + return_shipping_fee.minor;
-    let total = Money::new(paid.saturating_sub(fees).clamp(0, paid.max(0)), order.currency);
-    Quote { lines, return_shipping_fee, total, fees_borne_by: fault }
+    let fees: i64 =
+        lines.iter().map(|l| l.restocking_fee.minor).sum::<i64>() + return_shipping_fee.minor;
+    let total = Money::new(
+        paid.saturating_sub(fees).clamp(0, paid.max(0)),
+        order.currency,
+    );
+    Quote {
+        lines,
+        return_shipping_fee,
+        total,
+        fees_borne_by: fault,
+    }
 }
 
 fn check_text(draft: &CaseDraft, ct: CaseType, v: &mut Vec<Violation>) {
@@ -506,12 +577,19 @@ fn check_text(draft: &CaseDraft, ct: CaseType, v: &mut Vec<Violation>) {
     }
     for (i, e) in draft.evidence.iter().enumerate() {
         if e.reference.trim().is_empty() || e.reference.len() > MAX_REFERENCE {
-            v.push(Violation::new("invalid_evidence", format!("evidence[{i}].reference")));
+            v.push(Violation::new(
+                "invalid_evidence",
+                format!("evidence[{i}].reference"),
+            ));
         }
     }
 }
 
-fn check_answers_and_evidence(r: &crate::reasons::ReasonDef, draft: &CaseDraft, v: &mut Vec<Violation>) {
+fn check_answers_and_evidence(
+    r: &crate::reasons::ReasonDef,
+    draft: &CaseDraft,
+    v: &mut Vec<Violation>,
+) {
     let has = |k| draft.evidence.iter().any(|e| e.kind == k);
     let enough = match r.evidence {
         Evidence::None => true,
@@ -523,7 +601,12 @@ fn check_answers_and_evidence(r: &crate::reasons::ReasonDef, draft: &CaseDraft, 
     }
     for q in &r.questions {
         let field = format!("answers.{}", q.id);
-        match draft.answers.get(&q.id).map(|a| a.trim()).filter(|a| !a.is_empty()) {
+        match draft
+            .answers
+            .get(&q.id)
+            .map(|a| a.trim())
+            .filter(|a| !a.is_empty())
+        {
             None if q.required => v.push(Violation::new("answer_required", field)),
             None => {}
             Some(a) => match &q.kind {
@@ -581,7 +664,10 @@ mod tests {
     fn ret(line: &str, quantity: u32, reason: &str) -> CaseDraft {
         CaseDraft {
             case_type: CaseType::Return,
-            lines: vec![DraftLine { line_id: line.into(), quantity }],
+            lines: vec![DraftLine {
+                line_id: line.into(),
+                quantity,
+            }],
             resolution: Some(Resolution::Refund),
             reason: Some(reason.into()),
             condition: Some(ItemCondition::NewUnopened),
@@ -592,12 +678,21 @@ mod tests {
     }
 
     fn codes(r: Result<AcceptedCase, Vec<Violation>>) -> Vec<(String, String)> {
-        r.unwrap_err().into_iter().map(|v| (v.code, v.field)).collect()
+        r.unwrap_err()
+            .into_iter()
+            .map(|v| (v.code, v.field))
+            .collect()
     }
 
     #[test]
     fn a_change_of_mind_refunds_what_was_paid() {
-        let ok = validate_case(&Policy::default(), &order(), &ret("a", 2, "changed_mind"), now()).unwrap();
+        let ok = validate_case(
+            &Policy::default(),
+            &order(),
+            &ret("a", 2, "changed_mind"),
+            now(),
+        )
+        .unwrap();
         let q = ok.quote.unwrap();
         // 3 × ¥1500 with ¥300 off: units cost 1400 each; units 2 and 3 are refunded.
         assert_eq!(q.total.minor, 2800);
@@ -608,25 +703,61 @@ mod tests {
     #[test]
     fn the_fault_side_decides_who_pays_fees() {
         let policy = Policy {
-            fees: Fees { restocking: Some(FeeAmount::BasisPoints(1000)), return_shipping: Some(500), free_returns: false },
+            fees: Fees {
+                restocking: Some(FeeAmount::BasisPoints(1000)),
+                return_shipping: Some(500),
+                free_returns: false,
+            },
             ..Policy::default()
         };
-        let mine = validate_case(&policy, &order(), &ret("c", 1, "changed_mind"), now()).unwrap().quote.unwrap();
-        assert_eq!((mine.lines[0].restocking_fee.minor, mine.return_shipping_fee.minor), (990, 500));
+        let mine = validate_case(&policy, &order(), &ret("c", 1, "changed_mind"), now())
+            .unwrap()
+            .quote
+            .unwrap();
+        assert_eq!(
+            (
+                mine.lines[0].restocking_fee.minor,
+                mine.return_shipping_fee.minor
+            ),
+            (990, 500)
+        );
         assert_eq!(mine.total.minor, 9900 - 990 - 500);
         assert_eq!(mine.fees_borne_by, Fault::Shopper);
 
         let mut faulty = ret("c", 1, "defective");
-        faulty.evidence = vec![EvidenceItem { kind: EvidenceKind::Photo, reference: "upload-1".into() }];
-        faulty.answers.insert("what_happened".into(), "It does not heat".into());
+        faulty.evidence = vec![EvidenceItem {
+            kind: EvidenceKind::Photo,
+            reference: "upload-1".into(),
+        }];
+        faulty
+            .answers
+            .insert("what_happened".into(), "It does not heat".into());
         faulty.condition = Some(ItemCondition::Used);
-        let theirs = validate_case(&policy, &order(), &faulty, now()).unwrap().quote.unwrap();
-        assert_eq!(theirs.total.minor, 9900, "a defect costs the shopper nothing");
+        let theirs = validate_case(&policy, &order(), &faulty, now())
+            .unwrap()
+            .quote
+            .unwrap();
+        assert_eq!(
+            theirs.total.minor, 9900,
+            "a defect costs the shopper nothing"
+        );
         assert_eq!(theirs.fees_borne_by, Fault::Merchant);
 
-        let free = Policy { fees: Fees { free_returns: true, ..policy.fees }, ..policy.clone() };
-        let q = validate_case(&free, &order(), &ret("c", 1, "changed_mind"), now()).unwrap().quote.unwrap();
-        assert_eq!((q.return_shipping_fee.minor, q.total.minor), (0, 9900 - 990));
+        let free = Policy {
+            fees: Fees {
+                free_returns: true,
+                ..policy.fees
+            },
+            ..policy.clone()
+        };
+        let q = validate_case(&free, &order(), &ret("c", 1, "changed_mind"), now())
+            .unwrap()
+            .quote
+            .unwrap();
+        assert_eq!(
+            (q.return_shipping_fee.minor, q.total.minor),
+            (0, 9900 - 990)
+        );
     }
 
     #[test]
@@ -634,17 +765,47 @@ mod tests {
         let p = Policy::default();
         let o = order();
         let t = now();
-        assert_eq!(codes(validate_case(&p, &o, &ret("zzz", 1, "changed_mind"), t)), [("unknown_line".into(), "lines[0].line_id".into())]);
-        assert_eq!(codes(validate_case(&p, &o, &ret("a", 3, "changed_mind"), t)), [("invalid_quantity".into(), "lines[0].quantity".into())]);
-        assert_eq!(codes(validate_case(&p, &o, &ret("b", 1, "changed_mind"), t)), [("window_closed".into(), "lines[0].line_id".into())]);
-        assert_eq!(codes(validate_case(&p, &o, &ret("a", 1, "because"), t)), [("unknown_reason".into(), "reason".into())]);
+        assert_eq!(
+            codes(validate_case(&p, &o, &ret("zzz", 1, "changed_mind"), t)),
+            [("unknown_line".into(), "lines[0].line_id".into())]
+        );
+        assert_eq!(
+            codes(validate_case(&p, &o, &ret("a", 3, "changed_mind"), t)),
+            [("invalid_quantity".into(), "lines[0].quantity".into())]
+        );
+        assert_eq!(
+            codes(validate_case(&p, &o, &ret("b", 1, "changed_mind"), t)),
+            [("window_closed".into(), "lines[0].line_id".into())]
+        );
+        assert_eq!(
+            codes(validate_case(&p, &o, &ret("a", 1, "because"), t)),
+            [("unknown_reason".into(), "reason".into())]
+        );
         let mut used = ret("a", 1, "changed_mind");
         used.condition = Some(ItemCondition::Used);
-        assert_eq!(codes(validate_case(&p, &o, &used, t)), [("condition_not_accepted".into(), "condition".into())]);
+        assert_eq!(
+            codes(validate_case(&p, &o, &used, t)),
+            [("condition_not_accepted".into(), "condition".into())]
+        );
         used.condition = None;
-        assert_eq!(codes(validate_case(&p, &o, &used, t)), [("condition_required".into(), "condition".into())]);
-        let twice = CaseDraft { lines: vec![DraftLine { line_id: "a".into(), quantity: 1 }; 2], ..ret("a", 1, "changed_mind") };
-        assert_eq!(codes(validate_case(&p, &o, &twice, t)), [("duplicate_line".into(), "lines[1].line_id".into())]);
+        assert_eq!(
+            codes(validate_case(&p, &o, &used, t)),
+            [("condition_required".into(), "condition".into())]
+        );
+        let twice = CaseDraft {
+            lines: vec![
+                DraftLine {
+                    line_id: "a".into(),
+                    quantity: 1
+                };
+                2
+            ],
+            ..ret("a", 1, "changed_mind")
+        };
+        assert_eq!(
+            codes(validate_case(&p, &o, &twice, t)),
+            [("duplicate_line".into(), "lines[1].line_id".into())]
+        );
     }
 
     #[test]
@@ -669,20 +830,42 @@ mod tests {
         let mut d = ret("a", 1, "changed_mind");
         d.case_type = CaseType::Exchange;
         d.resolution = Some(Resolution::Exchange);
-        assert_eq!(codes(validate_case(&Policy::default(), &order(), &d, now())), [("merchant_fault_required".into(), "reason".into())]);
+        assert_eq!(
+            codes(validate_case(&Policy::default(), &order(), &d, now())),
+            [("merchant_fault_required".into(), "reason".into())]
+        );
         d.resolution = Some(Resolution::Refund);
-        assert_eq!(codes(validate_case(&Policy::default(), &order(), &d, now())), [("resolution_not_allowed".into(), "resolution".into())]);
+        assert_eq!(
+            codes(validate_case(&Policy::default(), &order(), &d, now())),
+            [("resolution_not_allowed".into(), "resolution".into())]
+        );
     }
 
     #[test]
     fn questions_and_complaints_need_words_not_lines() {
-        let q: CaseDraft = serde_json::from_str(r#"{"type":"question","description":"Does the kettle fit 220 V?"}"#).unwrap();
+        let q: CaseDraft = serde_json::from_str(
+            r#"{"type":"question","description":"Does the kettle fit 220 V?"}"#,
+        )
+        .unwrap();
         let ok = validate_case(&Policy::default(), &order(), &q, now()).unwrap();
         assert!(ok.quote.is_none());
-        let empty: CaseDraft = serde_json::from_str(r#"{"type":"complaint","about":"service"}"#).unwrap();
-        assert_eq!(codes(validate_case(&Policy::default(), &order(), &empty, now())), [("description_required".into(), "description".into())]);
-        let long = CaseDraft { description: "x".repeat(MAX_DESCRIPTION + 1), ..q };
-        assert_eq!(codes(validate_case(&Policy::default(), &order(), &long, now())), [("description_too_long".into(), "description".into())]);
-        assert!(serde_json::from_str::<CaseDraft>(r#"{"type":"complaint","about":"weather","description":"x"}"#).is_err());
+        let empty: CaseDraft =
+            serde_json::from_str(r#"{"type":"complaint","about":"service"}"#).unwrap();
+        assert_eq!(
+            codes(validate_case(&Policy::default(), &order(), &empty, now())),
+            [("description_required".into(), "description".into())]
+        );
+        let long = CaseDraft {
+            description: "x".repeat(MAX_DESCRIPTION + 1),
+            ..q
+        };
+        assert_eq!(
+            codes(validate_case(&Policy::default(), &order(), &long, now())),
+            [("description_too_long".into(), "description".into())]
+        );
+        assert!(serde_json::from_str::<CaseDraft>(
+            r#"{"type":"complaint","about":"weather","description":"x"}"#
+        )
+        .is_err());
     }
 }

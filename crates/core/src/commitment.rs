@@ -56,15 +56,30 @@ impl Default for Commitments {
     /// 30 minutes of business time; repairs answered within 24 h and general faults fixed
     /// within 48 h; delivery problems answered within 24 h.
     fn default() -> Self {
-        let c = |respond, resolve| Commitment { respond_within: respond, resolve_within: resolve };
+        let c = |respond, resolve| Commitment {
+            respond_within: respond,
+            resolve_within: resolve,
+        };
         Commitments(BTreeMap::from([
             (CaseKind::Return, c(Span::Hours(48), None)),
             (CaseKind::Exchange, c(Span::Hours(48), None)),
             (CaseKind::Repair, c(Span::Hours(24), Some(Span::Hours(48)))),
-            (CaseKind::Reshipment, c(Span::Hours(24), Some(Span::Hours(48)))),
-            (CaseKind::Compensation, c(Span::Hours(24), Some(Span::Hours(48)))),
-            (CaseKind::Complaint, c(Span::Hours(24), Some(Span::Hours(48)))),
-            (CaseKind::LogisticsIssue, c(Span::Hours(24), Some(Span::Hours(48)))),
+            (
+                CaseKind::Reshipment,
+                c(Span::Hours(24), Some(Span::Hours(48))),
+            ),
+            (
+                CaseKind::Compensation,
+                c(Span::Hours(24), Some(Span::Hours(48))),
+            ),
+            (
+                CaseKind::Complaint,
+                c(Span::Hours(24), Some(Span::Hours(48))),
+            ),
+            (
+                CaseKind::LogisticsIssue,
+                c(Span::Hours(24), Some(Span::Hours(48))),
+            ),
             (CaseKind::Question, c(Span::BusinessMinutes(30), None)),
         ]))
     }
@@ -72,7 +87,10 @@ impl Default for Commitments {
 
 impl Commitments {
     /// The promise for a case type without its own entry: respond within 24 hours.
-    pub const FALLBACK: Commitment = Commitment { respond_within: Span::Hours(24), resolve_within: None };
+    pub const FALLBACK: Commitment = Commitment {
+        respond_within: Span::Hours(24),
+        resolve_within: None,
+    };
 
     /// The commitment for `kind`.
     pub fn for_kind(&self, kind: CaseKind) -> Commitment {
@@ -87,11 +105,17 @@ impl Commitments {
         for (kind, c) in &self.0 {
             let path = kind.code();
             if c.respond_within.minutes() == 0 {
-                return Err((format!("{path}.respond_within"), "a span longer than zero".into()));
+                return Err((
+                    format!("{path}.respond_within"),
+                    "a span longer than zero".into(),
+                ));
             }
             if let Some(r) = c.resolve_within {
                 if r.minutes() < c.respond_within.minutes() {
-                    return Err((format!("{path}.resolve_within"), "at least as long as respond_within".into()));
+                    return Err((
+                        format!("{path}.resolve_within"),
+                        "at least as long as respond_within".into(),
+                    ));
                 }
             }
         }
@@ -101,7 +125,9 @@ impl Commitments {
 
 /// Priority tiers (紧急/高/中/低 → immediate / 24 h / 72 h): a tier can only tighten the
 /// response commitment, never loosen it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     /// Answer immediately: within one hour.
@@ -247,7 +273,12 @@ fn at(date: NaiveDate, t: ClockTime) -> NaiveDateTime {
 
 /// Adds `span` to `start`: wall-clock spans directly, business spans within `hours` (or as
 /// wall-clock time when the shop has no business hours configured).
-pub fn add_span(span: Span, start: DateTime<Utc>, zone: &ShopZone, hours: Option<&BusinessHours>) -> DateTime<Utc> {
+pub fn add_span(
+    span: Span,
+    start: DateTime<Utc>,
+    zone: &ShopZone,
+    hours: Option<&BusinessHours>,
+) -> DateTime<Utc> {
     match hours {
         Some(bh) if span.is_business() => bh.add(zone, start, span.minutes()),
         _ => start + Duration::minutes(span.minutes()),
@@ -264,13 +295,21 @@ pub struct DueTimes {
 }
 
 /// Due times for a case of `kind` and `priority` submitted at `submitted`.
-pub fn due_times(policy: &crate::policy::Policy, kind: CaseKind, priority: Priority, submitted: DateTime<Utc>) -> DueTimes {
+pub fn due_times(
+    policy: &crate::policy::Policy,
+    kind: CaseKind,
+    priority: Priority,
+    submitted: DateTime<Utc>,
+) -> DueTimes {
     let c = policy.commitments.for_kind(kind);
     let bh = policy.business_hours.as_ref();
     let zone = &policy.time_zone;
     let promised = add_span(c.respond_within, submitted, zone, bh);
     let tier = add_span(priority.respond_span(), submitted, zone, None);
-    DueTimes { respond_by: promised.min(tier), resolve_by: c.resolve_within.map(|s| add_span(s, submitted, zone, bh)) }
+    DueTimes {
+        respond_by: promised.min(tier),
+        resolve_by: c.resolve_within.map(|s| add_span(s, submitted, zone, bh)),
+    }
 }
 
 /// How a deadline stands at an instant.
@@ -317,11 +356,20 @@ mod tests {
         let fri = utc("2026-11-27T09:50:00Z");
         assert_eq!(bh.add(&zone, fri, 30), utc("2026-11-30T01:20:00Z"));
         // Saturday night: starts at Monday's opening.
-        assert_eq!(bh.add(&zone, utc("2026-11-28T14:00:00Z"), 0), utc("2026-11-30T01:00:00Z"));
+        assert_eq!(
+            bh.add(&zone, utc("2026-11-28T14:00:00Z"), 0),
+            utc("2026-11-30T01:00:00Z")
+        );
         // 30 Sep 17:30 + 60 min: 30 min on the 30th, 1 Oct is a holiday, 30 min on 2 Oct.
-        assert_eq!(bh.add(&zone, utc("2026-09-30T09:30:00Z"), 60), utc("2026-10-02T01:30:00Z"));
+        assert_eq!(
+            bh.add(&zone, utc("2026-09-30T09:30:00Z"), 60),
+            utc("2026-10-02T01:30:00Z")
+        );
         // Two full working days of 9 hours.
-        assert_eq!(bh.add(&zone, utc("2026-11-24T01:00:00Z"), 18 * 60), utc("2026-11-25T10:00:00Z"));
+        assert_eq!(
+            bh.add(&zone, utc("2026-11-24T01:00:00Z"), 18 * 60),
+            utc("2026-11-25T10:00:00Z")
+        );
     }
 
     #[test]
@@ -329,7 +377,10 @@ mod tests {
         let zone = ShopZone::parse("Europe/Berlin").unwrap();
         let bh = office();
         // Fri 23 Oct 2026 17:00 CEST (15:00Z) + 2 h → Mon 26 Oct 10:00 CET (09:00Z).
-        assert_eq!(bh.add(&zone, utc("2026-10-23T15:00:00Z"), 120), utc("2026-10-26T09:00:00Z"));
+        assert_eq!(
+            bh.add(&zone, utc("2026-10-23T15:00:00Z"), 120),
+            utc("2026-10-26T09:00:00Z")
+        );
     }
 
     #[test]
@@ -340,31 +391,62 @@ mod tests {
         assert_eq!(d.respond_by, t + Duration::hours(24));
         assert_eq!(d.resolve_by, Some(t + Duration::hours(48)));
         // A high-priority case is answered within the hour, whatever the type's promise.
-        assert_eq!(due_times(&p, CaseKind::Return, Priority::High, t).respond_by, t + Duration::hours(1));
+        assert_eq!(
+            due_times(&p, CaseKind::Return, Priority::High, t).respond_by,
+            t + Duration::hours(1)
+        );
         // Questions: 30 business minutes, as wall-clock time when no hours are configured.
-        assert_eq!(due_times(&p, CaseKind::Question, Priority::Low, t).respond_by, t + Duration::minutes(30));
-        let with_hours = Policy { business_hours: Some(office()), ..Policy::default() };
+        assert_eq!(
+            due_times(&p, CaseKind::Question, Priority::Low, t).respond_by,
+            t + Duration::minutes(30)
+        );
+        let with_hours = Policy {
+            business_hours: Some(office()),
+            ..Policy::default()
+        };
         let sat = utc("2026-11-28T04:00:00Z");
-        assert_eq!(due_times(&with_hours, CaseKind::Question, Priority::Low, sat).respond_by, utc("2026-11-30T01:30:00Z"));
+        assert_eq!(
+            due_times(&with_hours, CaseKind::Question, Priority::Low, sat).respond_by,
+            utc("2026-11-30T01:30:00Z")
+        );
     }
 
     #[test]
     fn status_turns_at_risk_in_the_last_quarter_and_late_at_the_due_instant() {
         let start = utc("2026-11-25T00:00:00Z");
         let due = start + Duration::hours(48);
-        assert_eq!(sla_status(start, due, start + Duration::hours(35)), SlaStatus::OnTime);
-        assert_eq!(sla_status(start, due, start + Duration::hours(36)), SlaStatus::AtRisk);
-        assert_eq!(sla_status(start, due, due - Duration::seconds(1)), SlaStatus::AtRisk);
+        assert_eq!(
+            sla_status(start, due, start + Duration::hours(35)),
+            SlaStatus::OnTime
+        );
+        assert_eq!(
+            sla_status(start, due, start + Duration::hours(36)),
+            SlaStatus::AtRisk
+        );
+        assert_eq!(
+            sla_status(start, due, due - Duration::seconds(1)),
+            SlaStatus::AtRisk
+        );
         assert_eq!(sla_status(start, due, due), SlaStatus::Late);
     }
 
     #[test]
     fn bad_hours_and_spans_are_refused() {
-        assert!(serde_json::from_str::<BusinessHours>(r#"{"days":["mon"],"open":"9:00","close":"18:00"}"#).is_err());
-        assert!(serde_json::from_str::<BusinessHours>(r#"{"days":["mon"],"open":"09:00","close":"25:00"}"#).is_err());
-        let inverted: BusinessHours = serde_json::from_str(r#"{"days":["mon"],"open":"18:00","close":"09:00"}"#).unwrap();
+        assert!(serde_json::from_str::<BusinessHours>(
+            r#"{"days":["mon"],"open":"9:00","close":"18:00"}"#
+        )
+        .is_err());
+        assert!(serde_json::from_str::<BusinessHours>(
+            r#"{"days":["mon"],"open":"09:00","close":"25:00"}"#
+        )
+        .is_err());
+        let inverted: BusinessHours =
+            serde_json::from_str(r#"{"days":["mon"],"open":"18:00","close":"09:00"}"#).unwrap();
         assert_eq!(inverted.validate().unwrap_err().0, "close");
-        let c: Commitments = serde_json::from_str(r#"{"complaint":{"respond_within":{"hours":24},"resolve_within":{"hours":2}}}"#).unwrap();
+        let c: Commitments = serde_json::from_str(
+            r#"{"complaint":{"respond_within":{"hours":24},"resolve_within":{"hours":2}}}"#,
+        )
+        .unwrap();
         assert_eq!(c.validate().unwrap_err().0, "complaint.resolve_within");
     }
 }

@@ -126,31 +126,59 @@ impl Outcome {
 impl LineVerdicts {
     /// The verdict for `resolution`.
     pub fn get(&self, resolution: Resolution) -> Option<&Outcome> {
-        self.verdicts.iter().find(|v| v.resolution == resolution).map(|v| &v.outcome)
+        self.verdicts
+            .iter()
+            .find(|v| v.resolution == resolution)
+            .map(|v| &v.outcome)
     }
 }
 
 /// Verdicts for every line of `order` at instant `now`.
 pub fn evaluate(policy: &Policy, order: &Order, now: DateTime<Utc>) -> Vec<LineVerdicts> {
-    order.lines.iter().map(|line| evaluate_line(policy, order, line, now)).collect()
+    order
+        .lines
+        .iter()
+        .map(|line| evaluate_line(policy, order, line, now))
+        .collect()
 }
 
 /// Verdicts for one line.
-pub fn evaluate_line(policy: &Policy, order: &Order, line: &Line, now: DateTime<Utc>) -> LineVerdicts {
+pub fn evaluate_line(
+    policy: &Policy,
+    order: &Order,
+    line: &Line,
+    now: DateTime<Utc>,
+) -> LineVerdicts {
     let rule = matching_rule(policy, order, line);
     LineVerdicts {
         line_id: line.id.clone(),
         rule: rule.map(|r| r.name.clone()),
         verdicts: Resolution::ALL
             .iter()
-            .map(|&resolution| Verdict { resolution, outcome: decide(policy, order, line, rule, resolution, now) })
+            .map(|&resolution| Verdict {
+                resolution,
+                outcome: decide(policy, order, line, rule, resolution, now),
+            })
             .collect(),
     }
 }
 
 /// The verdict for one line × resolution.
-pub fn evaluate_one(policy: &Policy, order: &Order, line: &Line, resolution: Resolution, now: DateTime<Utc>) -> Outcome {
-    decide(policy, order, line, matching_rule(policy, order, line), resolution, now)
+pub fn evaluate_one(
+    policy: &Policy,
+    order: &Order,
+    line: &Line,
+    resolution: Resolution,
+    now: DateTime<Utc>,
+) -> Outcome {
+    decide(
+        policy,
+        order,
+        line,
+        matching_rule(policy, order, line),
+        resolution,
+        now,
+    )
 }
 
 /// The first rule whose matcher fits the line.
@@ -163,7 +191,10 @@ pub fn matching_rule<'p>(policy: &'p Policy, order: &Order, line: &Line) -> Opti
             && m.min_unit_price.is_none_or(|lo| line.unit_price >= lo)
             && m.max_unit_price.is_none_or(|hi| line.unit_price <= hi)
             && (m.shipping_countries.is_empty()
-                || order.shipping_country.as_ref().is_some_and(|c| m.shipping_countries.contains(c)))
+                || order
+                    .shipping_country
+                    .as_ref()
+                    .is_some_and(|c| m.shipping_countries.contains(c)))
             && m.final_sale.is_none_or(|f| f == line.final_sale)
     })
 }
@@ -173,15 +204,28 @@ pub fn fees_for<'p>(policy: &'p Policy, rule: Option<&'p Rule>) -> &'p Fees {
     rule.and_then(|r| r.fees.as_ref()).unwrap_or(&policy.fees)
 }
 
-fn decide(policy: &Policy, order: &Order, line: &Line, rule: Option<&Rule>, resolution: Resolution, now: DateTime<Utc>) -> Outcome {
+fn decide(
+    policy: &Policy,
+    order: &Order,
+    line: &Line,
+    rule: Option<&Rule>,
+    resolution: Resolution,
+    now: DateTime<Utc>,
+) -> Outcome {
     let no = |reason| Outcome::NotEligible { reason };
-    let window = rule.and_then(|r| r.windows.get(&resolution)).or_else(|| policy.windows.get(&resolution));
-    let Some(window) = window else { return no(Ineligible::NotOffered) };
+    let window = rule
+        .and_then(|r| r.windows.get(&resolution))
+        .or_else(|| policy.windows.get(&resolution));
+    let Some(window) = window else {
+        return no(Ineligible::NotOffered);
+    };
     let (days, merchant_fault_only) = match *window {
         Window::NotPermitted => {
             return match rule {
                 Some(r) if r.when.final_sale == Some(true) => no(Ineligible::FinalSale),
-                Some(r) => no(Ineligible::NotPermitted { rule: r.name.clone() }),
+                Some(r) => no(Ineligible::NotPermitted {
+                    rule: r.name.clone(),
+                }),
                 None => no(Ineligible::NotOffered),
             }
         }
@@ -198,7 +242,9 @@ fn decide(policy: &Policy, order: &Order, line: &Line, rule: Option<&Rule>, reso
         None => (None, None),
         Some(d) => {
             let last = last_day(policy, line.window_anchor(order.placed_at), d);
-            let closes = policy.time_zone.start_of_day(last.succ_opt().unwrap_or(last));
+            let closes = policy
+                .time_zone
+                .start_of_day(last.succ_opt().unwrap_or(last));
             if now >= closes {
                 return no(Ineligible::WindowClosed { last_day: last });
             }
@@ -209,8 +255,18 @@ fn decide(policy: &Policy, order: &Order, line: &Line, rule: Option<&Rule>, reso
     if max_quantity == 0 {
         return no(Ineligible::FullyClaimed);
     }
-    let max_refund = if resolution.pays_money() { line.paid_for(max_quantity, order.currency).ok() } else { None };
-    let allowance = Allowance { last_day, closes_at, max_quantity, merchant_fault_only, max_refund };
+    let max_refund = if resolution.pays_money() {
+        line.paid_for(max_quantity, order.currency).ok()
+    } else {
+        None
+    };
+    let allowance = Allowance {
+        last_day,
+        closes_at,
+        max_quantity,
+        merchant_fault_only,
+        max_refund,
+    };
     if rule.is_some_and(|r| r.needs_review) {
         Outcome::NeedsReview(allowance)
     } else {
@@ -223,7 +279,9 @@ fn decide(policy: &Policy, order: &Order, line: &Line, rule: Option<&Rule>, reso
 /// covering the anchor's day.
 pub fn last_day(policy: &Policy, anchor: DateTime<Utc>, days: u16) -> NaiveDate {
     let start = policy.time_zone.local_date(anchor);
-    let plain = start.checked_add_days(Days::new(u64::from(days))).unwrap_or(NaiveDate::MAX);
+    let plain = start
+        .checked_add_days(Days::new(u64::from(days)))
+        .unwrap_or(NaiveDate::MAX);
     policy
         .seasonal
         .iter()
@@ -272,7 +330,10 @@ mod tests {
     }
 
     fn policy(zone: &str) -> Policy {
-        Policy { time_zone: ShopZone::parse(zone).unwrap(), ..Policy::default() }
+        Policy {
+            time_zone: ShopZone::parse(zone).unwrap(),
+            ..Policy::default()
+        }
     }
 
     fn refund(p: &Policy, l: &Line, now: &str) -> Outcome {
@@ -303,7 +364,11 @@ mod tests {
         }
         assert_eq!(
             refund(&p, &l, "2026-11-08T16:00:00Z"),
-            Outcome::NotEligible { reason: Ineligible::WindowClosed { last_day: NaiveDate::from_ymd_opt(2026, 11, 8).unwrap() } }
+            Outcome::NotEligible {
+                reason: Ineligible::WindowClosed {
+                    last_day: NaiveDate::from_ymd_opt(2026, 11, 8).unwrap()
+                }
+            }
         );
     }
 
@@ -313,7 +378,10 @@ mod tests {
         let l = line("kitchen", Some("2026-11-01T20:00:00Z"));
         let now = "2026-11-09T10:00:00Z";
         assert_eq!(code(&refund(&policy("Asia/Shanghai"), &l, now)), "eligible");
-        assert_eq!(code(&refund(&policy("America/New_York"), &l, now)), "window_closed");
+        assert_eq!(
+            code(&refund(&policy("America/New_York"), &l, now)),
+            "window_closed"
+        );
     }
 
     #[test]
@@ -331,16 +399,34 @@ mod tests {
     fn fulfilment_and_claims_gate_the_item_resolutions() {
         let p = policy("UTC");
         let now = "2026-11-02T00:00:00Z";
-        assert_eq!(code(&refund(&p, &line("kitchen", None), now)), "not_shipped");
+        assert_eq!(
+            code(&refund(&p, &line("kitchen", None), now)),
+            "not_shipped"
+        );
         let mut shipped = line("kitchen", None);
         shipped.fulfilled_at = Some(utc("2026-10-30T00:00:00Z"));
         assert_eq!(code(&refund(&p, &shipped, now)), "not_delivered");
         // A parcel on its way can still be reshipped (lost) — counted from shipping.
         let o = order(vec![shipped.clone()]);
-        assert_eq!(code(&evaluate_one(&p, &o, &shipped, Resolution::Reship, utc(now))), "eligible");
+        assert_eq!(
+            code(&evaluate_one(
+                &p,
+                &o,
+                &shipped,
+                Resolution::Reship,
+                utc(now)
+            )),
+            "eligible"
+        );
         let mut l = line("kitchen", Some("2026-11-01T00:00:00Z"));
         l.quantity_claimed = 1;
-        assert!(matches!(refund(&p, &l, now), Outcome::Eligible(Allowance { max_quantity: 1, .. })));
+        assert!(matches!(
+            refund(&p, &l, now),
+            Outcome::Eligible(Allowance {
+                max_quantity: 1,
+                ..
+            })
+        ));
         l.quantity_claimed = 2;
         assert_eq!(code(&refund(&p, &l, now)), "fully_claimed");
     }
@@ -357,11 +443,23 @@ mod tests {
             Outcome::Eligible(a) => assert!(a.merchant_fault_only),
             other => panic!("{other:?}"),
         }
-        assert_eq!(code(&at(Resolution::Exchange, &mug, "2026-01-26T00:00:00Z")), "window_closed");
+        assert_eq!(
+            code(&at(Resolution::Exchange, &mug, "2026-01-26T00:00:00Z")),
+            "window_closed"
+        );
         // Repair: a year for appliances, not offered for a mug.
-        assert_eq!(code(&at(Resolution::Repair, &kettle, "2027-01-10T12:00:00Z")), "eligible");
-        assert_eq!(code(&at(Resolution::Repair, &kettle, "2027-01-11T00:00:00Z")), "window_closed");
-        assert_eq!(code(&at(Resolution::Repair, &mug, "2026-01-11T00:00:00Z")), "not_offered");
+        assert_eq!(
+            code(&at(Resolution::Repair, &kettle, "2027-01-10T12:00:00Z")),
+            "eligible"
+        );
+        assert_eq!(
+            code(&at(Resolution::Repair, &kettle, "2027-01-11T00:00:00Z")),
+            "window_closed"
+        );
+        assert_eq!(
+            code(&at(Resolution::Repair, &mug, "2026-01-11T00:00:00Z")),
+            "not_offered"
+        );
     }
 
     #[test]
@@ -388,13 +486,31 @@ mod tests {
             needs_review: false,
         };
         p.rules = vec![
-            rule("no returns on underwear", Matcher { categories: vec!["underwear".into()], ..Default::default() }, Window::NotPermitted),
+            rule(
+                "no returns on underwear",
+                Matcher {
+                    categories: vec!["underwear".into()],
+                    ..Default::default()
+                },
+                Window::NotPermitted,
+            ),
             rule(
                 "expensive in DE",
-                Matcher { min_unit_price: Some(10_000), shipping_countries: vec!["DE".into()], ..Default::default() },
+                Matcher {
+                    min_unit_price: Some(10_000),
+                    shipping_countries: vec!["DE".into()],
+                    ..Default::default()
+                },
                 Window::Days(30),
             ),
-            rule("tagged gifts", Matcher { tags: vec!["gift".into()], ..Default::default() }, Window::Unlimited),
+            rule(
+                "tagged gifts",
+                Matcher {
+                    tags: vec!["gift".into()],
+                    ..Default::default()
+                },
+                Window::Unlimited,
+            ),
         ];
         p.rules[1].needs_review = true;
         let now = utc("2026-11-20T00:00:00Z");
@@ -402,10 +518,16 @@ mod tests {
         l.tags = vec!["gift".into()];
         let mut o = order(vec![l.clone()]);
         // Underwear first: the later gift rule does not rescue it.
-        assert_eq!(code(&evaluate_one(&p, &o, &l, Resolution::Refund, now)), "not_permitted");
+        assert_eq!(
+            code(&evaluate_one(&p, &o, &l, Resolution::Refund, now)),
+            "not_permitted"
+        );
         l.category = "kitchen".into();
         // Expensive, but shipped to CN: the DE rule does not match; the gift rule does.
-        assert!(matches!(evaluate_one(&p, &o, &l, Resolution::Refund, now), Outcome::Eligible(Allowance { last_day: None, .. })));
+        assert!(matches!(
+            evaluate_one(&p, &o, &l, Resolution::Refund, now),
+            Outcome::Eligible(Allowance { last_day: None, .. })
+        ));
         o.shipping_country = Some("DE".into());
         match evaluate_one(&p, &o, &l, Resolution::Refund, now) {
             Outcome::NeedsReview(a) => assert_eq!(a.last_day, NaiveDate::from_ymd_opt(2026, 12, 1)),
@@ -413,7 +535,10 @@ mod tests {
         }
         // A cheap line in DE falls through to the gift rule.
         l.unit_price = 500;
-        assert_eq!(code(&evaluate_one(&p, &o, &l, Resolution::Refund, now)), "eligible");
+        assert_eq!(
+            code(&evaluate_one(&p, &o, &l, Resolution::Refund, now)),
+            "eligible"
+        );
     }
 
     #[test]
@@ -427,9 +552,18 @@ mod tests {
         }];
         let covered = line("kitchen", Some("2026-12-01T10:00:00Z"));
         let outside = line("kitchen", Some("2026-11-19T10:00:00Z"));
-        assert_eq!(code(&refund(&p, &covered, "2027-01-15T23:59:59Z")), "eligible");
-        assert_eq!(code(&refund(&p, &covered, "2027-01-16T00:00:00Z")), "window_closed");
-        assert_eq!(code(&refund(&p, &outside, "2026-11-27T00:00:00Z")), "window_closed");
+        assert_eq!(
+            code(&refund(&p, &covered, "2027-01-15T23:59:59Z")),
+            "eligible"
+        );
+        assert_eq!(
+            code(&refund(&p, &covered, "2027-01-16T00:00:00Z")),
+            "window_closed"
+        );
+        assert_eq!(
+            code(&refund(&p, &outside, "2026-11-27T00:00:00Z")),
+            "window_closed"
+        );
     }
 
     #[test]

@@ -25,11 +25,13 @@ pub mod case;
 pub mod commitment;
 pub mod eligibility;
 pub mod error;
+pub mod lifecycle;
 pub mod money;
 pub mod order;
 pub mod policy;
 pub mod reasons;
 pub mod resolution;
+pub mod survey;
 pub mod tracking;
 pub mod zone;
 

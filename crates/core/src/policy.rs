@@ -173,14 +173,20 @@ impl Default for Policy {
         ]);
         let warranty = Rule {
             name: "1-year warranty for durable goods".into(),
-            when: Matcher { categories: vec!["electronics".into(), "appliances".into()], ..Matcher::default() },
+            when: Matcher {
+                categories: vec!["electronics".into(), "appliances".into()],
+                ..Matcher::default()
+            },
             windows: BTreeMap::from([(Resolution::Repair, Window::FaultOnlyDays(365))]),
             fees: None,
             needs_review: false,
         };
         let final_sale = Rule {
             name: "final sale".into(),
-            when: Matcher { final_sale: Some(true), ..Matcher::default() },
+            when: Matcher {
+                final_sale: Some(true),
+                ..Matcher::default()
+            },
             windows: BTreeMap::from([
                 (Resolution::Refund, Window::NotPermitted),
                 (Resolution::StoreCredit, Window::NotPermitted),
@@ -221,7 +227,10 @@ impl fmt::Display for PolicyError {
 impl std::error::Error for PolicyError {}
 
 fn err(path: impl Into<String>, expected: impl Into<String>) -> PolicyError {
-    PolicyError { path: path.into(), expected: expected.into() }
+    PolicyError {
+        path: path.into(),
+        expected: expected.into(),
+    }
 }
 
 fn check_window(path: &str, w: &Window) -> Result<(), PolicyError> {
@@ -235,14 +244,25 @@ fn check_window(path: &str, w: &Window) -> Result<(), PolicyError> {
 
 fn check_fees(path: &str, f: &Fees) -> Result<(), PolicyError> {
     match f.restocking {
-        Some(FeeAmount::Fixed(m)) if m < 0 => return Err(err(format!("{path}.restocking.fixed"), "an amount of 0 or more")),
+        Some(FeeAmount::Fixed(m)) if m < 0 => {
+            return Err(err(
+                format!("{path}.restocking.fixed"),
+                "an amount of 0 or more",
+            ))
+        }
         Some(FeeAmount::BasisPoints(bp)) if bp > 10_000 => {
-            return Err(err(format!("{path}.restocking.basis_points"), "between 0 and 10000 (100 %)"))
+            return Err(err(
+                format!("{path}.restocking.basis_points"),
+                "between 0 and 10000 (100 %)",
+            ))
         }
         _ => {}
     }
     if f.return_shipping.is_some_and(|m| m < 0) {
-        return Err(err(format!("{path}.return_shipping"), "an amount of 0 or more"));
+        return Err(err(
+            format!("{path}.return_shipping"),
+            "an amount of 0 or more",
+        ));
     }
     Ok(())
 }
@@ -280,42 +300,77 @@ impl Policy {
             let m = &rule.when;
             if let (Some(lo), Some(hi)) = (m.min_unit_price, m.max_unit_price) {
                 if lo > hi {
-                    return Err(err(format!("rules[{i}].when.max_unit_price"), "at least min_unit_price"));
+                    return Err(err(
+                        format!("rules[{i}].when.max_unit_price"),
+                        "at least min_unit_price",
+                    ));
                 }
             }
             for c in &m.shipping_countries {
                 if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
-                    return Err(err(format!("rules[{i}].when.shipping_countries"), format!("ISO 3166 alpha-2 codes such as \"CN\"; got {c:?}")));
+                    return Err(err(
+                        format!("rules[{i}].when.shipping_countries"),
+                        format!("ISO 3166 alpha-2 codes such as \"CN\"; got {c:?}"),
+                    ));
                 }
             }
         }
         for (i, s) in self.seasonal.iter().enumerate() {
             if s.delivered_from > s.delivered_to {
-                return Err(err(format!("seasonal[{i}].delivered_to"), "on or after delivered_from"));
+                return Err(err(
+                    format!("seasonal[{i}].delivered_to"),
+                    "on or after delivered_from",
+                ));
             }
             if s.last_day < s.delivered_to {
-                return Err(err(format!("seasonal[{i}].last_day"), "on or after delivered_to"));
+                return Err(err(
+                    format!("seasonal[{i}].last_day"),
+                    "on or after delivered_to",
+                ));
             }
         }
         let mut seen = std::collections::BTreeSet::new();
         for (i, r) in self.reasons.iter().enumerate() {
-            if r.code.is_empty() || !r.code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_' || b.is_ascii_digit()) {
-                return Err(err(format!("reasons[{i}].code"), "a snake_case code such as \"defective\""));
+            if r.code.is_empty()
+                || !r
+                    .code
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'_' || b.is_ascii_digit())
+            {
+                return Err(err(
+                    format!("reasons[{i}].code"),
+                    "a snake_case code such as \"defective\"",
+                ));
             }
             if !seen.insert(r.code.as_str()) {
-                return Err(err(format!("reasons[{i}].code"), format!("a code not used by another reason; {:?} is repeated", r.code)));
+                return Err(err(
+                    format!("reasons[{i}].code"),
+                    format!(
+                        "a code not used by another reason; {:?} is repeated",
+                        r.code
+                    ),
+                ));
             }
             if r.resolutions.is_empty() {
-                return Err(err(format!("reasons[{i}].resolutions"), "at least one resolution"));
+                return Err(err(
+                    format!("reasons[{i}].resolutions"),
+                    "at least one resolution",
+                ));
             }
             let mut ids = std::collections::BTreeSet::new();
             for (j, q) in r.questions.iter().enumerate() {
                 if !ids.insert(q.id.as_str()) {
-                    return Err(err(format!("reasons[{i}].questions[{j}].id"), "an id not used by another question of this reason"));
+                    return Err(err(
+                        format!("reasons[{i}].questions[{j}].id"),
+                        "an id not used by another question of this reason",
+                    ));
                 }
                 if let crate::reasons::QuestionKind::Choice { options } = &q.kind {
                     if options.is_empty() {
-                        return Err(err(format!("reasons[{i}].questions[{j}].options"), "at least one option"));
+                        return Err(err(
+                            format!("reasons[{i}].questions[{j}].options"),
+                            "at least one option",
+                        ));
                     }
                 }
             }
@@ -323,9 +378,12 @@ impl Policy {
         if self.reasons.is_empty() {
             return Err(err("reasons", "at least one reason"));
         }
-        self.commitments.validate().map_err(|(path, expected)| err(format!("commitments.{path}"), expected))?;
+        self.commitments
+            .validate()
+            .map_err(|(path, expected)| err(format!("commitments.{path}"), expected))?;
         if let Some(bh) = &self.business_hours {
-            bh.validate().map_err(|(path, expected)| err(format!("business_hours.{path}"), expected))?;
+            bh.validate()
+                .map_err(|(path, expected)| err(format!("business_hours.{path}"), expected))?;
         }
         Ok(())
     }
@@ -360,23 +418,52 @@ mod tests {
 
     #[test]
     fn a_minimal_file_gets_the_default_reasons_and_conditions() {
-        let p = Policy::from_json(r#"{"time_zone":"Europe/Berlin","windows":{"refund":{"days":14}}}"#).unwrap();
+        let p =
+            Policy::from_json(r#"{"time_zone":"Europe/Berlin","windows":{"refund":{"days":14}}}"#)
+                .unwrap();
         assert_eq!(p.windows[&Resolution::Refund], Window::Days(14));
         assert!(p.reason("defective").is_some());
-        assert_eq!(p.conditions[&Resolution::Refund], vec![ItemCondition::NewUnopened, ItemCondition::Opened]);
+        assert_eq!(
+            p.conditions[&Resolution::Refund],
+            vec![ItemCondition::NewUnopened, ItemCondition::Opened]
+        );
     }
 
     #[test]
     fn mistakes_are_named_by_path() {
         let cases = [
-            (r#"{"time_zone":"UTC","windows":{"refund":{"days":0}}}"#, "windows.refund"),
-            (r#"{"time_zone":"UTC","windows":{},"rules":[{"name":"x","windows":{"exchange":{"days":9999}}}]}"#, "rules[0].windows.exchange"),
-            (r#"{"time_zone":"UTC","windows":{},"rules":[{"name":"x","when":{"min_unit_price":5,"max_unit_price":1}}]}"#, "rules[0].when.max_unit_price"),
-            (r#"{"time_zone":"UTC","windows":{},"rules":[{"name":"x","when":{"shipping_countries":["china"]}}]}"#, "rules[0].when.shipping_countries"),
-            (r#"{"time_zone":"UTC","windows":{},"fees":{"restocking":{"basis_points":20000}}}"#, "fees.restocking.basis_points"),
-            (r#"{"time_zone":"UTC","windows":{},"seasonal":[{"name":"h","delivered_from":"2026-12-01","delivered_to":"2026-11-01","last_day":"2027-01-15"}]}"#, "seasonal[0].delivered_to"),
-            (r#"{"time_zone":"UTC","windows":{},"reasons":[{"code":"a","group":"g","fault":"shopper","resolutions":["refund"]},{"code":"a","group":"g","fault":"shopper","resolutions":["refund"]}]}"#, "reasons[1].code"),
-            (r#"{"time_zone":"UTC","windows":{},"reasons":[]}"#, "reasons"),
+            (
+                r#"{"time_zone":"UTC","windows":{"refund":{"days":0}}}"#,
+                "windows.refund",
+            ),
+            (
+                r#"{"time_zone":"UTC","windows":{},"rules":[{"name":"x","windows":{"exchange":{"days":9999}}}]}"#,
+                "rules[0].windows.exchange",
+            ),
+            (
+                r#"{"time_zone":"UTC","windows":{},"rules":[{"name":"x","when":{"min_unit_price":5,"max_unit_price":1}}]}"#,
+                "rules[0].when.max_unit_price",
+            ),
+            (
+                r#"{"time_zone":"UTC","windows":{},"rules":[{"name":"x","when":{"shipping_countries":["china"]}}]}"#,
+                "rules[0].when.shipping_countries",
+            ),
+            (
+                r#"{"time_zone":"UTC","windows":{},"fees":{"restocking":{"basis_points":20000}}}"#,
+                "fees.restocking.basis_points",
+            ),
+            (
+                r#"{"time_zone":"UTC","windows":{},"seasonal":[{"name":"h","delivered_from":"2026-12-01","delivered_to":"2026-11-01","last_day":"2027-01-15"}]}"#,
+                "seasonal[0].delivered_to",
+            ),
+            (
+                r#"{"time_zone":"UTC","windows":{},"reasons":[{"code":"a","group":"g","fault":"shopper","resolutions":["refund"]},{"code":"a","group":"g","fault":"shopper","resolutions":["refund"]}]}"#,
+                "reasons[1].code",
+            ),
+            (
+                r#"{"time_zone":"UTC","windows":{},"reasons":[]}"#,
+                "reasons",
+            ),
         ];
         for (json, path) in cases {
             let e = Policy::from_json(json).unwrap_err();
@@ -387,11 +474,23 @@ mod tests {
     #[test]
     fn unknown_fields_and_values_are_refused() {
         for (json, needle) in [
-            (r#"{"time_zone":"UTC","windows":{},"return_windows_days":7}"#, "return_windows_days"),
-            (r#"{"time_zone":"UTC","windows":{"refunds":{"days":7}}}"#, "refunds"),
-            (r#"{"time_zone":"UTC","windows":{"refund":{"weeks":1}}}"#, "weeks"),
+            (
+                r#"{"time_zone":"UTC","windows":{},"return_windows_days":7}"#,
+                "return_windows_days",
+            ),
+            (
+                r#"{"time_zone":"UTC","windows":{"refunds":{"days":7}}}"#,
+                "refunds",
+            ),
+            (
+                r#"{"time_zone":"UTC","windows":{"refund":{"weeks":1}}}"#,
+                "weeks",
+            ),
             (r#"{"time_zone":"Mars/Base","windows":{}}"#, "Mars/Base"),
-            (r#"{"time_zone":"UTC","windows":{},"rules":[{"name":"x","when":{"colour":"red"}}]}"#, "colour"),
+            (
+                r#"{"time_zone":"UTC","windows":{},"rules":[{"name":"x","when":{"colour":"red"}}]}"#,
+                "colour",
+            ),
         ] {
             let e = Policy::from_json(json).unwrap_err();
             assert!(e.contains(needle), "{json}\n=> {e}");

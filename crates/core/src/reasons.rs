@@ -16,7 +16,9 @@ pub enum Fault {
 }
 
 /// Evidence a reason requires before a case can be submitted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Evidence {
     /// Nothing.
@@ -82,13 +84,36 @@ impl TryFrom<RawQuestion> for Question {
     fn try_from(r: RawQuestion) -> Result<Self, Self::Error> {
         let kind = match (r.kind.as_str(), r.options, r.max_length) {
             ("choice", Some(options), None) => QuestionKind::Choice { options },
-            ("choice", None, _) => return Err(format!("question {:?}: a choice needs \"options\"", r.id)),
-            ("text", None, max) => QuestionKind::Text { max_length: max.unwrap_or_else(default_text_length) },
-            ("text", Some(_), _) => return Err(format!("question {:?}: a text question takes no \"options\"", r.id)),
-            ("choice", Some(_), Some(_)) => return Err(format!("question {:?}: a choice takes no \"max_length\"", r.id)),
-            (other, _, _) => return Err(format!("question {:?}: kind must be \"choice\" or \"text\"; got {other:?}", r.id)),
+            ("choice", None, _) => {
+                return Err(format!("question {:?}: a choice needs \"options\"", r.id))
+            }
+            ("text", None, max) => QuestionKind::Text {
+                max_length: max.unwrap_or_else(default_text_length),
+            },
+            ("text", Some(_), _) => {
+                return Err(format!(
+                    "question {:?}: a text question takes no \"options\"",
+                    r.id
+                ))
+            }
+            ("choice", Some(_), Some(_)) => {
+                return Err(format!(
+                    "question {:?}: a choice takes no \"max_length\"",
+                    r.id
+                ))
+            }
+            (other, _, _) => {
+                return Err(format!(
+                    "question {:?}: kind must be \"choice\" or \"text\"; got {other:?}",
+                    r.id
+                ))
+            }
         };
-        Ok(Question { id: r.id, kind, required: r.required })
+        Ok(Question {
+            id: r.id,
+            kind,
+            required: r.required,
+        })
     }
 }
 
@@ -112,7 +137,14 @@ pub struct ReasonDef {
     pub questions: Vec<Question>,
 }
 
-fn reason(code: &str, group: &str, fault: Fault, resolutions: &[Resolution], evidence: Evidence, questions: Vec<Question>) -> ReasonDef {
+fn reason(
+    code: &str,
+    group: &str,
+    fault: Fault,
+    resolutions: &[Resolution],
+    evidence: Evidence,
+    questions: Vec<Question>,
+) -> ReasonDef {
     ReasonDef {
         code: code.into(),
         group: group.into(),
@@ -124,13 +156,19 @@ fn reason(code: &str, group: &str, fault: Fault, resolutions: &[Resolution], evi
 }
 
 fn text(id: &str, required: bool) -> Question {
-    Question { id: id.into(), kind: QuestionKind::Text { max_length: 2000 }, required }
+    Question {
+        id: id.into(),
+        kind: QuestionKind::Text { max_length: 2000 },
+        required,
+    }
 }
 
 fn choice(id: &str, options: &[&str], required: bool) -> Question {
     Question {
         id: id.into(),
-        kind: QuestionKind::Choice { options: options.iter().map(|o| o.to_string()).collect() },
+        kind: QuestionKind::Choice {
+            options: options.iter().map(|o| o.to_string()).collect(),
+        },
         required,
     }
 }
@@ -140,17 +178,41 @@ fn choice(id: &str, options: &[&str], required: bool) -> Question {
 pub fn default_reasons() -> Vec<ReasonDef> {
     use Resolution::*;
     vec![
-        reason("changed_mind", "changed_mind", Fault::Shopper, &[Refund, StoreCredit, Exchange], Evidence::None, vec![]),
-        reason("wrong_size", "changed_mind", Fault::Shopper, &[Exchange, Refund, StoreCredit], Evidence::None, vec![]),
+        reason(
+            "changed_mind",
+            "changed_mind",
+            Fault::Shopper,
+            &[Refund, StoreCredit, Exchange],
+            Evidence::None,
+            vec![],
+        ),
+        reason(
+            "wrong_size",
+            "changed_mind",
+            Fault::Shopper,
+            &[Exchange, Refund, StoreCredit],
+            Evidence::None,
+            vec![],
+        ),
         reason(
             "defective",
             "quality_problem",
             Fault::Merchant,
             &[Refund, Exchange, Repair, StoreCredit],
             Evidence::Photo,
-            vec![text("what_happened", true), choice("when_noticed", &["on_arrival", "first_use", "later"], false)],
+            vec![
+                text("what_happened", true),
+                choice("when_noticed", &["on_arrival", "first_use", "later"], false),
+            ],
         ),
-        reason("not_as_described", "quality_problem", Fault::Merchant, &[Refund, Exchange, StoreCredit], Evidence::Photo, vec![text("difference", true)]),
+        reason(
+            "not_as_described",
+            "quality_problem",
+            Fault::Merchant,
+            &[Refund, Exchange, StoreCredit],
+            Evidence::Photo,
+            vec![text("difference", true)],
+        ),
         reason(
             "arrived_damaged",
             "delivery_problem",
@@ -159,8 +221,29 @@ pub fn default_reasons() -> Vec<ReasonDef> {
             Evidence::Photo,
             vec![choice("outer_box_damaged", &["yes", "no"], true)],
         ),
-        reason("missing_part", "delivery_problem", Fault::Merchant, &[Reship, Compensation, Refund], Evidence::None, vec![text("missing", true)]),
-        reason("wrong_item", "wrong_item", Fault::Merchant, &[Exchange, Refund, Reship], Evidence::Photo, vec![]),
-        reason("lost_in_delivery", "delivery_problem", Fault::Merchant, &[Reship, Compensation], Evidence::None, vec![]),
+        reason(
+            "missing_part",
+            "delivery_problem",
+            Fault::Merchant,
+            &[Reship, Compensation, Refund],
+            Evidence::None,
+            vec![text("missing", true)],
+        ),
+        reason(
+            "wrong_item",
+            "wrong_item",
+            Fault::Merchant,
+            &[Exchange, Refund, Reship],
+            Evidence::Photo,
+            vec![],
+        ),
+        reason(
+            "lost_in_delivery",
+            "delivery_problem",
+            Fault::Merchant,
+            &[Reship, Compensation],
+            Evidence::None,
+            vec![],
+        ),
     ]
 }

@@ -54,7 +54,10 @@ impl Resolution {
 
     /// True when the resolution pays money back (and so has a refund estimate).
     pub fn pays_money(self) -> bool {
-        matches!(self, Resolution::Refund | Resolution::StoreCredit | Resolution::KeepItem)
+        matches!(
+            self,
+            Resolution::Refund | Resolution::StoreCredit | Resolution::KeepItem
+        )
     }
 }
 

@@ -205,8 +205,12 @@ impl ShopZone {
             .iter()
             .flatten()
             .map(|off| Utc.from_utc_datetime(&(local - Duration::seconds(i64::from(*off)))));
-        let standard = Utc.from_utc_datetime(&(local - Duration::seconds(i64::from(self.std_offset))));
-        candidates.filter(|c| self.local(*c) == local).min().unwrap_or(standard)
+        let standard =
+            Utc.from_utc_datetime(&(local - Duration::seconds(i64::from(self.std_offset))));
+        candidates
+            .filter(|c| self.local(*c) == local)
+            .min()
+            .unwrap_or(standard)
     }
 
     /// The first instant of the shop's calendar day `date`: local midnight, or, where a

@@ -2,9 +2,11 @@
 
 use crate::db::{DbError, Store};
 use aftersales_core::api::{
-    CaseReceipt, CreateReturnRequest, ErrorBody, ErrorDetail, LookupRequest, LookupResponse,
+    CaseReceipt, CreateCaseRequest, ErrorBody, ErrorDetail, LookupRequest, LookupResponse,
+    ViolationDetail,
 };
-use aftersales_core::case::{validate_return, ReturnDraft, ReturnReason};
+use aftersales_core::case::{validate_case, Violation};
+use aftersales_core::commitment::{due_times, Priority};
 use aftersales_core::policy::Policy;
 use aftersales_core::tracking::TrackingNumber;
 use axum::extract::rejection::JsonRejection;
@@ -13,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -60,6 +62,7 @@ pub struct ApiError {
     code: String,
     message: String,
     field: Option<String>,
+    violations: Vec<ViolationDetail>,
 }
 
 impl ApiError {
@@ -69,6 +72,7 @@ impl ApiError {
             code: code.into(),
             message: message.into(),
             field: None,
+            violations: Vec::new(),
         }
     }
 
@@ -94,6 +98,7 @@ impl IntoResponse for ApiError {
                 code: self.code,
                 message: self.message,
                 field: self.field,
+                violations: self.violations,
             },
         };
         (self.status, Json(body)).into_response()
@@ -173,44 +178,60 @@ async fn lookup(
 
 async fn create_case(
     State(state): State<AppState>,
-    body: Result<Json<CreateReturnRequest>, JsonRejection>,
+    body: Result<Json<CreateCaseRequest>, JsonRejection>,
 ) -> Result<(StatusCode, Json<CaseReceipt>), ApiError> {
     let Json(req) = body?;
     let (number, email) = check_credentials(&req.order_number, &req.email)?;
-    let reason = ReturnReason::from_code(&req.reason).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_reason",
-            "Choose a reason from the list.",
-        )
-        .field("reason")
-    })?;
-    let draft = ReturnDraft {
-        line_id: req.line_id,
-        quantity: req.quantity,
-        reason,
-    };
     let now = (state.clock)();
     // One lock across read, re-check and insert: two tabs cannot both claim the last unit.
     let mut store = state.store.lock().map_err(|_| poisoned())?;
     let order = store
         .find_order(&number, &email)?
         .ok_or_else(ApiError::order_not_found)?;
-    let accepted = validate_return(&state.policy, &order, &draft, now).map_err(|v| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, &v.code, v.message()).field(&v.field)
-    })?;
-    let review_due_at = now + Duration::hours(i64::from(state.policy.review_within_hours));
-    let case = store.insert_return(&number, &accepted, now, review_due_at, mint_tracking_number)?;
+    let accepted = validate_case(&state.policy, &order, &req.case, now).map_err(refused)?;
+    let due = due_times(
+        &state.policy,
+        req.case.case_type.kind(),
+        Priority::default(),
+        now,
+    );
+    let case = store.insert_case(&order, &accepted, due, now, mint_tracking_number)?;
     Ok((
         StatusCode::CREATED,
         Json(CaseReceipt {
             tracking_number: case.tracking_number.to_string(),
+            kind: req.case.case_type.kind(),
             status: case.status,
-            refund_estimate: accepted.refund_estimate,
+            quote: accepted.quote,
             created_at: case.created_at,
-            review_due_at: case.review_due_at,
+            respond_by: case.due.respond_by,
+            resolve_by: case.due.resolve_by,
         }),
     ))
+}
+
+/// 422 with every violation; the first one is also the error's own code and field.
+fn refused(violations: Vec<Violation>) -> ApiError {
+    let details: Vec<ViolationDetail> = violations
+        .iter()
+        .map(|v| ViolationDetail {
+            code: v.code.clone(),
+            field: v.field.clone(),
+            message: v.message().into(),
+        })
+        .collect();
+    let first = details.first().cloned().unwrap_or(ViolationDetail {
+        code: "invalid_case".into(),
+        field: "case".into(),
+        message: "This request is not allowed.".into(),
+    });
+    ApiError {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        code: first.code,
+        message: first.message,
+        field: Some(format!("case.{}", first.field)),
+        violations: details,
+    }
 }
 
 /// A tracking number from the operating system's CSPRNG, each symbol uniform.

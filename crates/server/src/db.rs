@@ -1,6 +1,8 @@
 //! SQLite storage: orders (the shop's snapshot) and cases (what shoppers submit).
 
-use aftersales_core::case::AcceptedReturn;
+use aftersales_core::case::AcceptedCase;
+use aftersales_core::commitment::DueTimes;
+use aftersales_core::lifecycle::Status;
 use aftersales_core::money::Currency;
 use aftersales_core::order::{Line, Order};
 use aftersales_core::tracking::TrackingNumber;
@@ -11,21 +13,19 @@ use std::path::Path;
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[r#"
 CREATE TABLE orders (
-    number     TEXT PRIMARY KEY,
-    email      TEXT NOT NULL,
-    placed_at  TEXT NOT NULL,
-    currency   TEXT NOT NULL
+    number           TEXT PRIMARY KEY,
+    email            TEXT NOT NULL,
+    placed_at        TEXT NOT NULL,
+    currency         TEXT NOT NULL,
+    shipping_country TEXT
 );
+-- A line is stored as the JSON of its snapshot (aftersales_core::order::Line); the claimed
+-- quantity is never stored, it is summed from the cases when the order is read.
 CREATE TABLE order_lines (
     order_number TEXT NOT NULL REFERENCES orders(number) ON DELETE CASCADE,
     line_id      TEXT NOT NULL,
     position     INTEGER NOT NULL,
-    sku          TEXT NOT NULL,
-    title        TEXT NOT NULL,
-    category     TEXT NOT NULL,
-    unit_price   INTEGER NOT NULL,
-    quantity     INTEGER NOT NULL CHECK (quantity > 0),
-    delivered_at TEXT,
+    line_json    TEXT NOT NULL,
     PRIMARY KEY (order_number, line_id)
 );
 CREATE TABLE cases (
@@ -33,16 +33,34 @@ CREATE TABLE cases (
     tracking_number TEXT NOT NULL UNIQUE,
     kind            TEXT NOT NULL,
     status          TEXT NOT NULL,
+    holds_claim     INTEGER NOT NULL DEFAULT 1,
     order_number    TEXT NOT NULL,
-    line_id         TEXT NOT NULL,
-    quantity        INTEGER NOT NULL CHECK (quantity > 0),
-    reason          TEXT NOT NULL,
-    refund_minor    INTEGER NOT NULL,
+    resolution      TEXT,
+    reason          TEXT,
+    refund_minor    INTEGER,
     currency        TEXT NOT NULL,
+    needs_review    INTEGER NOT NULL DEFAULT 0,
+    draft_json      TEXT NOT NULL,
     created_at      TEXT NOT NULL,
-    review_due_at   TEXT NOT NULL
+    respond_by      TEXT NOT NULL,
+    resolve_by      TEXT
 );
-CREATE INDEX cases_by_line ON cases(order_number, line_id);
+CREATE TABLE case_lines (
+    case_id  INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    line_id  TEXT NOT NULL,
+    quantity INTEGER NOT NULL CHECK (quantity > 0),
+    PRIMARY KEY (case_id, line_id)
+);
+CREATE TABLE case_events (
+    id        INTEGER PRIMARY KEY,
+    case_id   INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    from_status TEXT,
+    to_status TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    at        TEXT NOT NULL
+);
+CREATE INDEX cases_by_order ON cases(order_number);
+CREATE INDEX case_lines_by_line ON case_lines(line_id);
 "#];
 
 /// An error from the database, with the operation that failed.
@@ -69,11 +87,11 @@ pub struct StoredCase {
     /// Public id.
     pub tracking_number: TrackingNumber,
     /// Current status.
-    pub status: String,
+    pub status: Status,
     /// When it was submitted.
     pub created_at: DateTime<Utc>,
-    /// When the merchant promised to have reviewed it.
-    pub review_due_at: DateTime<Utc>,
+    /// When the shop promised to answer and to resolve it.
+    pub due: DueTimes,
 }
 
 /// The database.
@@ -131,30 +149,25 @@ impl Store {
             [&order.number],
         )?;
         tx.execute(
-            "INSERT INTO orders (number, email, placed_at, currency) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(number) DO UPDATE SET email = ?2, placed_at = ?3, currency = ?4",
+            "INSERT INTO orders (number, email, placed_at, currency, shipping_country) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(number) DO UPDATE SET email = ?2, placed_at = ?3, currency = ?4, shipping_country = ?5",
             params![
                 order.number,
                 normalise_email(email),
                 order.placed_at.to_rfc3339(),
-                order.currency.code()
+                order.currency.code(),
+                order.shipping_country
             ],
         )?;
         for (pos, l) in order.lines.iter().enumerate() {
+            let snapshot = Line {
+                quantity_claimed: 0,
+                ..l.clone()
+            };
+            let json = serde_json::to_string(&snapshot).map_err(|e| DbError(e.to_string()))?;
             tx.execute(
-                "INSERT INTO order_lines (order_number, line_id, position, sku, title, category,
-                 unit_price, quantity, delivered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    order.number,
-                    l.id,
-                    pos as i64,
-                    l.sku,
-                    l.title,
-                    l.category,
-                    l.unit_price,
-                    l.quantity,
-                    l.delivered_at.map(|d| d.to_rfc3339())
-                ],
+                "INSERT INTO order_lines (order_number, line_id, position, line_json) VALUES (?1, ?2, ?3, ?4)",
+                params![order.number, l.id, pos as i64, json],
             )?;
         }
         tx.commit()?;
@@ -167,81 +180,112 @@ impl Store {
         let head = self
             .conn
             .query_row(
-                "SELECT placed_at, currency FROM orders WHERE number = ?1 AND email = ?2",
+                "SELECT placed_at, currency, shipping_country FROM orders WHERE number = ?1 AND email = ?2",
                 params![number, normalise_email(email)],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)),
             )
             .optional()?;
-        let Some((placed_at, currency)) = head else {
+        let Some((placed_at, currency, shipping_country)) = head else {
             return Ok(None);
         };
         let mut stmt = self.conn.prepare(
-            "SELECT l.line_id, l.sku, l.title, l.category, l.unit_price, l.quantity, l.delivered_at,
-                    COALESCE((SELECT SUM(c.quantity) FROM cases c
-                              WHERE c.order_number = l.order_number AND c.line_id = l.line_id
-                                AND c.status <> 'rejected'), 0)
+            "SELECT l.line_json,
+                    COALESCE((SELECT SUM(cl.quantity) FROM case_lines cl JOIN cases c ON c.id = cl.case_id
+                              WHERE c.order_number = l.order_number AND cl.line_id = l.line_id
+                                AND c.holds_claim = 1 AND c.kind <> 'repair'), 0)
              FROM order_lines l WHERE l.order_number = ?1 ORDER BY l.position",
         )?;
-        let lines = stmt
+        let rows = stmt
             .query_map([number], |r| {
-                let delivered: Option<String> = r.get(6)?;
-                Ok(Line {
-                    id: r.get(0)?,
-                    sku: r.get(1)?,
-                    title: r.get(2)?,
-                    category: r.get(3)?,
-                    unit_price: r.get(4)?,
-                    quantity: r.get(5)?,
-                    delivered_at: delivered.as_deref().map(parse_time).transpose()?,
-                    quantity_claimed: r.get(7)?,
-                })
+                Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
             })?
             .collect::<Result<Vec<_>, _>>()?;
+        let mut lines = Vec::with_capacity(rows.len());
+        for (json, claimed) in rows {
+            let line: Line = serde_json::from_str(&json)
+                .map_err(|e| DbError(format!("order {number}: stored line is unreadable: {e}")))?;
+            lines.push(Line {
+                quantity_claimed: claimed,
+                ..line
+            });
+        }
         Ok(Some(Order {
             number: number.to_string(),
             placed_at: parse_time(&placed_at)?,
             currency: Currency::new(&currency).map_err(|e| DbError(e.to_string()))?,
+            shipping_country,
             lines,
         }))
     }
 
-    /// Stores an accepted return as a new case and returns it. The tracking number comes
-    /// from `mint`, called again in the unlikely event of a collision.
-    pub fn insert_return(
+    /// Stores an accepted case with its lines and its first event, and returns it. The
+    /// tracking number comes from `mint`, called again in the unlikely event of a collision.
+    pub fn insert_case(
         &mut self,
-        order_number: &str,
-        accepted: &AcceptedReturn,
+        order: &Order,
+        accepted: &AcceptedCase,
+        due: DueTimes,
         now: DateTime<Utc>,
-        review_due_at: DateTime<Utc>,
         mut mint: impl FnMut() -> Result<TrackingNumber, DbError>,
     ) -> Result<StoredCase, DbError> {
+        let draft = &accepted.draft;
+        let status = if accepted.needs_review {
+            Status::UnderReview
+        } else {
+            Status::Submitted
+        };
+        let draft_json = serde_json::to_string(draft).map_err(|e| DbError(e.to_string()))?;
+        let tx = self.conn.transaction()?;
         for _ in 0..5 {
             let tracking_number = mint()?;
-            let inserted = self.conn.execute(
-                "INSERT INTO cases (tracking_number, kind, status, order_number, line_id, quantity,
-                 reason, refund_minor, currency, created_at, review_due_at)
-                 VALUES (?1, 'return', 'submitted', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            let inserted = tx.execute(
+                "INSERT INTO cases (tracking_number, kind, status, order_number, resolution, reason,
+                 refund_minor, currency, needs_review, draft_json, created_at, respond_by, resolve_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
                  ON CONFLICT(tracking_number) DO NOTHING",
                 params![
                     tracking_number.as_str(),
-                    order_number,
-                    accepted.line_id,
-                    accepted.quantity,
-                    accepted.reason.code(),
-                    accepted.refund_estimate.minor,
-                    accepted.refund_estimate.currency.code(),
+                    draft.case_type.kind().code(),
+                    status.code(),
+                    order.number,
+                    draft.resolution.map(|r| r.code()),
+                    draft.reason,
+                    accepted.quote.as_ref().map(|q| q.total.minor),
+                    order.currency.code(),
+                    accepted.needs_review,
+                    draft_json,
                     now.to_rfc3339(),
-                    review_due_at.to_rfc3339()
+                    due.respond_by.to_rfc3339(),
+                    due.resolve_by.map(|t| t.to_rfc3339()),
                 ],
             )?;
-            if inserted == 1 {
-                return Ok(StoredCase {
-                    tracking_number,
-                    status: "submitted".into(),
-                    created_at: now,
-                    review_due_at,
-                });
+            if inserted == 0 {
+                continue;
             }
+            let id = tx.last_insert_rowid();
+            for l in &draft.lines {
+                tx.execute(
+                    "INSERT INTO case_lines (case_id, line_id, quantity) VALUES (?1, ?2, ?3)",
+                    params![id, l.line_id, l.quantity],
+                )?;
+            }
+            tx.execute(
+                "INSERT INTO case_events (case_id, from_status, to_status, actor, at) VALUES (?1, NULL, 'submitted', 'shopper', ?2)",
+                params![id, now.to_rfc3339()],
+            )?;
+            if accepted.needs_review {
+                tx.execute(
+                    "INSERT INTO case_events (case_id, from_status, to_status, actor, at) VALUES (?1, 'submitted', 'under_review', 'system', ?2)",
+                    params![id, now.to_rfc3339()],
+                )?;
+            }
+            tx.commit()?;
+            return Ok(StoredCase {
+                tracking_number,
+                status,
+                created_at: now,
+                due,
+            });
         }
         Err(DbError("could not mint a unique tracking number".into()))
     }

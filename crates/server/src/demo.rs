@@ -27,9 +27,14 @@ fn line(
         sku: sku.into(),
         title: title.into(),
         category: category.into(),
+        tags: Vec::new(),
+        final_sale: false,
         unit_price: price,
+        discount: 0,
         quantity: qty,
         quantity_claimed: 0,
+        status: None,
+        fulfilled_at: None,
         delivered_at: delivered,
     }
 }
@@ -39,6 +44,27 @@ pub fn orders(now: DateTime<Utc>) -> Vec<DemoOrder> {
     let now = now.trunc_subsecs(0);
     let cny = Currency::new("CNY").unwrap_or_else(|e| panic!("{e}"));
     let days = |n: i64| Some(now - Duration::days(n));
+    let mut headphones = line(
+        "1001-3",
+        "HP-300",
+        "Wireless headphones",
+        "electronics",
+        59_900,
+        1,
+        None,
+    );
+    headphones.fulfilled_at = days(1);
+    let mut scarf = line(
+        "1002-3",
+        "SCF-SILK",
+        "Silk scarf (final sale)",
+        "apparel",
+        25_900,
+        1,
+        days(3),
+    );
+    scarf.final_sale = true;
+    scarf.discount = 5_000;
     vec![
         DemoOrder {
             email: "mei@example.com",
@@ -46,6 +72,7 @@ pub fn orders(now: DateTime<Utc>) -> Vec<DemoOrder> {
                 number: "1001".into(),
                 placed_at: now - Duration::days(12),
                 currency: cny,
+                shipping_country: Some("CN".into()),
                 lines: vec![
                     line(
                         "1001-1",
@@ -65,15 +92,7 @@ pub fn orders(now: DateTime<Utc>) -> Vec<DemoOrder> {
                         2,
                         days(10),
                     ),
-                    line(
-                        "1001-3",
-                        "HP-300",
-                        "Wireless headphones",
-                        "electronics",
-                        59_900,
-                        1,
-                        None,
-                    ),
+                    headphones,
                 ],
             },
         },
@@ -83,6 +102,7 @@ pub fn orders(now: DateTime<Utc>) -> Vec<DemoOrder> {
                 number: "1002".into(),
                 placed_at: now - Duration::days(9),
                 currency: cny,
+                shipping_country: Some("CN".into()),
                 lines: vec![
                     line(
                         "1002-1",
@@ -102,6 +122,7 @@ pub fn orders(now: DateTime<Utc>) -> Vec<DemoOrder> {
                         1,
                         days(8),
                     ),
+                    scarf,
                 ],
             },
         },

@@ -69,8 +69,9 @@ fn t(s: &str) -> DateTime<Utc> {
 const NOW: &str = "2026-11-25T04:00:00Z"; // 12:00 in Shanghai
 
 fn return_body(line: &str, quantity: u32) -> Value {
-    json!({"order_number": "1001", "email": "mei@example.com", "line_id": line,
-           "quantity": quantity, "reason": "changed_mind"})
+    json!({"order_number": "1001", "email": "mei@example.com", "case": {
+        "type": "return", "lines": [{"line_id": line, "quantity": quantity}],
+        "resolution": "refund", "reason": "changed_mind", "condition": "new_unopened"}})
 }
 
 #[tokio::test]
@@ -84,7 +85,7 @@ async fn lookup_finds_the_order_and_never_says_which_credential_was_wrong() {
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["order"]["lines"].as_array().unwrap().len(), 3);
-    assert_eq!(body["policy"]["return_window_days"], 7);
+    assert_eq!(body["policy"]["windows"]["refund"], json!({"days": 7}));
     assert_eq!(body["server_time"], "2026-11-25T04:00:00Z");
 
     let wrong_email = s
@@ -115,10 +116,15 @@ async fn a_return_is_rechecked_stored_and_given_a_tracking_number() {
     let tn = body["tracking_number"].as_str().unwrap();
     assert!(TrackingNumber::parse(tn).is_ok(), "{tn}");
     assert_eq!(
-        body["refund_estimate"],
+        body["quote"]["total"],
         json!({"minor": 19900, "currency": "CNY"})
     );
-    assert_eq!(body["review_due_at"], "2026-11-27T04:00:00Z");
+    assert_eq!(body["status"], "submitted");
+    assert_eq!(body["kind"], "return");
+    assert_eq!(
+        body["respond_by"], "2026-11-27T04:00:00Z",
+        "returns are reviewed within 48 h"
+    );
 
     // The only unit is now claimed: a second request is refused, and the lookup shows it.
     let (status, body) = s.post("/v1/cases", return_body("1001-1", 1)).await;
@@ -150,7 +156,7 @@ async fn the_server_refuses_what_the_engine_refuses() {
     let s = start(t(NOW), t(NOW)).await;
     for (line, qty, code) in [
         ("1001-2", 1, "window_closed"), // delivered 10 days ago
-        ("1001-3", 1, "not_delivered"),
+        ("1001-3", 1, "not_delivered"), // shipped yesterday
         ("1001-9", 1, "unknown_line"),
         ("1001-1", 0, "invalid_quantity"),
         ("1001-1", 2, "invalid_quantity"),
@@ -159,6 +165,14 @@ async fn the_server_refuses_what_the_engine_refuses() {
         assert_eq!(status, 422, "{line} {body}");
         assert_eq!(body["error"]["code"], code, "{line}");
         assert!(body["error"]["message"].as_str().unwrap().ends_with('.'));
+        assert!(
+            body["error"]["field"]
+                .as_str()
+                .unwrap()
+                .starts_with("case.lines[0]."),
+            "{body}"
+        );
+        assert_eq!(body["error"]["violations"][0]["code"], code);
     }
 }
 
@@ -167,13 +181,59 @@ async fn day_seven_is_accepted_and_day_eight_refused_in_shop_time() {
     // Order 1002 line 1 is delivered exactly 7 days before the seeding instant.
     let seeded = t("2026-11-25T04:00:00Z"); // delivered 18 Nov 12:00 Shanghai; last day 25 Nov
     let last_second = start(seeded, t("2026-11-25T15:59:59Z")).await;
-    let body = json!({"order_number": "1002", "email": "sam@example.com", "line_id": "1002-1", "quantity": 4, "reason": "defective"});
+    let body = json!({"order_number": "1002", "email": "sam@example.com", "case": {
+        "type": "return", "lines": [{"line_id": "1002-1", "quantity": 4}], "resolution": "refund",
+        "reason": "changed_mind", "condition": "opened"}});
     assert_eq!(last_second.post("/v1/cases", body.clone()).await.0, 201);
     let next_day = start(seeded, t("2026-11-25T16:00:00Z")).await;
     let (status, err) = next_day.post("/v1/cases", body).await;
     assert_eq!(
         (status, err["error"]["code"].as_str()),
         (422, Some("window_closed"))
+    );
+}
+
+#[tokio::test]
+async fn every_problem_with_a_case_is_reported_at_once() {
+    let s = start(t(NOW), t(NOW)).await;
+    let body = json!({"order_number": "1001", "email": "mei@example.com", "case": {
+        "type": "return", "lines": [{"line_id": "1001-1", "quantity": 1}],
+        "resolution": "refund", "reason": "defective"}});
+    let (status, body) = s.post("/v1/cases", body).await;
+    assert_eq!(status, 422);
+    let codes: Vec<&str> = body["error"]["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["evidence_required", "answer_required"]);
+    assert_eq!(body["error"]["field"], "case.evidence");
+    assert_eq!(
+        s.client
+            .get(format!("{}/v1/health", s.base))
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()["cases"],
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_question_needs_no_item_and_gets_its_own_promise() {
+    let s = start(t(NOW), t(NOW)).await;
+    let body = json!({"order_number": "1002", "email": "sam@example.com", "case": {
+        "type": "question", "description": "Can the mugs go in the dishwasher?"}});
+    let (status, body) = s.post("/v1/cases", body).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["kind"], "question");
+    assert!(body.get("quote").is_none());
+    assert_eq!(
+        body["respond_by"], "2026-11-25T04:30:00Z",
+        "30 minutes (no business hours configured)"
     );
 }
 
@@ -243,10 +303,23 @@ async fn bad_bodies_get_clear_json_errors() {
         (status, body["error"]["field"].as_str()),
         (400, Some("order_number"))
     );
-    let (status, body) = s.post("/v1/cases", json!({"order_number": "1001", "email": "mei@example.com", "line_id": "1001-1", "quantity": 1, "reason": "<script>"})).await;
+    let mut hostile = return_body("1001-1", 1);
+    hostile["case"]["reason"] = json!("<script>alert(1)</script>");
+    let (status, body) = s.post("/v1/cases", hostile).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
-        (400, Some("invalid_reason"))
+        (422, Some("unknown_reason"))
+    );
+    let mut typo = return_body("1001-1", 1);
+    typo["case"]["reasons"] = json!("changed_mind");
+    let (status, body) = s.post("/v1/cases", typo).await;
+    assert_eq!(status, 400);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("reasons"),
+        "{body}"
     );
     let (status, body) = s.post("/v1/nope", json!({})).await;
     assert_eq!(

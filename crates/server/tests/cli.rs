@@ -26,7 +26,7 @@ fn write(name: &str, text: &str) -> std::path::PathBuf {
 fn policy_validate_accepts_a_good_file_and_explains_a_bad_one() {
     let good = write(
         "good.json",
-        r#"{"time_zone":"Europe/Berlin","return_window_days":14,"review_within_hours":24}"#,
+        r#"{"time_zone":"Europe/Berlin","windows":{"refund":{"days":14}}}"#,
     );
     let (code, stdout, _) = aftersales(&["policy", "validate", good.to_str().unwrap()]);
     assert_eq!(code, 0);
@@ -34,12 +34,12 @@ fn policy_validate_accepts_a_good_file_and_explains_a_bad_one() {
 
     let bad = write(
         "bad.json",
-        r#"{"time_zone":"Europe/Berlin","return_window_days":0,"review_within_hours":24}"#,
+        r#"{"time_zone":"Europe/Berlin","windows":{"refund":{"days":0}}}"#,
     );
     let (code, _, stderr) = aftersales(&["policy", "validate", bad.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(
-        stderr.contains("return_window_days must be between 1 and 3650"),
+        stderr.contains("windows.refund: a number of days between 1 and 3650"),
         "{stderr}"
     );
 
