@@ -119,10 +119,17 @@ impl Line {
     /// [`crate::CoreError::Overflow`].
     pub fn paid_for(&self, quantity: u32, currency: Currency) -> Result<Money, crate::CoreError> {
         let gross = self.unit_money(currency).checked_mul(i64::from(quantity))?;
-        let shares = Money::new(self.discount, currency).allocate_evenly(self.quantity);
-        let start = self.quantity_claimed.min(self.quantity) as usize;
-        let end = (start + quantity as usize).min(shares.len());
-        let discount: i64 = shares[start..end].iter().map(|m| m.minor).sum();
+        // The shares of Money::allocate_evenly, summed in O(1): every unit gets `base`, the
+        // first `leftover` units one more.
+        let n = i64::from(self.quantity.max(1));
+        let (base, leftover) = (self.discount.div_euclid(n), self.discount.rem_euclid(n));
+        let start = i64::from(self.quantity_claimed.min(self.quantity));
+        let end = (start + i64::from(quantity)).min(i64::from(self.quantity));
+        let extra = (end.min(leftover) - start).max(0);
+        let discount = base
+            .checked_mul(end - start)
+            .and_then(|d| d.checked_add(extra))
+            .ok_or(crate::CoreError::Overflow)?;
         gross.checked_sub(Money::new(discount, currency))
     }
 }

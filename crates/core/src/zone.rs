@@ -217,12 +217,11 @@ impl ShopZone {
     /// daylight-saving jump skips midnight, the first wall-clock time that exists that day.
     pub fn start_of_day(&self, date: NaiveDate) -> DateTime<Utc> {
         let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
-        let offsets = [Some(self.std_offset), self.dst.map(|d| d.offset)];
-        let candidates: Vec<DateTime<Utc>> = offsets
-            .iter()
-            .flatten()
-            .map(|off| Utc.from_utc_datetime(&(midnight - Duration::seconds(i64::from(*off)))))
-            .collect();
+        let at = |off: i32| Utc.from_utc_datetime(&(midnight - Duration::seconds(i64::from(off))));
+        let standard = at(self.std_offset);
+        let Some(dst) = self.dst else { return standard };
+        let summer = at(dst.offset);
+        let candidates = [standard, summer];
         let exact = candidates
             .iter()
             .filter(|c| self.local(**c) == midnight)
@@ -231,7 +230,7 @@ impl ShopZone {
             .iter()
             .filter(|c| self.local_date(**c) == date)
             .min();
-        *exact.or(on_day).unwrap_or(&candidates[0])
+        *exact.or(on_day).unwrap_or(&standard)
     }
 }
 
