@@ -47,7 +47,7 @@ fn policy() -> Policy {
             needs_review: i % 5 == 0,
         });
     }
-    rules.extend(p.rules.drain(..));
+    rules.append(&mut p.rules);
     p.rules = rules;
     p.seasonal = vec![SeasonalOverride {
         name: "holiday".into(),
