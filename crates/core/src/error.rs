@@ -22,6 +22,8 @@ pub enum CoreError {
         /// The currency of the right-hand amount.
         right: String,
     },
+    /// A decimal amount could not be read.
+    InvalidAmount(String),
     /// An amount left the range of a 64-bit count of minor units.
     Overflow,
     /// A tracking number is malformed or its check character does not match.
@@ -51,6 +53,10 @@ impl fmt::Display for CoreError {
                 write!(f, "cannot combine amounts in {left} and {right}")
             }
             CoreError::Overflow => write!(f, "amount out of range"),
+            CoreError::InvalidAmount(text) => write!(
+                f,
+                "invalid amount {text:?}: expected digits with at most the currency's decimals, e.g. \"19.90\""
+            ),
             CoreError::InvalidTrackingNumber(why) => write!(f, "invalid tracking number: {why}"),
             CoreError::InvalidPolicy { field, expected } => {
                 write!(f, "invalid policy: {field} must be {expected}")

@@ -31,6 +31,7 @@ pub mod order;
 pub mod policy;
 pub mod reasons;
 pub mod resolution;
+pub mod schema_org;
 pub mod survey;
 pub mod tracking;
 pub mod zone;

@@ -185,6 +185,42 @@ impl Money {
         }
     }
 
+    /// Parses a plain decimal amount such as `"19.90"`, `"-3.5"` or `"1500"` in `currency`.
+    /// More decimals than the currency has are refused, never rounded away.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidAmount`] or [`CoreError::Overflow`].
+    pub fn from_decimal_str(text: &str, currency: Currency) -> Result<Money, CoreError> {
+        let bad = || CoreError::InvalidAmount(text.to_string());
+        let (neg, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        let exp = usize::from(currency.exponent);
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty()
+            || !all_digits(whole)
+            || !all_digits(frac)
+            || frac.len() > exp
+            || (digits.contains('.') && frac.is_empty())
+        {
+            return Err(bad());
+        }
+        let mut minor: i64 = whole.parse().map_err(|_| CoreError::Overflow)?;
+        for i in 0..exp {
+            let d = frac.as_bytes().get(i).map_or(0, |b| i64::from(b - b'0'));
+            minor = minor
+                .checked_mul(10)
+                .and_then(|m| m.checked_add(d))
+                .ok_or(CoreError::Overflow)?;
+        }
+        Ok(Money {
+            minor: if neg { -minor } else { minor },
+            currency,
+        })
+    }
+
     /// The amount as a plain decimal string without symbol, e.g. `"49.00"` or `"1500"` (JPY).
     /// Locale-aware display is the widget's business; this is the canonical form.
     pub fn to_decimal_string(&self) -> String {
@@ -229,6 +265,38 @@ mod tests {
         assert_eq!(Money::new(12_345, kwd).to_decimal_string(), "12.345");
         assert_eq!(Money::new(5, eur).to_decimal_string(), "0.05");
         assert_eq!(Money::new(-4900, eur).to_decimal_string(), "-49.00");
+    }
+
+    #[test]
+    fn decimal_strings_parse_exactly() {
+        let kwd = Currency::new("KWD").unwrap();
+        let jpy = Currency::new("JPY").unwrap();
+        let eur = Currency::new("EUR").unwrap();
+        assert_eq!(
+            Money::from_decimal_str("12.345", kwd).unwrap().minor,
+            12_345
+        );
+        assert_eq!(Money::from_decimal_str("12.3", kwd).unwrap().minor, 12_300);
+        assert_eq!(Money::from_decimal_str("1500", jpy).unwrap().minor, 1_500);
+        assert_eq!(Money::from_decimal_str("-0.05", eur).unwrap().minor, -5);
+        for bad in ["", "1.", ".5", "1.234", "1,00", "abc", "--1", "1e3"] {
+            assert!(Money::from_decimal_str(bad, eur).is_err(), "{bad}");
+        }
+        assert!(
+            Money::from_decimal_str("1.5", jpy).is_err(),
+            "yen have no decimals"
+        );
+        assert_eq!(
+            Money::from_decimal_str("99999999999999999999", eur),
+            Err(CoreError::Overflow)
+        );
+        for m in [0, 1, -1, 12_345, i64::MAX / 10] {
+            let money = Money::new(m, kwd);
+            assert_eq!(
+                Money::from_decimal_str(&money.to_decimal_string(), kwd).unwrap(),
+                money
+            );
+        }
     }
 
     #[test]

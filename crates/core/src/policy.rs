@@ -38,7 +38,7 @@ pub struct Policy {
     #[serde(default)]
     pub commitments: Commitments,
     /// The shop's working days and hours, for commitments counted in business time.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_hours: Option<BusinessHours>,
     /// The reason tree.
     #[serde(default = "default_reasons")]
@@ -75,10 +75,10 @@ pub struct Rule {
     #[serde(default)]
     pub windows: BTreeMap<Resolution, Window>,
     /// Fees replacing the defaults for matched lines.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<Fees>,
     /// Matched lines are never decided automatically: eligible becomes needs-review.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub needs_review: bool,
 }
 
@@ -414,6 +414,12 @@ mod tests {
         let json = serde_json::to_string_pretty(&p).unwrap();
         assert_eq!(Policy::from_json(&json).unwrap(), p);
         assert_eq!(p.return_days(), Some(7));
+    }
+
+    #[test]
+    fn the_documented_example_is_the_seed_policy() {
+        let example = include_str!("../../../docs/examples/policy.json");
+        assert_eq!(Policy::from_json(example).unwrap(), Policy::default());
     }
 
     #[test]

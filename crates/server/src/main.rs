@@ -1,8 +1,14 @@
 //! `aftersales`: the reference server and the merchant's command line.
 
+use aftersales_core::eligibility::{evaluate, Outcome};
+use aftersales_core::money::Currency;
+use aftersales_core::order::Order;
 use aftersales_core::policy::Policy;
+use aftersales_core::schema_org;
+use aftersales_core::zone::ShopZone;
 use aftersales_server::db::Store;
 use aftersales_server::{bind, demo, ServeOptions};
+use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -12,19 +18,34 @@ usage:
   aftersales serve [--addr 127.0.0.1:8080] [--db aftersales.sqlite3] [--policy FILE]
                    [--assets DIR] [--demo]
   aftersales policy validate FILE
+  aftersales policy defaults
+  aftersales policy export --schema-org FILE [--currency CODE]
+  aftersales policy import --schema-org FILE --time-zone ZONE [--currency CODE]
+  aftersales check --policy FILE --order FILE [--at RFC3339] [--human]
 
 serve            answer the widget's /v1 API from an SQLite database (created and migrated
                  on first start); with --assets, also serve the built widget and the demo
                  shop page; with --demo, (re)load the demo orders dated relative to now
-policy validate  check a policy file and explain the first problem found";
+policy validate  check a policy file and explain the first problem found
+policy defaults  print the seed policy (7-day returns, 15-day exchange for faults, 1-year
+                 warranty, …) as a file to start from
+policy export    print the policy as schema.org MerchantReturnPolicy JSON-LD; what schema.org
+                 cannot say is listed on stderr
+policy import    read schema.org JSON-LD and print a policy file; what was not used is
+                 listed on stderr
+check            print the engine's verdicts for every line and resolution of an order
+                 (JSON, or a table with --human), at --at or now";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let sub = args.get(1).map(String::as_str);
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(&args[1..]),
-        Some("policy") if args.get(1).map(String::as_str) == Some("validate") => {
-            validate(&args[2..])
-        }
+        Some("check") => check(&args[1..]),
+        Some("policy") if sub == Some("validate") => validate(&args[2..]),
+        Some("policy") if sub == Some("export") => export(&args[2..]),
+        Some("policy") if sub == Some("defaults") && args.len() == 2 => defaults(),
+        Some("policy") if sub == Some("import") => import(&args[2..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -55,28 +76,183 @@ fn validate(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn serve(args: &[String]) -> Result<(), String> {
-    let mut addr = "127.0.0.1:8080".to_string();
-    let mut db = PathBuf::from("aftersales.sqlite3");
-    let mut policy = Policy::default();
-    let mut assets = None;
-    let mut load_demo = false;
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let mut value = || {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{flag} needs a value"))
-        };
-        match flag.as_str() {
-            "--addr" => addr = value()?,
-            "--db" => db = PathBuf::from(value()?),
-            "--policy" => policy = read_policy(&value()?)?,
-            "--assets" => assets = Some(PathBuf::from(value()?)),
-            "--demo" => load_demo = true,
-            other => return Err(format!("unknown option {other}\n{USAGE}")),
+/// `--flag value` pairs and bare `--switch`es.
+struct Flags(Vec<(String, Option<String>)>);
+
+impl Flags {
+    fn parse(args: &[String], switches: &[&str], valued: &[&str]) -> Result<Flags, String> {
+        let mut out = Vec::new();
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            if switches.contains(&a.as_str()) {
+                out.push((a.clone(), None));
+            } else if valued.contains(&a.as_str()) {
+                let v = it.next().ok_or_else(|| format!("{a} needs a value"))?;
+                out.push((a.clone(), Some(v.clone())));
+            } else {
+                return Err(format!("unknown option {a}\n{USAGE}"));
+            }
+        }
+        Ok(Flags(out))
+    }
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, v)| v.as_deref())
+    }
+    fn need(&self, name: &str) -> Result<&str, String> {
+        self.get(name)
+            .ok_or_else(|| format!("{name} is required\n{USAGE}"))
+    }
+    fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == name)
+    }
+}
+
+fn read_json(path: &str, what: &str) -> Result<serde_json::Value, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {what} {path}: {e}"))?;
+    serde_json::from_str(&text).map_err(|e| format!("{what} {path}: {e}"))
+}
+
+fn currency(flags: &Flags) -> Result<Option<Currency>, String> {
+    flags
+        .get("--currency")
+        .map(|c| Currency::new(c).map_err(|e| e.to_string()))
+        .transpose()
+}
+
+fn defaults() -> Result<(), String> {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&Policy::default()).map_err(|e| e.to_string())?
+    );
+    Ok(())
+}
+
+fn export(args: &[String]) -> Result<(), String> {
+    let flags = Flags::parse(args, &[], &["--schema-org", "--currency"])?;
+    let policy = read_policy(flags.need("--schema-org")?)?;
+    let out = schema_org::export(&policy, currency(&flags)?);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&out.json_ld).map_err(|e| e.to_string())?
+    );
+    for note in out.not_exported {
+        eprintln!("not exported: {note}");
+    }
+    Ok(())
+}
+
+fn import(args: &[String]) -> Result<(), String> {
+    let flags = Flags::parse(args, &[], &["--schema-org", "--time-zone", "--currency"])?;
+    let path = flags.need("--schema-org")?;
+    let doc = read_json(path, "JSON-LD")?;
+    let zone = ShopZone::parse(flags.need("--time-zone")?).map_err(|e| e.to_string())?;
+    let got =
+        schema_org::import(&doc, zone, currency(&flags)?).map_err(|e| format!("{path}: {e}"))?;
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&got.policy).map_err(|e| e.to_string())?
+    );
+    for note in got.notes {
+        eprintln!("note: {note}");
+    }
+    Ok(())
+}
+
+fn check(args: &[String]) -> Result<(), String> {
+    let flags = Flags::parse(args, &["--human"], &["--policy", "--order", "--at"])?;
+    let policy = read_policy(flags.need("--policy")?)?;
+    let order_path = flags.need("--order")?;
+    let order: Order = serde_json::from_value(read_json(order_path, "order")?)
+        .map_err(|e| format!("order {order_path}: {e}"))?;
+    let at = match flags.get("--at") {
+        Some(t) => DateTime::parse_from_rfc3339(t)
+            .map_err(|e| format!("--at {t}: expected an RFC 3339 instant such as 2026-11-25T12:00:00+08:00 ({e})"))?
+            .with_timezone(&Utc),
+        None => Utc::now(),
+    };
+    let verdicts = evaluate(&policy, &order, at);
+    if !flags.has("--human") {
+        let out = serde_json::json!({ "order": order.number, "at": at, "lines": verdicts });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
+        );
+        return Ok(());
+    }
+    println!("(fault): only when the merchant is at fault (defect, damage, wrong item)");
+    println!(
+        "order {} at {} ({} shop time)",
+        order.number,
+        at.to_rfc3339(),
+        policy.time_zone.local(at).format("%Y-%m-%d %H:%M")
+    );
+    println!(
+        "{:<12} {:<13} {:<21} {:<11} {:>4} {:>14}  rule",
+        "line", "resolution", "verdict", "last day", "qty", "refund"
+    );
+    for lv in &verdicts {
+        for v in &lv.verdicts {
+            let (status, last, qty, refund) = match &v.outcome {
+                Outcome::Eligible(a) | Outcome::NeedsReview(a) => (
+                    format!(
+                        "{}{}",
+                        if matches!(v.outcome, Outcome::Eligible(_)) {
+                            "eligible"
+                        } else {
+                            "needs review"
+                        },
+                        if a.merchant_fault_only {
+                            " (fault)"
+                        } else {
+                            ""
+                        }
+                    ),
+                    a.last_day.map_or("unlimited".into(), |d| d.to_string()),
+                    a.max_quantity.to_string(),
+                    a.max_refund
+                        .map(|m| format!("{} {}", m.currency, m.to_decimal_string()))
+                        .unwrap_or_default(),
+                ),
+                Outcome::NotEligible { reason } => (
+                    format!("no: {}", reason.code()),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ),
+            };
+            println!(
+                "{:<12} {:<13} {:<21} {:<11} {:>4} {:>14}  {}",
+                lv.line_id,
+                v.resolution.code(),
+                status,
+                last,
+                qty,
+                refund,
+                lv.rule.as_deref().unwrap_or("")
+            );
         }
     }
+    Ok(())
+}
+
+fn serve(args: &[String]) -> Result<(), String> {
+    let flags = Flags::parse(
+        args,
+        &["--demo"],
+        &["--addr", "--db", "--policy", "--assets"],
+    )?;
+    let addr = flags.get("--addr").unwrap_or("127.0.0.1:8080").to_string();
+    let db = PathBuf::from(flags.get("--db").unwrap_or("aftersales.sqlite3"));
+    let policy = match flags.get("--policy") {
+        Some(path) => read_policy(path)?,
+        None => Policy::default(),
+    };
+    let assets = flags.get("--assets").map(PathBuf::from);
+    let load_demo = flags.has("--demo");
     let addr = addr
         .parse()
         .map_err(|_| format!("--addr {addr}: expected IP:PORT, e.g. 127.0.0.1:8080"))?;

@@ -60,3 +60,147 @@ fn serve_refuses_bad_options_clearly() {
     assert_eq!(code, 1);
     assert!(stderr.contains("usage:"), "{stderr}");
 }
+
+fn example(name: &str) -> String {
+    format!("{}/../../docs/examples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_documented_examples_validate_and_check() {
+    let (code, stdout, stderr) = aftersales(&["policy", "validate", &example("policy.json")]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.ends_with("valid\n"));
+
+    let (code, stdout, stderr) = aftersales(&[
+        "check",
+        "--policy",
+        &example("policy.json"),
+        "--order",
+        &example("order.json"),
+        "--at",
+        "2026-11-20T23:59:59+08:00",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let kettle_refund = &out["lines"][0]["verdicts"][0];
+    assert_eq!(kettle_refund["resolution"], "refund");
+    assert_eq!(kettle_refund["outcome"]["status"], "eligible");
+    assert_eq!(kettle_refund["outcome"]["last_day"], "2026-11-20");
+    assert_eq!(
+        out["lines"][1]["verdicts"][0]["outcome"]["max_refund"]["minor"],
+        7400
+    );
+    assert_eq!(
+        out["lines"][2]["verdicts"][0]["outcome"]["reason"]["code"],
+        "final_sale"
+    );
+    assert_eq!(
+        out["lines"][3]["verdicts"][0]["outcome"]["reason"]["code"],
+        "not_delivered"
+    );
+
+    // One second later, in shop time, the 7-day window has closed.
+    let (_, stdout, _) = aftersales(&[
+        "check",
+        "--policy",
+        &example("policy.json"),
+        "--order",
+        &example("order.json"),
+        "--at",
+        "2026-11-21T00:00:00+08:00",
+    ]);
+    let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        out["lines"][0]["verdicts"][0]["outcome"]["reason"]["code"],
+        "window_closed"
+    );
+
+    let (code, stdout, _) = aftersales(&[
+        "check",
+        "--policy",
+        &example("policy.json"),
+        "--order",
+        &example("order.json"),
+        "--at",
+        "2026-11-20T12:00:00Z",
+        "--human",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("1001-3       refund        no: final_sale"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn schema_org_export_and_import_round_trip_the_return_window() {
+    let (code, stdout, stderr) = aftersales(&[
+        "policy",
+        "export",
+        "--schema-org",
+        &example("policy.json"),
+        "--currency",
+        "CNY",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let exported: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let documented: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(example("merchant-return-policy.jsonld")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        exported, documented,
+        "docs/examples/merchant-return-policy.jsonld is what export prints"
+    );
+    assert!(
+        stderr.contains("not exported: rules[0] (final sale)"),
+        "{stderr}"
+    );
+
+    let (code, stdout, stderr) = aftersales(&[
+        "policy",
+        "import",
+        "--schema-org",
+        &example("merchant-return-policy.jsonld"),
+        "--time-zone",
+        "Asia/Shanghai",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let imported = write("imported.json", &stdout);
+    let (code, _, _) = aftersales(&["policy", "validate", imported.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let policy: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(policy["windows"]["refund"], serde_json::json!({"days": 7}));
+    assert!(stderr.contains("note: time_zone"), "{stderr}");
+}
+
+#[test]
+fn check_refuses_bad_input_clearly() {
+    let (code, _, stderr) = aftersales(&[
+        "check",
+        "--policy",
+        &example("policy.json"),
+        "--order",
+        &example("order.json"),
+        "--at",
+        "yesterday",
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("expected an RFC 3339 instant"), "{stderr}");
+    let bad_order = write(
+        "bad-order.json",
+        r#"{"number":"1","placed_at":"2026-11-01T00:00:00Z","currency":"XXX","lines":[]}"#,
+    );
+    let (code, _, stderr) = aftersales(&[
+        "check",
+        "--policy",
+        &example("policy.json"),
+        "--order",
+        bad_order.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("unknown currency \"XXX\""), "{stderr}");
+    let (code, _, stderr) = aftersales(&["check", "--order", &example("order.json")]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("--policy is required"), "{stderr}");
+}
