@@ -431,18 +431,20 @@ mod tests {
 
     #[test]
     fn fees_and_seasons_round_trip() {
-        let mut p = Policy::default();
-        p.fees = Fees {
-            restocking: Some(FeeAmount::BasisPoints(1250)),
-            return_shipping: Some(1_000),
-            free_returns: false,
+        let p = Policy {
+            fees: Fees {
+                restocking: Some(FeeAmount::BasisPoints(1250)),
+                return_shipping: Some(1_000),
+                free_returns: false,
+            },
+            seasonal: vec![SeasonalOverride {
+                name: "holiday returns".into(),
+                delivered_from: "2026-11-20".parse().unwrap(),
+                delivered_to: "2026-12-24".parse().unwrap(),
+                last_day: "2027-01-15".parse().unwrap(),
+            }],
+            ..Policy::default()
         };
-        p.seasonal = vec![SeasonalOverride {
-            name: "holiday returns".into(),
-            delivered_from: "2026-11-20".parse().unwrap(),
-            delivered_to: "2026-12-24".parse().unwrap(),
-            last_day: "2027-01-15".parse().unwrap(),
-        }];
         let cny = Currency::new("CNY").unwrap();
         let e = export(&p, Some(cny));
         assert_eq!(e.json_ld["returnShippingFeesAmount"]["value"], "10.00");
