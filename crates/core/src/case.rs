@@ -765,9 +765,21 @@ mod tests {
         let mut o = order();
         o.currency = crate::money::Currency::new("KWD").unwrap();
         o.lines[2].unit_price = 12_345; // KWD 12.345
-        let policy = Policy { fees: Fees { restocking: Some(FeeAmount::BasisPoints(1000)), ..Fees::default() }, ..Policy::default() };
-        let q = validate_case(&policy, &o, &ret("c", 1, "changed_mind"), now()).unwrap().quote.unwrap();
-        assert_eq!(q.lines[0].restocking_fee.minor, 1_235, "1.2345 rounds half away from zero");
+        let policy = Policy {
+            fees: Fees {
+                restocking: Some(FeeAmount::BasisPoints(1000)),
+                ..Fees::default()
+            },
+            ..Policy::default()
+        };
+        let q = validate_case(&policy, &o, &ret("c", 1, "changed_mind"), now())
+            .unwrap()
+            .quote
+            .unwrap();
+        assert_eq!(
+            q.lines[0].restocking_fee.minor, 1_235,
+            "1.2345 rounds half away from zero"
+        );
         assert_eq!(q.total.to_decimal_string(), "11.110");
     }
 

@@ -28,13 +28,6 @@ pub enum CoreError {
     Overflow,
     /// A tracking number is malformed or its check character does not match.
     InvalidTrackingNumber(&'static str),
-    /// A policy value is out of range.
-    InvalidPolicy {
-        /// Path of the offending field, e.g. `return_window_days`.
-        field: &'static str,
-        /// What was expected.
-        expected: &'static str,
-    },
 }
 
 impl fmt::Display for CoreError {
@@ -58,9 +51,6 @@ impl fmt::Display for CoreError {
                 "invalid amount {text:?}: expected digits with at most the currency's decimals, e.g. \"19.90\""
             ),
             CoreError::InvalidTrackingNumber(why) => write!(f, "invalid tracking number: {why}"),
-            CoreError::InvalidPolicy { field, expected } => {
-                write!(f, "invalid policy: {field} must be {expected}")
-            }
         }
     }
 }
