@@ -4,11 +4,20 @@ use aftersales_core::commitment::Span;
 use aftersales_core::eligibility::{Ineligible, Outcome};
 use aftersales_core::money::Money;
 use aftersales_core::resolution::ItemCondition;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
-/// `25 Nov 2026`.
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// `25 Nov 2026` (written out by hand: chrono's strftime machinery costs bundle size).
 pub fn date(d: NaiveDate) -> String {
-    d.format("%-d %b %Y").to_string()
+    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+}
+
+/// `09:05`.
+pub fn time(t: NaiveDateTime) -> String {
+    format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
 /// `CNY 199.00`.
@@ -152,6 +161,13 @@ mod tests {
             verdict(&sale, seven, today),
             "Not returnable: sold as final sale"
         );
+    }
+
+    #[test]
+    fn dates_and_times() {
+        assert_eq!(date(d(2026, 1, 5)), "5 Jan 2026");
+        assert_eq!(date(d(2026, 12, 31)), "31 Dec 2026");
+        assert_eq!(time(d(2026, 1, 5).and_hms_opt(9, 5, 59).unwrap()), "09:05");
     }
 
     #[test]

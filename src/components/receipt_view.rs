@@ -16,7 +16,7 @@ pub fn ReceiptView(
     let answer_by = format!(
         "{} at {}",
         format::date(answer_by.date()),
-        answer_by.format("%H:%M")
+        format::time(answer_by)
     );
     view! {
         <div class="as-receipt" role="status">

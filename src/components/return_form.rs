@@ -208,10 +208,6 @@ pub fn ReturnForm(
         .iter()
         .map(|(code, _)| view! { <option value=code.clone()>{format::reason(code)}</option> })
         .collect_view();
-    let condition_options = CONDITIONS
-        .iter()
-        .map(|c| view! { <option value=c.code()>{format::condition(*c)}</option> })
-        .collect_view();
     let promise = format::span(policy.commitments.for_kind(CaseKind::Return).respond_within);
 
     view! {
@@ -263,7 +259,10 @@ pub fn ReturnForm(
                         }
                     >
                         <option value="" selected=move || condition.get().is_none()>"Choose the condition"</option>
-                        {condition_options.clone()}
+                        {CONDITIONS
+                            .iter()
+                            .map(|c| view! { <option value=c.code()>{format::condition(*c)}</option> })
+                            .collect_view()}
                     </select>
                 </label>
             </Show>
