@@ -1,37 +1,146 @@
-//! The widget's configuration, as the embedding page gives it (JSON).
+//! The widget's configuration: the `data-*` attributes of the merchant's script tag or of the
+//! `<after-sales>` element, as `loader.js` hands them over (a JSON object, keys without the
+//! `data-` prefix). Checked strictly: a bad value gets one sentence naming the attribute, the
+//! allowed values and what was given, shown in the widget area and in the console.
 
 use serde::Deserialize;
 
 /// Settings of one widget instance.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WidgetConfig {
-    /// Root URL of the `/v1` API: `""` (default) for the page's own origin, a path such as
-    /// `/shop-api`, or an absolute `https://…` URL.
-    #[serde(default)]
-    pub api_base: String,
+    /// Root URL of the `/v1` API: `""` (the page's origin), a path, or an `http(s)://` URL.
+    pub api: String,
+    /// The shop's id, sent to multi-shop backends; `None` for a single shop.
+    pub shop: Option<String>,
+    /// Language of the widget (a BCP 47 tag). English is the catalog shipped today.
+    pub locale: String,
+    /// Colour scheme.
+    pub theme: Theme,
+    /// An order to look up straight away (with `email`).
+    pub order: Option<String>,
+    /// The e-mail for `order`.
+    pub email: Option<String>,
+}
+
+/// The colour scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    /// Follow the shopper's system setting.
+    Auto,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+/// The attributes as the loader sends them: all strings, nothing else allowed.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    backend: Option<String>,
+    api: Option<String>,
+    shop: Option<String>,
+    locale: Option<String>,
+    theme: Option<String>,
+    order: Option<String>,
+    email: Option<String>,
+}
+
+/// The attribute names, for messages.
+pub const ATTRIBUTES: [&str; 7] = [
+    "data-backend",
+    "data-api",
+    "data-shop",
+    "data-locale",
+    "data-theme",
+    "data-order",
+    "data-email",
+];
+
+fn one_of(attr: &str, allowed: &[&str], got: &str) -> String {
+    format!("{attr} must be one of {}; got {got:?}", allowed.join(", "))
 }
 
 impl WidgetConfig {
     /// Parses and checks a configuration. An empty string means all defaults.
     ///
     /// # Errors
-    /// One sentence naming the setting and what was expected.
+    /// One sentence naming the attribute, what is allowed and what was given.
     pub fn parse(json: &str) -> Result<WidgetConfig, String> {
         let json = if json.trim().is_empty() { "{}" } else { json };
-        let config: WidgetConfig = serde_json::from_str(json)
-            .map_err(|e| format!("after-sales widget configuration: {e}"))?;
-        let base = &config.api_base;
-        let ok = base.is_empty()
-            || base.starts_with('/')
-            || base.starts_with("https://")
-            || base.starts_with("http://");
-        if !ok {
+        let raw: Raw = serde_json::from_str(json).map_err(|e| {
+            let text = e.to_string();
+            match text
+                .strip_prefix("unknown field `")
+                .and_then(|r| r.split_once('`'))
+            {
+                Some((field, _)) => {
+                    format!(
+                        "data-{field} is not a setting of the after-sales widget; known: {}",
+                        ATTRIBUTES.join(", ")
+                    )
+                }
+                None => format!("after-sales widget configuration: {text}"),
+            }
+        })?;
+        match raw.backend.as_deref() {
+            None | Some("http") => {}
+            Some(other) => return Err(one_of("data-backend", &["http"], other)),
+        }
+        let api = raw.api.unwrap_or_default();
+        let api_ok = api.is_empty()
+            || api.starts_with('/')
+            || api.starts_with("https://")
+            || api.starts_with("http://");
+        if !api_ok {
+            return Err(format!("data-api must be empty, a path starting with '/', or an http(s):// URL; got {api:?}"));
+        }
+        if let Some(shop) = &raw.shop {
+            let ok = !shop.is_empty()
+                && shop.len() <= 64
+                && shop.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
+                });
+            if !ok {
+                return Err(format!("data-shop must be 1 to 64 lower-case letters, digits, '-' or '_'; got {shop:?}"));
+            }
+        }
+        let locale = raw.locale.unwrap_or_else(|| "en".into());
+        let well_formed = !locale.is_empty()
+            && locale.len() <= 35
+            && locale.split('-').all(|p| {
+                (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric())
+            });
+        if !well_formed {
             return Err(format!(
-                "after-sales widget configuration: api_base must be empty, a path starting with '/', or an http(s):// URL; got {base:?}"
+                "data-locale must be a language tag such as \"en\" or \"zh-CN\"; got {locale:?}"
             ));
         }
-        Ok(config)
+        let theme = match raw.theme.as_deref() {
+            None | Some("auto") => Theme::Auto,
+            Some("light") => Theme::Light,
+            Some("dark") => Theme::Dark,
+            Some(other) => return Err(one_of("data-theme", &["auto", "light", "dark"], other)),
+        };
+        let order = raw
+            .order
+            .map(|o| o.trim().to_string())
+            .filter(|o| !o.is_empty());
+        let email = raw
+            .email
+            .map(|e| e.trim().to_string())
+            .filter(|e| !e.is_empty());
+        if order.is_some() != email.is_some() {
+            return Err("data-order and data-email go together: give both or neither".into());
+        }
+        Ok(WidgetConfig {
+            api,
+            shop: raw.shop,
+            locale,
+            theme,
+            order,
+            email,
+        })
     }
 }
 
@@ -40,22 +149,58 @@ mod tests {
     use super::*;
 
     #[test]
-    fn config_accepts_defaults_and_rejects_mistakes_clearly() {
-        assert_eq!(WidgetConfig::parse("").unwrap().api_base, "");
+    fn defaults_and_good_values() {
+        let c = WidgetConfig::parse("").unwrap();
         assert_eq!(
-            WidgetConfig::parse(r#"{"api_base":"/api"}"#)
-                .unwrap()
-                .api_base,
-            "/api"
+            (c.api.as_str(), c.locale.as_str(), c.theme),
+            ("", "en", Theme::Auto)
         );
-        let typo = WidgetConfig::parse(r#"{"apiBase":"/api"}"#).unwrap_err();
-        assert!(typo.contains("apiBase"), "{typo}");
-        let scheme = WidgetConfig::parse(r#"{"api_base":"ftp://x"}"#).unwrap_err();
+        let c = WidgetConfig::parse(r#"{"backend":"http","api":"/shop-api","shop":"lotus-pine","locale":"zh-CN","theme":"dark","order":" 1001 ","email":"a@b.c"}"#).unwrap();
+        assert_eq!(c.api, "/shop-api");
+        assert_eq!(c.shop.as_deref(), Some("lotus-pine"));
+        assert_eq!(c.theme, Theme::Dark);
+        assert_eq!(c.order.as_deref(), Some("1001"));
+    }
+
+    #[test]
+    fn every_mistake_names_the_attribute_the_allowed_values_and_the_value() {
+        let cases = [
+            (
+                r#"{"backend":"htp"}"#,
+                r#"data-backend must be one of http; got "htp""#,
+            ),
+            (
+                r#"{"theme":"blue"}"#,
+                r#"data-theme must be one of auto, light, dark; got "blue""#,
+            ),
+            (
+                r#"{"api":"ftp://x"}"#,
+                r#"data-api must be empty, a path starting with '/', or an http(s):// URL; got "ftp://x""#,
+            ),
+            (
+                r#"{"shop":"Lotus Pine"}"#,
+                r#"data-shop must be 1 to 64 lower-case letters, digits, '-' or '_'; got "Lotus Pine""#,
+            ),
+            (
+                r#"{"locale":"english please"}"#,
+                r#"data-locale must be a language tag such as "en" or "zh-CN"; got "english please""#,
+            ),
+            (
+                r#"{"order":"1001"}"#,
+                "data-order and data-email go together: give both or neither",
+            ),
+        ];
+        for (json, message) in cases {
+            assert_eq!(WidgetConfig::parse(json).unwrap_err(), message);
+        }
+        let unknown = WidgetConfig::parse(r#"{"colour":"red"}"#).unwrap_err();
         assert!(
-            scheme.contains("api_base") && scheme.contains("ftp://x"),
-            "{scheme}"
+            unknown.starts_with(
+                "data-colour is not a setting of the after-sales widget; known: data-backend"
+            ),
+            "{unknown}"
         );
         assert!(WidgetConfig::parse("{not json").is_err());
-        assert!(WidgetConfig::parse(r#"{"api_base": 5}"#).is_err());
+        assert!(WidgetConfig::parse(r#"{"api": 5}"#).is_err());
     }
 }

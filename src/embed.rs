@@ -1,29 +1,52 @@
-//! Mounting the widget into a page: an open shadow root on a host element.
+//! Mounting the widget into a page: an open shadow root on the `<after-sales>` host, its
+//! stylesheet adopted there, and the events the page can listen to.
 
 use crate::backend::{Backend, BackendHandle, HttpBackend};
 use crate::components::Widget;
-use crate::config::WidgetConfig;
+use crate::config::{Theme, WidgetConfig};
+use crate::state::WidgetEvent;
+use aftersales_core::api::LookupRequest;
 use leptos::prelude::*;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-/// Mounts the widget into `host`'s open shadow root, configured by `config_json`
-/// (see [`WidgetConfig`]). Called by `loader.js`. Mounting twice into the same host does
-/// nothing the second time.
+#[wasm_bindgen]
+extern "C" {
+    /// A constructable stylesheet: adopted by the shadow root, it is not an inline `<style>`,
+    /// so a page's strict Content-Security-Policy (`style-src 'self'`) does not block it.
+    #[wasm_bindgen(js_name = CSSStyleSheet)]
+    type Sheet;
+    #[wasm_bindgen(constructor, js_class = "CSSStyleSheet", catch)]
+    fn new() -> Result<Sheet, JsValue>;
+    #[wasm_bindgen(method, js_name = replaceSync, catch)]
+    fn replace_sync(this: &Sheet, text: &str) -> Result<(), JsValue>;
+}
+
+/// Mounts the widget into `host`'s open shadow root, configured by `config_json` (the
+/// element's `data-*` attributes as a JSON object, see [`WidgetConfig`]). Called by
+/// `loader.js`. Mounting again into the same host only shows it and applies a new
+/// `order`/`email`.
 ///
 /// # Errors
 /// A bad configuration: the message is also shown inside the widget area, never a blank box.
 #[wasm_bindgen]
 pub fn mount_shadow(host: HtmlElement, config_json: &str) -> Result<(), JsValue> {
     let root = shadow_root(&host)?;
+    adopt_style(&host, &root)?;
     match WidgetConfig::parse(config_json) {
         Ok(config) => {
-            mount_with_backend(&host, &root, Arc::new(HttpBackend::new(&config.api_base)))
+            let backend: Arc<dyn Backend> = Arc::new(HttpBackend::new(&config.api));
+            mount_with_backend(&host, &root, backend, &config)
         }
         Err(message) => {
-            show_error(&root, &message)?;
+            show_error(&host, &root, &message)?;
+            emit(
+                &host,
+                "as-error",
+                &serde_json::json!({ "message": message }).to_string(),
+            );
             Err(JsValue::from_str(&message))
         }
     }
@@ -40,8 +63,35 @@ pub fn shadow_root(host: &HtmlElement) -> Result<ShadowRoot, JsValue> {
     host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
 }
 
-/// Mounts the widget talking to `backend` into `root` (the shadow root of `host`): injects
-/// the stylesheet, creates the container, mounts. Idempotent.
+/// Adds the widget's stylesheet to the root, once: adopted where the browser supports it,
+/// else as a `<style>` element.
+fn adopt_style(host: &HtmlElement, root: &ShadowRoot) -> Result<(), JsValue> {
+    let key = JsValue::from_str("asStyled");
+    if js_sys::Reflect::get(root, &key)?.is_truthy() {
+        return Ok(());
+    }
+    let adopted = Sheet::new().and_then(|sheet| {
+        sheet.replace_sync(crate::STYLE)?;
+        let current = js_sys::Reflect::get(root, &JsValue::from_str("adoptedStyleSheets"))?;
+        let list = js_sys::Array::from(&current);
+        list.push(&sheet);
+        js_sys::Reflect::set(root, &JsValue::from_str("adoptedStyleSheets"), &list)
+    });
+    if adopted.is_err() {
+        let document = host
+            .owner_document()
+            .ok_or_else(|| JsValue::from_str("host element is not in a document"))?;
+        let style = document.create_element("style")?;
+        style.set_text_content(Some(crate::STYLE));
+        root.append_child(&style)?;
+    }
+    js_sys::Reflect::set(root, &key, &JsValue::TRUE)?;
+    Ok(())
+}
+
+/// Mounts the widget talking to `backend` into `root` (the shadow root of `host`), next to
+/// whatever the loader put there (the launcher). Idempotent: a second call shows the panel
+/// and applies `config.order`/`config.email`.
 ///
 /// # Errors
 /// When the DOM refuses an element (should not happen in a browser).
@@ -49,54 +99,114 @@ pub fn mount_with_backend(
     host: &HtmlElement,
     root: &ShadowRoot,
     backend: Arc<dyn Backend>,
+    config: &WidgetConfig,
 ) -> Result<(), JsValue> {
-    if root.query_selector(".as-root")?.is_some() {
+    adopt_style(host, root)?;
+    let prefill = config.order.clone().zip(config.email.clone());
+    if let Some(container) = root.query_selector(".as-root")? {
+        container.remove_attribute("hidden")?;
+        if let Some((order, email)) = prefill {
+            let apply = js_sys::Reflect::get(host, &JsValue::from_str("asLookup"))?;
+            if let Some(f) = apply.dyn_ref::<js_sys::Function>() {
+                f.call2(
+                    &JsValue::NULL,
+                    &JsValue::from_str(&order),
+                    &JsValue::from_str(&email),
+                )?;
+            }
+        }
         return Ok(());
     }
     let document = host
         .owner_document()
         .ok_or_else(|| JsValue::from_str("host element is not in a document"))?;
-    root.set_inner_html("");
-    let style = document.create_element("style")?;
-    style.set_text_content(Some(crate::STYLE));
-    root.append_child(&style)?;
+    for stale in [".as-load-error", ".as-config-error"] {
+        if let Some(e) = root.query_selector(stale)? {
+            e.remove();
+        }
+    }
+    match config.theme {
+        Theme::Auto => {}
+        Theme::Light => host.set_attribute("theme", "light")?,
+        Theme::Dark => host.set_attribute("theme", "dark")?,
+    }
     let container: HtmlElement = document.create_element("div")?.dyn_into()?;
     container.set_class_name("as-root");
     container.set_attribute("part", "root")?;
     root.append_child(&container)?;
 
-    let host_for_close = host.clone();
+    let host = host.clone();
     let handle = BackendHandle(backend);
     leptos::mount::mount_to(container, move || {
         provide_context(handle.clone());
-        let host = host_for_close.clone();
-        view! { <Widget on_close=move || close(&host) /> }
+        let wanted = RwSignal::new(prefill.map(|(order_number, email)| LookupRequest {
+            order_number,
+            email,
+        }));
+        // `host.asLookup(order, email)`: the loader's `AfterSales.open({order, email})`.
+        let lookup =
+            Closure::<dyn Fn(String, String)>::new(move |order_number: String, email: String| {
+                wanted.set(Some(LookupRequest {
+                    order_number,
+                    email,
+                }));
+            });
+        let _ = js_sys::Reflect::set(&host, &JsValue::from_str("asLookup"), lookup.as_ref());
+        lookup.forget();
+        let host = host.clone();
+        view! { <Widget prefill=wanted on_event=move |e: WidgetEvent| on_event(&host, e) /> }
     })
     .forget();
     Ok(())
 }
 
-/// Hides the host and tells the page (`as-close`, bubbling and composed).
-fn close(host: &HtmlElement) {
-    let _ = host.set_attribute("hidden", "");
+fn on_event(host: &HtmlElement, event: WidgetEvent) {
+    match event {
+        WidgetEvent::Close => {
+            if let Some(root) = host
+                .shadow_root()
+                .and_then(|r| r.query_selector(".as-root").ok().flatten())
+            {
+                let _ = root.set_attribute("hidden", "");
+            }
+            emit(host, "as-close", "{}");
+        }
+        WidgetEvent::CaseSubmitted {
+            tracking_number,
+            kind,
+        } => {
+            let detail = serde_json::json!({ "tracking_number": tracking_number, "kind": kind });
+            emit(host, "as-case-submitted", &detail.to_string());
+        }
+    }
+}
+
+/// Dispatches `name` on the host as a `CustomEvent` that bubbles and crosses shadow roots.
+fn emit(host: &HtmlElement, name: &str, detail_json: &str) {
     let init = web_sys::CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);
-    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict("as-close", &init) {
+    init.set_detail(&js_sys::JSON::parse(detail_json).unwrap_or(JsValue::NULL));
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
         let _ = host.dispatch_event(&event);
     }
 }
 
-fn show_error(root: &ShadowRoot, message: &str) -> Result<(), JsValue> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
+fn show_error(host: &HtmlElement, root: &ShadowRoot, message: &str) -> Result<(), JsValue> {
+    let document = host
+        .owner_document()
         .ok_or_else(|| JsValue::from_str("no document"))?;
-    root.set_inner_html("");
-    let p = document.create_element("p")?;
-    p.set_attribute("role", "alert")?;
-    p.set_attribute("part", "error")?;
-    p.set_attribute("style", "font:14px/1.4 system-ui,sans-serif;color:#8a1c1c;background:#fdecec;padding:12px;border-radius:8px;margin:0")?;
+    let p = match root.query_selector(".as-config-error")? {
+        Some(p) => p,
+        None => {
+            let p = document.create_element("p")?;
+            p.set_class_name("as-config-error");
+            p.set_attribute("role", "alert")?;
+            p.set_attribute("part", "error")?;
+            root.append_child(&p)?;
+            p
+        }
+    };
     p.set_text_content(Some(message));
-    root.append_child(&p)?;
     Ok(())
 }

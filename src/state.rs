@@ -58,6 +58,24 @@ pub struct Submitted {
     pub zone: aftersales_core::zone::ShopZone,
 }
 
+/// What the widget tells the page (as `as-*` DOM events, see `embed.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WidgetEvent {
+    /// The shopper pressed the close button.
+    Close,
+    /// A case was stored.
+    CaseSubmitted {
+        /// Its tracking number.
+        tracking_number: String,
+        /// Its type code, e.g. `return`.
+        kind: String,
+    },
+}
+
+/// The widget's event sink, shared through the reactive context.
+#[derive(Clone, Copy)]
+pub struct Events(pub leptos::prelude::Callback<WidgetEvent>);
+
 /// The device clock (browser only).
 #[cfg(target_arch = "wasm32")]
 pub fn device_now() -> DateTime<Utc> {

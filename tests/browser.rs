@@ -15,10 +15,12 @@ use aftersales_core::reasons::Fault;
 use aftersales_core::resolution::{ItemCondition, Resolution};
 use aftersales_core::tracking::TrackingNumber;
 use aftersales_widget::backend::{Backend, BackendError, LocalFuture};
+use aftersales_widget::config::WidgetConfig;
 use aftersales_widget::embed::{mount_shadow, mount_with_backend, shadow_root};
 use aftersales_widget::state::device_now;
 use chrono::Duration;
 use std::sync::{Arc, Mutex};
+use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -182,10 +184,37 @@ fn button(root: &ShadowRoot, label: &str) -> HtmlElement {
 }
 
 fn mount(backend: Arc<FakeBackend>) -> ShadowRoot {
-    let host = host();
-    let root = shadow_root(&host).unwrap();
-    mount_with_backend(&host, &root, backend).unwrap();
+    mount_on(&host(), backend)
+}
+
+fn mount_on(host: &HtmlElement, backend: Arc<FakeBackend>) -> ShadowRoot {
+    let root = shadow_root(host).unwrap();
+    mount_with_backend(host, &root, backend, &WidgetConfig::parse("").unwrap()).unwrap();
     root
+}
+
+/// Records the `as-*` events a host dispatches.
+fn record_events(name: &str) -> Arc<Mutex<Vec<String>>> {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let listener = Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
+        let detail = js_sys::JSON::stringify(&e.detail())
+            .map(String::from)
+            .unwrap_or_default();
+        sink.lock().unwrap().push(format!(
+            "{} {} {}",
+            e.type_(),
+            e.bubbles() && e.composed(),
+            detail
+        ));
+    });
+    // Listen on the document: the event must bubble out of the shadow root to get there.
+    let document = web_sys::window().unwrap().document().unwrap();
+    document
+        .add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())
+        .unwrap();
+    listener.forget();
+    seen
 }
 
 #[wasm_bindgen_test]
@@ -199,7 +228,9 @@ async fn shopper_finds_an_order_and_requests_a_return_inside_a_shadow_root() {
     document.body().unwrap().append_child(&style).unwrap();
 
     let backend = Arc::new(FakeBackend::new());
-    let root = mount(backend.clone());
+    let host = host();
+    let submitted_events = record_events("as-case-submitted");
+    let root = mount_on(&host, backend.clone());
     let panel = find(&root, ".as-panel").expect("panel rendered");
     let computed = web_sys::window()
         .unwrap()
@@ -305,6 +336,12 @@ async fn shopper_finds_an_order_and_requests_a_return_inside_a_shadow_root() {
     .await;
     let tracking = text(&root, "[data-testid=tracking-number]");
     assert!(TrackingNumber::parse(&tracking).is_ok(), "{tracking}");
+    assert_eq!(
+        submitted_events.lock().unwrap().clone(),
+        vec![format!(
+            r#"as-case-submitted true {{"kind":"return","tracking_number":"{tracking}"}}"#
+        )]
+    );
     let sent = backend.submitted.lock().unwrap().clone();
     assert_eq!(
         sent,
@@ -349,12 +386,11 @@ async fn unknown_order_shows_the_backends_message_and_keeps_the_input() {
 #[wasm_bindgen_test]
 async fn a_bad_configuration_is_shown_in_the_widget_area_not_a_blank_box() {
     let host = host();
-    let err = mount_shadow(host.clone(), r#"{"api_base":"htp:/x"}"#).unwrap_err();
+    let errors = record_events("as-error");
+    let err = mount_shadow(host.clone(), r#"{"backend":"htp"}"#).unwrap_err();
     let message = err.as_string().unwrap();
-    assert!(
-        message.contains("api_base") && message.contains("htp:/x"),
-        "{message}"
-    );
+    assert_eq!(message, r#"data-backend must be one of http; got "htp""#);
+    assert_eq!(errors.lock().unwrap().len(), 1);
     let root = host.shadow_root().unwrap();
     assert_eq!(text(&root, "[role=alert]"), message);
 }
@@ -362,8 +398,52 @@ async fn a_bad_configuration_is_shown_in_the_widget_area_not_a_blank_box() {
 #[wasm_bindgen_test]
 async fn mounting_twice_keeps_one_widget() {
     let host = host();
-    let root = shadow_root(&host).unwrap();
-    mount_with_backend(&host, &root, Arc::new(FakeBackend::new())).unwrap();
-    mount_with_backend(&host, &root, Arc::new(FakeBackend::new())).unwrap();
+    let root = mount_on(&host, Arc::new(FakeBackend::new()));
+    mount_on(&host, Arc::new(FakeBackend::new()));
     assert_eq!(root.query_selector_all(".as-panel").unwrap().length(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn the_page_can_open_an_order_and_the_close_button_tells_it() {
+    let host = host();
+    let closes = record_events("as-close");
+    let root = mount_on(&host, Arc::new(FakeBackend::new()));
+    // What AfterSales.open({order, email}) does once the widget is mounted.
+    let again = WidgetConfig::parse(r#"{"order":"A-1","email":"ana@example.com"}"#).unwrap();
+    mount_with_backend(&host, &root, Arc::new(FakeBackend::new()), &again).unwrap();
+    wait_for("the order lines", || find(&root, ".as-line").is_some()).await;
+    button(&root, "×").click();
+    wait_for("the close event", || !closes.lock().unwrap().is_empty()).await;
+    assert!(find(&root, ".as-root").unwrap().has_attribute("hidden"));
+    assert_eq!(closes.lock().unwrap()[0], "as-close true {}");
+}
+
+#[wasm_bindgen_test]
+async fn the_brand_token_set_by_the_page_colours_the_inside() {
+    let host = host();
+    host.style()
+        .set_property("--as-brand", "rgb(200, 30, 90)")
+        .unwrap();
+    let root = mount_on(&host, Arc::new(FakeBackend::new()));
+    let header = find(&root, ".as-header").unwrap();
+    let style = web_sys::window()
+        .unwrap()
+        .get_computed_style(&header)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        style.get_property_value("background-color").unwrap(),
+        "rgb(200, 30, 90)"
+    );
+    // Light enough brand colours get dark text, dark ones white (derived, not configured).
+    assert_eq!(style.get_property_value("color").unwrap(), "oklch(1 0 0)");
+    host.style()
+        .set_property("--as-brand", "rgb(250, 220, 80)")
+        .unwrap();
+    let style = web_sys::window()
+        .unwrap()
+        .get_computed_style(&header)
+        .unwrap()
+        .unwrap();
+    assert_eq!(style.get_property_value("color").unwrap(), "oklch(0 0 0)");
 }

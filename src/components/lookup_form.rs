@@ -11,6 +11,8 @@ pub fn LookupForm(
     step: RwSignal<Step>,
     /// The last credentials entered, restored into the fields.
     remembered: RwSignal<LookupRequest>,
+    /// Credentials from the page (`AfterSales.open({order, email})`): filled in and looked up.
+    prefill: RwSignal<Option<LookupRequest>>,
 ) -> impl IntoView {
     let backend = expect_context::<BackendHandle>();
     let start = remembered.get_untracked();
@@ -37,6 +39,16 @@ pub fn LookupForm(
                 step.set(Step::Order(Arc::new(LookedUp::new(req, found, at))));
             }
             Err(e) => error.set(Some(e.user_message())),
+        }
+    });
+
+    Effect::new(move |_| {
+        if let Some(req) = prefill.get() {
+            number.set(req.order_number.clone());
+            email.set(req.email.clone());
+            error.set(None);
+            prefill.set(None);
+            lookup.dispatch(req);
         }
     });
 

@@ -1,6 +1,6 @@
 use crate::backend::BackendHandle;
 use crate::format;
-use crate::state::{device_now, LookedUp, Step, Submitted};
+use crate::state::{device_now, Events, LookedUp, Step, Submitted, WidgetEvent};
 use aftersales_core::api::CreateCaseRequest;
 use aftersales_core::case::{validate_case, CaseDraft, CaseKind, CaseType, DraftLine};
 use aftersales_core::eligibility::evaluate;
@@ -26,6 +26,7 @@ pub fn ReturnForm(
     step: RwSignal<Step>,
 ) -> impl IntoView {
     let backend = expect_context::<BackendHandle>();
+    let events = expect_context::<Events>();
     let order = found.response.order.clone();
     let policy = found.response.policy.clone();
     let now = found.now(device_now());
@@ -119,6 +120,10 @@ pub fn ReturnForm(
         let zone = policy.time_zone.clone();
         Effect::new(move |_| match submit_case.value().get() {
             Some(Ok(receipt)) => {
+                events.0.run(WidgetEvent::CaseSubmitted {
+                    tracking_number: receipt.tracking_number.clone(),
+                    kind: receipt.kind.code().to_string(),
+                });
                 let item_title = selected
                     .get_untracked()
                     .and_then(|id| order.line(&id).map(|l| l.title.clone()))

@@ -1,20 +1,29 @@
 use crate::components::{LookupForm, ReceiptView, ReturnForm};
-use crate::state::Step;
+use crate::state::{Events, Step, WidgetEvent};
 use aftersales_core::api::LookupRequest;
 use leptos::prelude::*;
 
 /// The whole widget: a panel whose body is the current step.
 #[component]
 pub fn Widget(
-    /// Called when the shopper presses the close button.
+    /// An order to look up now (set again to look up another); consumed by the lookup step.
+    prefill: RwSignal<Option<LookupRequest>>,
+    /// Receives what the page should hear about: close, case submitted.
     #[prop(into)]
-    on_close: Callback<()>,
+    on_event: Callback<WidgetEvent>,
 ) -> impl IntoView {
+    provide_context(Events(on_event));
     let step = RwSignal::new(Step::Lookup);
     // What the shopper typed last, so "look up another order" does not make them retype it.
     let remembered = RwSignal::new(LookupRequest {
         order_number: String::new(),
         email: String::new(),
+    });
+    // A new order to look up, from the page: back to the lookup step, which takes it.
+    Effect::new(move |_| {
+        if prefill.get().is_some() && !matches!(step.get_untracked(), Step::Lookup) {
+            step.set(Step::Lookup);
+        }
     });
     view! {
         <section class="as-panel" part="panel" role="dialog" aria-labelledby="as-title">
@@ -25,14 +34,14 @@ pub fn Widget(
                     class="as-header__close"
                     part="button close"
                     aria-label="Close"
-                    on:click=move |_| on_close.run(())
+                    on:click=move |_| on_event.run(WidgetEvent::Close)
                 >
                     "×"
                 </button>
             </header>
             <div class="as-body" part="step">
                 {move || match step.get() {
-                    Step::Lookup => view! { <LookupForm step=step remembered=remembered /> }.into_any(),
+                    Step::Lookup => view! { <LookupForm step=step remembered=remembered prefill=prefill /> }.into_any(),
                     Step::Order(found) => view! { <ReturnForm found=found step=step /> }.into_any(),
                     Step::Done(sent) => view! { <ReceiptView sent=sent step=step /> }.into_any(),
                 }}
