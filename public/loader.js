@@ -1,71 +1,162 @@
-/* After-sales widget loader. Plain script, no dependencies, safe to include more than once.
+/* After-sales widget loader, v1. Plain script, no dependencies, safe to include twice.
  *
- *   <script src="https://shop.example/loader.js" defer></script>
- *   <button data-after-sales-open>Returns & support</button>
+ *   <script src="https://shop.example/v1/loader.js" integrity="sha384-…" crossorigin="anonymous"
+ *           data-api="/shop-api" defer></script>
  *
- * Defines <after-sales>, opens it when an element with data-after-sales-open is clicked, and
- * fetches the WebAssembly bundle only on the first open, once per page. The bundle is
- * looked up next to this script. */
+ * Defines <after-sales>. With only the script tag it adds a floating "Returns & support"
+ * launcher; the widget (WebAssembly) is fetched on the first open — or when the launcher is
+ * hovered or focused — once per page, with Subresource Integrity. See docs/embedding.md. */
 (() => {
   "use strict";
-  if (window.AfterSales) return;
+  const VERSION = "1";
+  // scripts/package.mjs writes the content-hashed file names and their integrity here.
+  const FILES = /*@MANIFEST*/ { js: "aftersales-widget.js", wasm: "aftersales-widget_bg.wasm" } /*@END*/;
 
-  const scriptUrl = document.currentScript && document.currentScript.src ? document.currentScript.src : location.href;
-  const base = new URL(".", scriptUrl);
+  if (window.AfterSales) {
+    if (window.AfterSales.version !== VERSION) {
+      console.warn(`after-sales: loader v${VERSION} ignored, v${window.AfterSales.version} is already on the page`);
+    }
+    return;
+  }
+
+  const script = document.currentScript;
+  const base = new URL(".", script && script.src ? script.src : location.href);
   let bundle = null;
 
   function load() {
     if (!bundle) {
-      bundle = import(new URL("aftersales-widget.js", base).href)
+      const js = new URL(FILES.js, base).href;
+      if (FILES.js_integrity) {
+        // The module import cannot carry integrity itself: preload it with its hash first.
+        const link = document.createElement("link");
+        link.rel = "modulepreload";
+        link.href = js;
+        link.integrity = FILES.js_integrity;
+        link.crossOrigin = "anonymous";
+        document.head.appendChild(link);
+      }
+      bundle = import(js)
         .then(async (m) => {
-          await m.default({ module_or_path: new URL("aftersales-widget_bg.wasm", base) });
+          const url = new URL(FILES.wasm, base);
+          const wasm = FILES.wasm_integrity ? fetch(url, { integrity: FILES.wasm_integrity, credentials: "same-origin" }) : url;
+          await m.default({ module_or_path: wasm });
           return m;
         })
         .catch((err) => {
-          bundle = null; // let the next open try again
+          bundle = null; // the next open tries again
           throw err;
         });
     }
     return bundle;
   }
 
+  // The launcher and the load-error box exist before the widget's own stylesheet arrives.
+  const CSS = `
+:host{all:initial!important;display:block!important}
+:host([hidden]){display:none!important}
+:host([mode=floating]){position:fixed!important;right:16px!important;bottom:16px!important;z-index:2147483000!important;display:flex!important;flex-direction:column-reverse;align-items:flex-end}
+.as-launcher{font:600 15px/1 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--as-on-brand,#fff);background:var(--as-brand,#1f5fbf);border:0;border-radius:999px;padding:13px 20px;box-shadow:0 6px 20px rgba(15,23,42,.25);cursor:pointer}
+.as-launcher:focus-visible{outline:3px solid var(--as-brand,#1f5fbf);outline-offset:3px}
+.as-launcher[hidden]{display:none}
+.as-load-error{font:14px/1.4 system-ui,sans-serif;color:#8a1c1c;background:#fdecec;padding:12px 14px;border-radius:8px;max-width:360px;margin:0 0 12px;text-align:left}
+.as-load-error button{font:inherit;margin-left:6px}
+.as-root{margin-bottom:12px}`;
+  let sheet = null;
+  function styled(root) {
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+    }
+    if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [sheet, ...root.adoptedStyleSheets];
+    return root;
+  }
+
   function emit(el, name, detail) {
     el.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
   }
 
-  function showLoadError(el, err) {
-    const root = el.shadowRoot || el.attachShadow({ mode: "open" });
-    root.innerHTML = "";
-    const box = document.createElement("div");
-    box.setAttribute("role", "alert");
-    box.setAttribute("part", "error");
-    box.style.cssText = "font:14px/1.4 system-ui,sans-serif;color:#8a1c1c;background:#fdecec;padding:12px 14px;border-radius:8px;max-width:360px";
-    box.textContent = "The returns & support window could not be loaded. Check your connection and try again. ";
-    const retry = document.createElement("button");
-    retry.type = "button";
-    retry.textContent = "Try again";
-    retry.style.cssText = "font:inherit;margin-left:4px";
-    retry.addEventListener("click", () => el.open());
-    box.appendChild(retry);
-    root.appendChild(box);
-    emit(el, "as-error", { message: String(err && err.message ? err.message : err) });
+  /** The element's data-* attributes as the widget's settings ({"api": "/x", ...}). */
+  function settings(el, extra) {
+    const out = {};
+    for (const a of el.attributes) if (a.name.startsWith("data-")) out[a.name.slice(5)] = a.value;
+    return JSON.stringify(Object.assign(out, extra));
   }
 
   class AfterSalesElement extends HTMLElement {
-    async open() {
-      this.hidden = false;
-      try {
-        const m = await load();
-        m.mount_shadow(this, this.getAttribute("config") || "");
-        emit(this, "as-open", {});
-      } catch (err) {
-        console.error("after-sales:", err);
-        showLoadError(this, err);
+    connectedCallback() {
+      const root = styled(this.shadowRoot || this.attachShadow({ mode: "open" }));
+      if (this.getAttribute("mode") === "floating") {
+        if (!root.querySelector(".as-launcher")) {
+          const b = document.createElement("button");
+          b.type = "button";
+          b.className = "as-launcher";
+          b.setAttribute("part", "launcher");
+          b.textContent = this.getAttribute("label") || "Returns & support";
+          b.addEventListener("click", () => this.open());
+          const prefetch = () => load().catch(() => {});
+          b.addEventListener("pointerenter", prefetch, { once: true });
+          b.addEventListener("focus", prefetch, { once: true });
+          root.appendChild(b);
+        }
+        this.addEventListener("as-close", () => this.launcher(true));
+      } else if (!this.observer) {
+        // Inline: load when the element comes into view.
+        this.observer = new IntersectionObserver((seen) => {
+          if (seen.some((e) => e.isIntersecting)) {
+            this.observer.disconnect();
+            this.open();
+          }
+        });
+        this.observer.observe(this);
       }
     }
+
+    launcher(show) {
+      const b = this.shadowRoot && this.shadowRoot.querySelector(".as-launcher");
+      if (b) b.hidden = !show;
+    }
+
+    /** Opens the widget; with {order, email} it looks that order up straight away. */
+    async open(opts) {
+      this.hidden = false;
+      const extra = opts && opts.order && opts.email ? { order: String(opts.order), email: String(opts.email) } : {};
+      try {
+        const m = await load();
+        const failed = this.shadowRoot.querySelector(".as-load-error");
+        if (failed) failed.remove();
+        m.mount_shadow(this, settings(this, extra));
+        this.launcher(false);
+        emit(this, "as-open", {});
+      } catch (err) {
+        if (err instanceof Error || !this.shadowRoot.querySelector(".as-config-error")) this.failed(err);
+      }
+    }
+
     close() {
-      this.hidden = true;
+      const panel = this.shadowRoot && this.shadowRoot.querySelector(".as-root");
+      if (!panel || panel.hidden) return;
+      panel.hidden = true;
       emit(this, "as-close", {});
+    }
+
+    failed(err) {
+      console.error("after-sales: the widget could not be loaded", err);
+      const root = this.shadowRoot;
+      let box = root.querySelector(".as-load-error");
+      if (!box) {
+        box = document.createElement("p");
+        box.className = "as-load-error";
+        box.setAttribute("role", "alert");
+        box.setAttribute("part", "error");
+        root.appendChild(box);
+      }
+      box.textContent = "The returns & support window could not be loaded. Check your connection and try again.";
+      const retry = document.createElement("button");
+      retry.type = "button";
+      retry.textContent = "Try again";
+      retry.addEventListener("click", () => this.open());
+      box.appendChild(retry);
+      emit(this, "as-error", { message: String(err && err.message ? err.message : err) });
     }
   }
 
@@ -76,7 +167,11 @@
     if (!el) {
       el = document.createElement("after-sales");
       el.setAttribute("mode", "floating");
-      el.hidden = true;
+      if (script) {
+        for (const a of script.attributes) {
+          if (a.name.startsWith("data-") && a.name !== "data-launcher") el.setAttribute(a.name, a.value);
+        }
+      }
       document.body.appendChild(el);
     }
     return el;
@@ -90,7 +185,22 @@
   });
 
   window.AfterSales = {
-    open: () => widget().open(),
+    version: VERSION,
+    open: (opts) => widget().open(opts),
     close: () => widget().close(),
+    /** Listens to "open", "close", "case-submitted" or "error"; returns a function that stops. */
+    on(name, fn) {
+      const type = name.startsWith("as-") ? name : `as-${name}`;
+      const listener = (e) => fn(e.detail, e);
+      document.addEventListener(type, listener);
+      return () => document.removeEventListener(type, listener);
+    },
   };
+
+  // With only the script tag: the floating launcher, once the page is parsed.
+  const start = () => {
+    if (script && script.dataset.launcher !== "none" && !document.querySelector("after-sales")) widget();
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();

@@ -22,7 +22,7 @@ after(async () => {
 
 async function openWidget(page) {
   await page.goto(`${server.url}/`);
-  await page.getByRole("button", { name: "Returns & support" }).click();
+  await page.locator("footer .support").click();
   await page.locator("after-sales .as-panel").waitFor();
 }
 
@@ -40,7 +40,7 @@ test("a shopper returns a delivered item and the case lands in the database", as
   await page.waitForLoadState("networkidle");
   assert.equal(wasm.length, 0, "no WebAssembly may load before the shopper opens the widget");
 
-  await page.getByRole("button", { name: "Returns & support" }).click();
+  await page.locator("footer .support").click();
   await page.locator("after-sales .as-panel").waitFor();
   assert.equal(wasm.length, 1);
 

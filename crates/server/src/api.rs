@@ -50,9 +50,43 @@ pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
         Some(dir) => Router::new()
             .merge(api)
             .route_service("/", ServeFile::new(dir.join("shop.html")))
-            .fallback_service(ServeDir::new(dir)),
+            .fallback_service(ServeDir::new(dir))
+            .layer(axum::middleware::map_response(asset_headers)),
         None => api,
     }
+}
+
+/// The Content-Security-Policy of the demo pages: as strict as a careful shop's. No inline
+/// script or style, no `eval`; only `wasm-unsafe-eval`, which WebAssembly needs.
+pub const DEMO_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// Caching and security headers for what the server serves: content-hashed files under
+/// `/v1/` never change (a year, immutable); everything else is revalidated. Every response
+/// carries the demo CSP, so the widget is always exercised under it.
+async fn asset_headers(uri: axum::http::Uri, mut response: Response) -> Response {
+    use axum::http::header::{
+        HeaderValue, CACHE_CONTROL, CONTENT_SECURITY_POLICY, X_CONTENT_TYPE_OPTIONS,
+    };
+    let path = uri.path();
+    let hashed = path.starts_with("/v1/") && path.rsplit('/').next().is_some_and(is_hashed_name);
+    let cache = if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    let headers = response.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
+    headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(DEMO_CSP));
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
+}
+
+/// `name.0123456789ab.ext`: a 12-hex-digit content hash before the extension.
+fn is_hashed_name(file: &str) -> bool {
+    let mut parts = file.rsplit('.');
+    let (_ext, hash) = (parts.next(), parts.next());
+    hash.is_some_and(|h| h.len() == 12 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// An error answer: `{"error": {"code", "message", "field"?}}`.

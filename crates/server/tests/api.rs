@@ -15,6 +15,14 @@ struct Server {
 
 /// Starts a server whose clock reads `now`, seeded with the demo orders dated at `seeded`.
 async fn start(seeded: DateTime<Utc>, now: DateTime<Utc>) -> Server {
+    start_with_assets(seeded, now, None).await
+}
+
+async fn start_with_assets(
+    seeded: DateTime<Utc>,
+    now: DateTime<Utc>,
+    assets: Option<std::path::PathBuf>,
+) -> Server {
     let mut store = Store::in_memory().unwrap();
     for d in demo::orders(seeded) {
         store.upsert_order(&d.order, d.email).unwrap();
@@ -23,7 +31,7 @@ async fn start(seeded: DateTime<Utc>, now: DateTime<Utc>) -> Server {
         addr: "127.0.0.1:0".parse().unwrap(),
         store,
         policy: Policy::default(),
-        assets: None,
+        assets,
         clock: Arc::new(move || now),
     };
     let (listener, app) = bind(opts).await.unwrap();
@@ -326,4 +334,45 @@ async fn bad_bodies_get_clear_json_errors() {
         (status, body["error"]["code"].as_str()),
         (404, Some("not_found"))
     );
+}
+
+#[tokio::test]
+async fn assets_are_served_with_csp_and_hashed_files_cached_forever() {
+    let dir = std::env::temp_dir().join(format!("aftersales-assets-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("v1")).unwrap();
+    std::fs::write(dir.join("shop.html"), "<!doctype html><title>shop</title>").unwrap();
+    std::fs::write(dir.join("v1/loader.js"), "/* loader */").unwrap();
+    std::fs::write(
+        dir.join("v1/aftersales-widget_bg.0123456789ab.wasm"),
+        b"\0asm",
+    )
+    .unwrap();
+    let s = start_with_assets(t(NOW), t(NOW), Some(dir)).await;
+    let get = |path: &'static str| {
+        let c = s.client.clone();
+        let url = format!("{}{path}", s.base);
+        async move { c.get(url).send().await.unwrap() }
+    };
+    let shop = get("/").await;
+    assert_eq!(shop.status(), 200);
+    let csp = shop.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(shop.headers()["cache-control"], "no-cache");
+    let wasm = get("/v1/aftersales-widget_bg.0123456789ab.wasm").await;
+    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+    assert_eq!(
+        wasm.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(
+        get("/v1/loader.js").await.headers()["cache-control"],
+        "no-cache"
+    );
+    assert_eq!(get("/v1/missing.js").await.status(), 404);
 }
