@@ -128,7 +128,9 @@
         this.launcher(false);
         emit(this, "as-open", {});
       } catch (err) {
-        if (err instanceof Error || !this.shadowRoot.querySelector(".as-config-error")) this.failed(err);
+        // A configuration mistake is already shown in the widget area; say it here too.
+        if (!(err instanceof Error) && this.shadowRoot.querySelector(".as-config-error")) console.error(`after-sales: ${err}`);
+        else this.failed(err);
       }
     }
 
