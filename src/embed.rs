@@ -42,11 +42,7 @@ pub fn mount_shadow(host: HtmlElement, config_json: &str) -> Result<(), JsValue>
         }
         Err(message) => {
             show_error(&host, &root, &message)?;
-            emit(
-                &host,
-                "as-error",
-                &serde_json::json!({ "message": message }).to_string(),
-            );
+            emit(&host, "as-error", &format!(r#"{{"message":{}}}"#, json_string(&message)));
             Err(JsValue::from_str(&message))
         }
     }
@@ -175,10 +171,15 @@ fn on_event(host: &HtmlElement, event: WidgetEvent) {
             tracking_number,
             kind,
         } => {
-            let detail = serde_json::json!({ "tracking_number": tracking_number, "kind": kind });
-            emit(host, "as-case-submitted", &detail.to_string());
+            let detail = format!(r#"{{"kind":{},"tracking_number":{}}}"#, json_string(&kind), json_string(&tracking_number));
+            emit(host, "as-case-submitted", &detail);
         }
     }
+}
+
+/// A JSON string literal (built by hand: `serde_json::Value` would add kilobytes to the bundle).
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
 /// Dispatches `name` on the host as a `CustomEvent` that bubbles and crosses shadow roots.
