@@ -42,7 +42,11 @@ pub fn mount_shadow(host: HtmlElement, config_json: &str) -> Result<(), JsValue>
         }
         Err(message) => {
             show_error(&host, &root, &message)?;
-            emit(&host, "as-error", &format!(r#"{{"message":{}}}"#, json_string(&message)));
+            emit(
+                &host,
+                "as-error",
+                &format!(r#"{{"message":{}}}"#, json_string(&message)),
+            );
             Err(JsValue::from_str(&message))
         }
     }
@@ -171,7 +175,11 @@ fn on_event(host: &HtmlElement, event: WidgetEvent) {
             tracking_number,
             kind,
         } => {
-            let detail = format!(r#"{{"kind":{},"tracking_number":{}}}"#, json_string(&kind), json_string(&tracking_number));
+            let detail = format!(
+                r#"{{"kind":{},"tracking_number":{}}}"#,
+                json_string(&kind),
+                json_string(&tracking_number)
+            );
             emit(host, "as-case-submitted", &detail);
         }
     }

@@ -13,7 +13,9 @@ use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 #[wasm_bindgen]
 pub fn mount_shadow(host: HtmlElement, _config: &str) -> Result<(), JsValue> {
     let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
-    let document = host.owner_document().ok_or_else(|| JsValue::from_str("no document"))?;
+    let document = host
+        .owner_document()
+        .ok_or_else(|| JsValue::from_str("no document"))?;
     let container: HtmlElement = document.create_element("div")?.unchecked_into();
     root.append_child(&container)?;
     leptos::mount::mount_to(container, || {

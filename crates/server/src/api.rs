@@ -56,6 +56,31 @@ pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
     }
 }
 
+/// Lets shop pages on the given origins (`https://shop.example`) call the API from the
+/// browser: the widget on the shop's host, the API on the returns host.
+///
+/// # Errors
+/// An origin that is not a valid header value.
+pub fn with_cors(app: Router, origins: &[String]) -> std::io::Result<Router> {
+    use axum::http::{header::CONTENT_TYPE, HeaderValue, Method};
+    if origins.is_empty() {
+        return Ok(app);
+    }
+    let list = origins
+        .iter()
+        .map(|o| {
+            HeaderValue::from_str(o).map_err(|_| {
+                std::io::Error::other(format!("--allow-origin {o}: not a valid origin"))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let cors = tower_http::cors::CorsLayer::new()
+        .allow_origin(list)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([CONTENT_TYPE]);
+    Ok(app.layer(cors))
+}
+
 /// The Content-Security-Policy of the demo pages: as strict as a careful shop's. No inline
 /// script or style, no `eval`; only `wasm-unsafe-eval`, which WebAssembly needs.
 pub const DEMO_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \

@@ -26,6 +26,8 @@ pub struct ServeOptions {
     pub assets: Option<PathBuf>,
     /// The clock.
     pub clock: Clock,
+    /// Origins of shop pages on other hosts allowed to call the API (CORS).
+    pub allowed_origins: Vec<String>,
 }
 
 /// Binds the listener and returns it with the router, so callers know the port before serving.
@@ -36,5 +38,6 @@ pub async fn bind(opts: ServeOptions) -> std::io::Result<(tokio::net::TcpListene
         policy: Arc::new(opts.policy),
         clock: opts.clock,
     };
-    Ok((listener, api::router(state, opts.assets)))
+    let app = api::router(state, opts.assets);
+    Ok((listener, api::with_cors(app, &opts.allowed_origins)?))
 }

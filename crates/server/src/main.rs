@@ -16,7 +16,7 @@ use std::sync::Arc;
 const USAGE: &str = "\
 usage:
   aftersales serve [--addr 127.0.0.1:8080] [--db aftersales.sqlite3] [--policy FILE]
-                   [--assets DIR] [--demo]
+                   [--assets DIR] [--demo] [--allow-origin https://shop.example]...
   aftersales policy validate FILE
   aftersales policy defaults
   aftersales policy export --schema-org FILE [--currency CODE]
@@ -25,7 +25,8 @@ usage:
 
 serve            answer the widget's /v1 API from an SQLite database (created and migrated
                  on first start); with --assets, also serve the built widget and the demo
-                 shop page; with --demo, (re)load the demo orders dated relative to now
+                 shop page; with --demo, (re)load the demo orders dated relative to now;
+                 --allow-origin (repeatable) lets shop pages on other hosts call the API
 policy validate  check a policy file and explain the first problem found
 policy defaults  print the seed policy (7-day returns, 15-day exchange for faults, 1-year
                  warranty, …) as a file to start from
@@ -243,8 +244,25 @@ fn serve(args: &[String]) -> Result<(), String> {
     let flags = Flags::parse(
         args,
         &["--demo"],
-        &["--addr", "--db", "--policy", "--assets"],
+        &["--addr", "--db", "--policy", "--assets", "--allow-origin"],
     )?;
+    let allowed_origins: Vec<String> = flags
+        .0
+        .iter()
+        .filter(|(k, _)| k == "--allow-origin")
+        .filter_map(|(_, v)| v.clone())
+        .collect();
+    for o in &allowed_origins {
+        let host = o
+            .strip_prefix("https://")
+            .or_else(|| o.strip_prefix("http://"))
+            .unwrap_or("");
+        if host.is_empty() || host.contains(['/', ' ', '*']) {
+            return Err(format!(
+                "--allow-origin {o}: expected an origin such as https://shop.example (no path)"
+            ));
+        }
+    }
     let addr = flags.get("--addr").unwrap_or("127.0.0.1:8080").to_string();
     let db = PathBuf::from(flags.get("--db").unwrap_or("aftersales.sqlite3"));
     let policy = match flags.get("--policy") {
@@ -284,6 +302,7 @@ fn serve(args: &[String]) -> Result<(), String> {
             policy,
             assets,
             clock: Arc::new(chrono::Utc::now),
+            allowed_origins,
         };
         let (listener, app) = bind(opts)
             .await

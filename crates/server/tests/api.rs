@@ -23,6 +23,15 @@ async fn start_with_assets(
     now: DateTime<Utc>,
     assets: Option<std::path::PathBuf>,
 ) -> Server {
+    start_full(seeded, now, assets, vec![]).await
+}
+
+async fn start_full(
+    seeded: DateTime<Utc>,
+    now: DateTime<Utc>,
+    assets: Option<std::path::PathBuf>,
+    allowed_origins: Vec<String>,
+) -> Server {
     let mut store = Store::in_memory().unwrap();
     for d in demo::orders(seeded) {
         store.upsert_order(&d.order, d.email).unwrap();
@@ -33,6 +42,7 @@ async fn start_with_assets(
         policy: Policy::default(),
         assets,
         clock: Arc::new(move || now),
+        allowed_origins,
     };
     let (listener, app) = bind(opts).await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -375,4 +385,29 @@ async fn assets_are_served_with_csp_and_hashed_files_cached_forever() {
         "no-cache"
     );
     assert_eq!(get("/v1/missing.js").await.status(), 404);
+}
+
+#[tokio::test]
+async fn only_allowed_shop_origins_may_call_the_api_from_a_browser() {
+    let s = start_full(t(NOW), t(NOW), None, vec!["https://shop.example".into()]).await;
+    let preflight = |origin: &'static str| {
+        let c = s.client.clone();
+        let url = format!("{}/v1/orders/lookup", s.base);
+        async move {
+            c.request(reqwest::Method::OPTIONS, url)
+                .header("origin", origin)
+                .header("access-control-request-method", "POST")
+                .header("access-control-request-headers", "content-type")
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let ok = preflight("https://shop.example").await;
+    assert_eq!(
+        ok.headers()["access-control-allow-origin"],
+        "https://shop.example"
+    );
+    let other = preflight("https://evil.example").await;
+    assert!(other.headers().get("access-control-allow-origin").is_none());
 }

@@ -56,6 +56,13 @@ fn serve_refuses_bad_options_clearly() {
     let (code, _, stderr) = aftersales(&["serve", "--assets", "/nonexistent"]);
     assert_eq!(code, 1);
     assert!(stderr.contains("no shop.html"), "{stderr}");
+    let (code, _, stderr) =
+        aftersales(&["serve", "--allow-origin", "https://shop.example/returns"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("expected an origin such as https://shop.example"),
+        "{stderr}"
+    );
     let (code, _, stderr) = aftersales(&["frobnicate"]);
     assert_eq!(code, 1);
     assert!(stderr.contains("usage:"), "{stderr}");
