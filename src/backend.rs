@@ -7,6 +7,7 @@
 use aftersales_core::api::{
     CaseReceipt, CreateCaseRequest, ErrorBody, ErrorDetail, LookupRequest, LookupResponse,
 };
+use aftersales_core::policy::Policy;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::Future;
@@ -20,6 +21,8 @@ pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 pub trait Backend: Send + Sync {
     /// Finds an order by number and e-mail.
     fn lookup(&self, req: LookupRequest) -> LocalFuture<Result<LookupResponse, BackendError>>;
+    /// The shop's policy, to show before any order is found.
+    fn policy(&self) -> LocalFuture<Result<Policy, BackendError>>;
     /// Submits a case and gets its receipt (with the tracking number).
     fn submit_case(&self, req: CreateCaseRequest)
         -> LocalFuture<Result<CaseReceipt, BackendError>>;
@@ -77,44 +80,60 @@ impl HttpBackend {
         }
     }
 
-    fn post<Req: Serialize + 'static, Resp: DeserializeOwned + 'static>(
+    fn post<Req: Serialize, Resp: DeserializeOwned + 'static>(
         &self,
         path: &str,
-        body: Req,
+        body: &Req,
     ) -> LocalFuture<Result<Resp, BackendError>> {
-        let url = format!("{}{path}", self.base);
-        Box::pin(async move {
-            let request = gloo_net::http::Request::post(&url)
-                .json(&body)
-                .map_err(|e| BackendError::Broken(e.to_string()))?;
-            let response = request
-                .send()
-                .await
-                .map_err(|e| BackendError::Unreachable(e.to_string()))?;
-            let status = response.status();
-            if response.ok() {
-                return response
-                    .json::<Resp>()
-                    .await
-                    .map_err(|e| BackendError::Broken(format!("HTTP {status}: {e}")));
-            }
-            match response.json::<ErrorBody>().await {
-                Ok(body) if (400..500).contains(&status) => Err(BackendError::Refused(body.error)),
-                _ => Err(BackendError::Broken(format!("HTTP {status}"))),
-            }
-        })
+        send(gloo_net::http::Request::post(&format!("{}{path}", self.base)).json(body))
     }
+
+    fn get<Resp: DeserializeOwned + 'static>(
+        &self,
+        path: &str,
+    ) -> LocalFuture<Result<Resp, BackendError>> {
+        send(gloo_net::http::Request::get(&format!("{}{path}", self.base)).build())
+    }
+}
+
+/// Sends a request and reads the answer: the expected body, the contract's error body for a
+/// 4xx, or a [`BackendError`] saying what else happened.
+fn send<Resp: DeserializeOwned + 'static>(
+    request: Result<gloo_net::http::Request, gloo_net::Error>,
+) -> LocalFuture<Result<Resp, BackendError>> {
+    Box::pin(async move {
+        let request = request.map_err(|e| BackendError::Broken(e.to_string()))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| BackendError::Unreachable(e.to_string()))?;
+        let status = response.status();
+        if response.ok() {
+            return response
+                .json::<Resp>()
+                .await
+                .map_err(|e| BackendError::Broken(format!("HTTP {status}: {e}")));
+        }
+        match response.json::<ErrorBody>().await {
+            Ok(body) if (400..500).contains(&status) => Err(BackendError::Refused(body.error)),
+            _ => Err(BackendError::Broken(format!("HTTP {status}"))),
+        }
+    })
 }
 
 impl Backend for HttpBackend {
     fn lookup(&self, req: LookupRequest) -> LocalFuture<Result<LookupResponse, BackendError>> {
-        self.post("/v1/orders/lookup", req)
+        self.post("/v1/orders/lookup", &req)
+    }
+
+    fn policy(&self) -> LocalFuture<Result<Policy, BackendError>> {
+        self.get("/v1/policy")
     }
 
     fn submit_case(
         &self,
         req: CreateCaseRequest,
     ) -> LocalFuture<Result<CaseReceipt, BackendError>> {
-        self.post("/v1/cases", req)
+        self.post("/v1/cases", &req)
     }
 }

@@ -16,6 +16,10 @@ pub struct WidgetConfig {
     pub locale: String,
     /// Colour scheme.
     pub theme: Theme,
+    /// The first step shown.
+    pub view: View,
+    /// The shop's full, human-readable returns policy page, linked from the policy summary.
+    pub policy_url: Option<String>,
     /// An order to look up straight away (with `email`).
     pub order: Option<String>,
     /// The e-mail for `order`.
@@ -33,6 +37,15 @@ pub enum Theme {
     Dark,
 }
 
+/// The first step the widget shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// Find the order.
+    Lookup,
+    /// The shop's returns policy and promises, in short.
+    Policy,
+}
+
 /// The attributes as the loader sends them: all strings, nothing else allowed.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -42,17 +55,22 @@ struct Raw {
     shop: Option<String>,
     locale: Option<String>,
     theme: Option<String>,
+    view: Option<String>,
+    #[serde(rename = "policy-url")]
+    policy_url: Option<String>,
     order: Option<String>,
     email: Option<String>,
 }
 
 /// The attribute names, for messages.
-pub const ATTRIBUTES: [&str; 7] = [
+pub const ATTRIBUTES: [&str; 9] = [
     "data-backend",
     "data-api",
     "data-shop",
     "data-locale",
     "data-theme",
+    "data-view",
+    "data-policy-url",
     "data-order",
     "data-email",
 ];
@@ -122,6 +140,19 @@ impl WidgetConfig {
             Some("dark") => Theme::Dark,
             Some(other) => return Err(one_of("data-theme", &["auto", "light", "dark"], other)),
         };
+        let view = match raw.view.as_deref() {
+            None | Some("lookup") => View::Lookup,
+            Some("policy") => View::Policy,
+            Some(other) => return Err(one_of("data-view", &["lookup", "policy"], other)),
+        };
+        if let Some(url) = &raw.policy_url {
+            if !(url.starts_with('/') || url.starts_with("https://") || url.starts_with("http://"))
+            {
+                return Err(format!(
+                    "data-policy-url must be a path starting with '/' or an http(s):// URL; got {url:?}"
+                ));
+            }
+        }
         let order = raw
             .order
             .map(|o| o.trim().to_string())
@@ -138,6 +169,8 @@ impl WidgetConfig {
             shop: raw.shop,
             locale,
             theme,
+            view,
+            policy_url: raw.policy_url,
             order,
             email,
         })
@@ -155,7 +188,9 @@ mod tests {
             (c.api.as_str(), c.locale.as_str(), c.theme),
             ("", "en", Theme::Auto)
         );
-        let c = WidgetConfig::parse(r#"{"backend":"http","api":"/shop-api","shop":"lotus-pine","locale":"zh-CN","theme":"dark","order":" 1001 ","email":"a@b.c"}"#).unwrap();
+        let c = WidgetConfig::parse(r#"{"backend":"http","api":"/shop-api","shop":"lotus-pine","locale":"zh-CN","theme":"dark","view":"policy","policy-url":"/pages/returns","order":" 1001 ","email":"a@b.c"}"#).unwrap();
+        assert_eq!(c.view, View::Policy);
+        assert_eq!(c.policy_url.as_deref(), Some("/pages/returns"));
         assert_eq!(c.api, "/shop-api");
         assert_eq!(c.shop.as_deref(), Some("lotus-pine"));
         assert_eq!(c.theme, Theme::Dark);
@@ -165,6 +200,14 @@ mod tests {
     #[test]
     fn every_mistake_names_the_attribute_the_allowed_values_and_the_value() {
         let cases = [
+            (
+                r#"{"view":"track"}"#,
+                r#"data-view must be one of lookup, policy; got "track""#,
+            ),
+            (
+                r#"{"policy-url":"javascript:alert(1)"}"#,
+                r#"data-policy-url must be a path starting with '/' or an http(s):// URL; got "javascript:alert(1)""#,
+            ),
             (
                 r#"{"backend":"htp"}"#,
                 r#"data-backend must be one of http; got "htp""#,

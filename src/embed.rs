@@ -137,6 +137,7 @@ pub fn mount_with_backend(
 
     let host = host.clone();
     let handle = BackendHandle(backend);
+    let (view, policy_url) = (config.view, config.policy_url.clone());
     leptos::mount::mount_to(container, move || {
         provide_context(handle.clone());
         let wanted = RwSignal::new(prefill.map(|(order_number, email)| LookupRequest {
@@ -154,7 +155,7 @@ pub fn mount_with_backend(
         let _ = js_sys::Reflect::set(&host, &JsValue::from_str("asLookup"), lookup.as_ref());
         lookup.forget();
         let host = host.clone();
-        view! { <Widget prefill=wanted on_event=move |e: WidgetEvent| on_event(&host, e) /> }
+        view! { <Widget prefill=wanted on_event=move |e: WidgetEvent| on_event(&host, e) view=view policy_url=policy_url.clone() /> }
     })
     .forget();
     Ok(())

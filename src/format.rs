@@ -1,9 +1,12 @@
 //! Words and numbers for the shopper (English for now; catalogs come with i18n).
 
+use aftersales_core::case::CaseKind;
 use aftersales_core::commitment::Span;
 use aftersales_core::eligibility::{Ineligible, Outcome};
 use aftersales_core::money::Money;
+use aftersales_core::policy::{Policy, Window};
 use aftersales_core::resolution::ItemCondition;
+use aftersales_core::resolution::Resolution;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
 const MONTHS: [&str; 12] = [
@@ -67,6 +70,81 @@ pub fn span(s: Span) -> String {
         Span::BusinessHours(n) => (n, "business hour"),
     };
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The shop's policy in a few sentences, for the policy step.
+pub fn policy_summary(p: &Policy) -> Vec<String> {
+    let mut out = Vec::new();
+    let days = |w: Option<&Window>| match w {
+        Some(Window::Days(d) | Window::FaultOnlyDays(d)) => Some(*d),
+        _ => None,
+    };
+    out.push(match p.windows.get(&Resolution::Refund) {
+        Some(Window::Days(d)) => {
+            format!("Changed your mind? Return it within {d} days of delivery for a refund.")
+        }
+        Some(Window::FaultOnlyDays(d)) => {
+            format!("Refunds within {d} days of delivery for faulty, damaged or wrong items.")
+        }
+        Some(Window::Unlimited) => "Changed your mind? Return it at any time for a refund.".into(),
+        Some(Window::NotPermitted) | None => "Refunds are not offered for a change of mind.".into(),
+    });
+    if let Some(d) = days(p.windows.get(&Resolution::Exchange)) {
+        out.push(match p.windows.get(&Resolution::Exchange) {
+            Some(Window::FaultOnlyDays(_)) => {
+                format!("Faulty, damaged or wrong? Exchange it within {d} days.")
+            }
+            _ => format!("Exchange it within {d} days."),
+        });
+    }
+    if let Some(d) = days(p.windows.get(&Resolution::Repair)) {
+        out.push(format!("Repair under warranty for {d} days."));
+    }
+    for rule in &p.rules {
+        if let Some(d) = days(rule.windows.get(&Resolution::Repair)) {
+            let what = if rule.when.categories.is_empty() {
+                rule.name.clone()
+            } else {
+                rule.when.categories.join(" and ")
+            };
+            let span = if d % 365 == 0 {
+                format!("{} year{}", d / 365, if d == 365 { "" } else { "s" })
+            } else {
+                format!("{d} days")
+            };
+            out.push(format!("Warranty repair for {what}: {span}."));
+        }
+        if rule.when.final_sale == Some(true)
+            && rule.windows.get(&Resolution::Refund) == Some(&Window::NotPermitted)
+        {
+            out.push("Items sold as final sale cannot be returned for a refund.".into());
+        }
+    }
+    let charged = !p.fees.free_returns
+        && (p.fees.return_shipping.unwrap_or(0) > 0 || p.fees.restocking.is_some());
+    out.push(if charged {
+        "A change of mind may cost return shipping or a restocking fee; faulty items never do."
+            .into()
+    } else {
+        "Returns cost you nothing.".into()
+    });
+    out.push(format!(
+        "We answer return requests within {}.",
+        span(p.commitments.for_kind(CaseKind::Return).respond_within)
+    ));
+    let complaint = p.commitments.for_kind(CaseKind::Complaint);
+    out.push(match complaint.resolve_within {
+        Some(r) => format!(
+            "Complaints: answered within {}, resolved within {}.",
+            span(complaint.respond_within),
+            span(r)
+        ),
+        None => format!(
+            "Complaints: answered within {}.",
+            span(complaint.respond_within)
+        ),
+    });
+    out
 }
 
 /// The verdict line under an item, e.g. `Returnable until 2 Dec 2026 (7 days left)`.
@@ -160,6 +238,22 @@ mod tests {
         assert_eq!(
             verdict(&sale, seven, today),
             "Not returnable: sold as final sale"
+        );
+    }
+
+    #[test]
+    fn the_seed_policy_in_words() {
+        assert_eq!(
+            policy_summary(&Policy::default()),
+            [
+                "Changed your mind? Return it within 7 days of delivery for a refund.",
+                "Faulty, damaged or wrong? Exchange it within 15 days.",
+                "Items sold as final sale cannot be returned for a refund.",
+                "Warranty repair for electronics and appliances: 1 year.",
+                "Returns cost you nothing.",
+                "We answer return requests within 48 hours.",
+                "Complaints: answered within 24 hours, resolved within 48 hours.",
+            ]
         );
     }
 

@@ -8,6 +8,8 @@ use chrono::{DateTime, Duration, Utc};
 pub enum Step {
     /// Asking for the order number and e-mail.
     Lookup,
+    /// The shop's policy in short.
+    Policy,
     /// Showing the order's lines and the return form.
     Order(std::sync::Arc<LookedUp>),
     /// The case was sent; showing its tracking number.

@@ -89,6 +89,10 @@ impl Backend for FakeBackend {
         Box::pin(async move { result })
     }
 
+    fn policy(&self) -> LocalFuture<Result<Policy, BackendError>> {
+        Box::pin(async { Ok(Policy::default()) })
+    }
+
     fn submit_case(
         &self,
         req: CreateCaseRequest,
@@ -446,4 +450,41 @@ async fn the_brand_token_set_by_the_page_colours_the_inside() {
         .unwrap()
         .unwrap();
     assert_eq!(style.get_property_value("color").unwrap(), "oklch(0 0 0)");
+}
+
+#[wasm_bindgen_test]
+async fn the_policy_view_explains_the_rules_before_any_order_is_found() {
+    let host = host();
+    let root = shadow_root(&host).unwrap();
+    let config = WidgetConfig::parse(r#"{"view":"policy","policy-url":"/pages/returns"}"#).unwrap();
+    mount_with_backend(&host, &root, Arc::new(FakeBackend::new()), &config).unwrap();
+    wait_for("the policy", || {
+        find(&root, ".as-policy__list li").is_some()
+    })
+    .await;
+    let lines: Vec<String> = {
+        let all = root.query_selector_all(".as-policy__list li").unwrap();
+        (0..all.length())
+            .filter_map(|i| all.item(i))
+            .map(|n| n.text_content().unwrap_or_default())
+            .collect()
+    };
+    assert_eq!(
+        lines[0],
+        "Changed your mind? Return it within 7 days of delivery for a refund."
+    );
+    assert!(lines.contains(&"Warranty repair for electronics and appliances: 1 year.".to_string()));
+    let link = find(&root, ".as-link").unwrap();
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("/pages/returns")
+    );
+    assert_eq!(link.get_attribute("rel").as_deref(), Some("noopener"));
+    button(&root, "Find my order").click();
+    wait_for("the lookup", || {
+        find(&root, "input[name=order_number]").is_some()
+    })
+    .await;
+    button(&root, "Our returns policy").click();
+    wait_for("the policy again", || find(&root, ".as-policy").is_some()).await;
 }

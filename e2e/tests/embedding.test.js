@@ -168,6 +168,16 @@ test("the page drives the widget: open an order, hear about the case, close it",
   await p.close();
 });
 
+test("the shop's policy is one click away, before any order is found", async () => {
+  const p = await page("/");
+  await p.locator("after-sales .as-launcher").click();
+  await p.locator("after-sales").getByRole("button", { name: "Our returns policy" }).click();
+  const first = p.locator("after-sales .as-policy__list li").first();
+  await first.waitFor();
+  assert.equal(await first.innerText(), "Changed your mind? Return it within 7 days of delivery for a refund.");
+  await p.close();
+});
+
 test("a bad attribute shows one clear sentence in the widget area and the console", async () => {
   const p = await page("/");
   await p.evaluate(() => document.querySelector("after-sales").setAttribute("data-theme", "blue"));

@@ -104,6 +104,9 @@ pub fn LookupForm(
             <button class="as-button" part="button" type="submit" disabled=move || pending.get()>
                 {move || if pending.get() { "Finding your order…" } else { "Find my order" }}
             </button>
+            <button class="as-button as-button--quiet" part="button" type="button" on:click=move |_| step.set(Step::Policy)>
+                "Our returns policy"
+            </button>
         </form>
     }
 }

@@ -1,4 +1,5 @@
-use crate::components::{LookupForm, ReceiptView, ReturnForm};
+use crate::components::{LookupForm, PolicyView, ReceiptView, ReturnForm};
+use crate::config::View;
 use crate::state::{Events, Step, WidgetEvent};
 use aftersales_core::api::LookupRequest;
 use leptos::prelude::*;
@@ -11,9 +12,19 @@ pub fn Widget(
     /// Receives what the page should hear about: close, case submitted.
     #[prop(into)]
     on_event: Callback<WidgetEvent>,
+    /// The first step.
+    #[prop(default = View::Lookup)]
+    view: View,
+    /// The shop's full policy page, linked from the policy step.
+    #[prop(default = None)]
+    policy_url: Option<String>,
 ) -> impl IntoView {
     provide_context(Events(on_event));
-    let step = RwSignal::new(Step::Lookup);
+    let first = match view {
+        View::Lookup => Step::Lookup,
+        View::Policy => Step::Policy,
+    };
+    let step = RwSignal::new(first);
     // What the shopper typed last, so "look up another order" does not make them retype it.
     let remembered = RwSignal::new(LookupRequest {
         order_number: String::new(),
@@ -42,6 +53,7 @@ pub fn Widget(
             <div class="as-body" part="step">
                 {move || match step.get() {
                     Step::Lookup => view! { <LookupForm step=step remembered=remembered prefill=prefill /> }.into_any(),
+                    Step::Policy => view! { <PolicyView step=step policy_url=policy_url.clone() /> }.into_any(),
                     Step::Order(found) => view! { <ReturnForm found=found step=step /> }.into_any(),
                     Step::Done(sent) => view! { <ReceiptView sent=sent step=step /> }.into_any(),
                 }}

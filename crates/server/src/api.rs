@@ -40,6 +40,7 @@ pub struct AppState {
 pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
     let api = Router::new()
         .route("/v1/health", get(health))
+        .route("/v1/policy", get(policy))
         .route("/v1/orders/lookup", post(lookup))
         .route("/v1/cases", post(create_case))
         .fallback(|| async {
@@ -188,6 +189,11 @@ impl From<JsonRejection> for ApiError {
 async fn health(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
     let cases = state.store.lock().map_err(|_| poisoned())?.case_count()?;
     Ok(Json(json!({ "status": "ok", "cases": cases })))
+}
+
+/// `GET /v1/policy`: the shop's policy, public (the widget shows it before any lookup).
+async fn policy(State(state): State<AppState>) -> Json<Policy> {
+    Json((*state.policy).clone())
 }
 
 fn poisoned() -> ApiError {

@@ -212,6 +212,20 @@ async fn day_seven_is_accepted_and_day_eight_refused_in_shop_time() {
 }
 
 #[tokio::test]
+async fn the_policy_is_public() {
+    let s = start(t(NOW), t(NOW)).await;
+    let r = s
+        .client
+        .get(format!("{}/v1/policy", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let policy: Policy = r.json().await.unwrap();
+    assert_eq!(policy, Policy::default());
+}
+
+#[tokio::test]
 async fn every_problem_with_a_case_is_reported_at_once() {
     let s = start(t(NOW), t(NOW)).await;
     let body = json!({"order_number": "1001", "email": "mei@example.com", "case": {

@@ -1,0 +1,41 @@
+use crate::backend::BackendHandle;
+use crate::format;
+use crate::state::Step;
+use leptos::prelude::*;
+
+/// The shop's returns policy and promises in a few sentences, before any order is found
+/// (`data-view="policy"`, or "Our returns policy" on the lookup step).
+#[component]
+pub fn PolicyView(
+    /// The widget's current step; "find my order" goes to the lookup.
+    step: RwSignal<Step>,
+    /// The shop's full policy page, linked when given.
+    policy_url: Option<String>,
+) -> impl IntoView {
+    let backend = expect_context::<BackendHandle>();
+    let policy = LocalResource::new(move || {
+        let backend = backend.0.clone();
+        async move { backend.policy().await }
+    });
+    view! {
+        <div class="as-policy" data-testid="policy">
+            <p class="as-receipt__title">"Our returns policy"</p>
+            {move || match policy.get() {
+                None => view! { <p class="as-note">"Loading…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="as-error" part="error" role="alert">{e.user_message()}</p> }.into_any(),
+                Some(Ok(p)) => view! {
+                    <ul class="as-policy__list">
+                        {format::policy_summary(&p).into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                    </ul>
+                }
+                .into_any(),
+            }}
+            {policy_url.map(|url| view! {
+                <p class="as-note"><a class="as-link" href=url target="_blank" rel="noopener">"Read the full returns policy"</a></p>
+            })}
+            <button class="as-button" part="button" type="button" on:click=move |_| step.set(Step::Lookup)>
+                "Find my order"
+            </button>
+        </div>
+    }
+}
