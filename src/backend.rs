@@ -102,23 +102,34 @@ fn send<Resp: DeserializeOwned + 'static>(
     request: Result<gloo_net::http::Request, gloo_net::Error>,
 ) -> LocalFuture<Result<Resp, BackendError>> {
     Box::pin(async move {
-        let request = request.map_err(|e| BackendError::Broken(e.to_string()))?;
-        let response = request
-            .send()
-            .await
-            .map_err(|e| BackendError::Unreachable(e.to_string()))?;
-        let status = response.status();
-        if response.ok() {
-            return response
-                .json::<Resp>()
-                .await
-                .map_err(|e| BackendError::Broken(format!("HTTP {status}: {e}")));
-        }
-        match response.json::<ErrorBody>().await {
-            Ok(body) if (400..500).contains(&status) => Err(BackendError::Refused(body.error)),
-            _ => Err(BackendError::Broken(format!("HTTP {status}"))),
-        }
+        let (status, text) = exchange(request).await?;
+        serde_json::from_str::<Resp>(&text)
+            .map_err(|e| BackendError::Broken(format!("HTTP {status}: {e}")))
     })
+}
+
+/// The part of [`send`] that does not depend on the answer's type, kept out of its
+/// per-type copies: it is the bulk of the code.
+async fn exchange(
+    request: Result<gloo_net::http::Request, gloo_net::Error>,
+) -> Result<(u16, String), BackendError> {
+    let request = request.map_err(|e| BackendError::Broken(e.to_string()))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| BackendError::Unreachable(e.to_string()))?;
+    let status = response.status();
+    let text = response
+        .text()
+        .await
+        .map_err(|e| BackendError::Unreachable(e.to_string()))?;
+    if response.ok() {
+        return Ok((status, text));
+    }
+    match serde_json::from_str::<ErrorBody>(&text) {
+        Ok(body) if (400..500).contains(&status) => Err(BackendError::Refused(body.error)),
+        _ => Err(BackendError::Broken(format!("HTTP {status}"))),
+    }
 }
 
 impl Backend for HttpBackend {

@@ -13,10 +13,14 @@ pub fn PolicyView(
     policy_url: Option<String>,
 ) -> impl IntoView {
     let backend = expect_context::<BackendHandle>();
-    let policy = LocalResource::new(move || {
+    // An action rather than a resource: the widget already carries the action machinery,
+    // and async resources would add about 15 KB to the bundle.
+    let load = Action::new_unsync(move |_: &()| {
         let backend = backend.0.clone();
         async move { backend.policy().await }
     });
+    load.dispatch(());
+    let policy = load.value();
     view! {
         <div class="as-policy" data-testid="policy">
             <p class="as-receipt__title">"Our returns policy"</p>
