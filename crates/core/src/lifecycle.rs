@@ -53,13 +53,24 @@ pub enum Actor {
     System,
 }
 
+impl Actor {
+    /// The stable machine code, e.g. `"merchant"`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Actor::Shopper => "shopper",
+            Actor::Merchant => "merchant",
+            Actor::System => "system",
+        }
+    }
+}
+
 use Actor::{Merchant as M, Shopper as S, System as Y};
 use Status::*;
 
 /// Every legal move: from, to, and who may make it.
 pub const TRANSITIONS: &[(Status, Status, &[Actor])] = &[
     (Submitted, Acknowledged, &[M, Y]),
-    (Submitted, UnderReview, &[M]),
+    (Submitted, UnderReview, &[M, Y]),
     (Submitted, Approved, &[M, Y]),
     (Submitted, Rejected, &[M]),
     (Submitted, Withdrawn, &[S]),

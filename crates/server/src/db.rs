@@ -2,7 +2,7 @@
 
 use aftersales_core::case::AcceptedCase;
 use aftersales_core::commitment::DueTimes;
-use aftersales_core::lifecycle::Status;
+use aftersales_core::lifecycle::{Actor, Lifecycle, Status};
 use aftersales_core::money::Currency;
 use aftersales_core::order::{Line, Order};
 use aftersales_core::tracking::TrackingNumber;
@@ -229,11 +229,13 @@ impl Store {
         mut mint: impl FnMut() -> Result<TrackingNumber, DbError>,
     ) -> Result<StoredCase, DbError> {
         let draft = &accepted.draft;
-        let status = if accepted.needs_review {
-            Status::UnderReview
-        } else {
-            Status::Submitted
-        };
+        let mut lifecycle = Lifecycle::new(now);
+        if accepted.needs_review {
+            lifecycle
+                .apply(Status::UnderReview, Actor::System, now)
+                .map_err(|e| DbError(e.to_string()))?;
+        }
+        let status = lifecycle.status();
         let draft_json = serde_json::to_string(draft).map_err(|e| DbError(e.to_string()))?;
         let tx = self.conn.transaction()?;
         for _ in 0..5 {
@@ -269,14 +271,28 @@ impl Store {
                     params![id, l.line_id, l.quantity],
                 )?;
             }
+            // The shopper's submission, then every move the lifecycle made (a review rule's).
+            let insert_event = "INSERT INTO case_events (case_id, from_status, to_status, actor, at) VALUES (?1, ?2, ?3, ?4, ?5)";
             tx.execute(
-                "INSERT INTO case_events (case_id, from_status, to_status, actor, at) VALUES (?1, NULL, 'submitted', 'shopper', ?2)",
-                params![id, now.to_rfc3339()],
+                insert_event,
+                params![
+                    id,
+                    None::<&str>,
+                    Status::Submitted.code(),
+                    Actor::Shopper.code(),
+                    now.to_rfc3339()
+                ],
             )?;
-            if accepted.needs_review {
+            for t in &lifecycle.history {
                 tx.execute(
-                    "INSERT INTO case_events (case_id, from_status, to_status, actor, at) VALUES (?1, 'submitted', 'under_review', 'system', ?2)",
-                    params![id, now.to_rfc3339()],
+                    insert_event,
+                    params![
+                        id,
+                        t.from.code(),
+                        t.to.code(),
+                        t.by.code(),
+                        t.at.to_rfc3339()
+                    ],
                 )?;
             }
             tx.commit()?;

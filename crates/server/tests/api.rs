@@ -32,6 +32,16 @@ async fn start_full(
     assets: Option<std::path::PathBuf>,
     allowed_origins: Vec<String>,
 ) -> Server {
+    start_with_policy(seeded, now, assets, allowed_origins, Policy::default()).await
+}
+
+async fn start_with_policy(
+    seeded: DateTime<Utc>,
+    now: DateTime<Utc>,
+    assets: Option<std::path::PathBuf>,
+    allowed_origins: Vec<String>,
+    policy: Policy,
+) -> Server {
     let mut store = Store::in_memory().unwrap();
     for d in demo::orders(seeded) {
         store.upsert_order(&d.order, d.email).unwrap();
@@ -39,7 +49,7 @@ async fn start_full(
     let opts = ServeOptions {
         addr: "127.0.0.1:0".parse().unwrap(),
         store,
-        policy: Policy::default(),
+        policy,
         assets,
         clock: Arc::new(move || now),
         allowed_origins,
@@ -424,4 +434,17 @@ async fn only_allowed_shop_origins_may_call_the_api_from_a_browser() {
     );
     let other = preflight("https://evil.example").await;
     assert!(other.headers().get("access-control-allow-origin").is_none());
+}
+
+#[tokio::test]
+async fn a_rule_asking_for_review_starts_the_case_under_review() {
+    let mut policy = Policy::default();
+    policy.rules.insert(
+        0,
+        serde_json::from_value(json!({"name": "appliances reviewed", "when": {"categories": ["appliances"]}, "needs_review": true})).unwrap(),
+    );
+    let s = start_with_policy(t(NOW), t(NOW), None, vec![], policy).await;
+    let (status, body) = s.post("/v1/cases", return_body("1001-1", 1)).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["status"], "under_review");
 }
