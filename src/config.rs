@@ -75,6 +75,11 @@ pub const ATTRIBUTES: [&str; 9] = [
     "data-email",
 ];
 
+/// A path on the page's site or an absolute http(s) URL.
+fn is_path_or_http_url(s: &str) -> bool {
+    s.starts_with('/') || s.starts_with("https://") || s.starts_with("http://")
+}
+
 fn one_of(attr: &str, allowed: &[&str], got: &str) -> String {
     format!("{attr} must be one of {}; got {got:?}", allowed.join(", "))
 }
@@ -106,10 +111,7 @@ impl WidgetConfig {
             Some(other) => return Err(one_of("data-backend", &["http"], other)),
         }
         let api = raw.api.unwrap_or_default();
-        let api_ok = api.is_empty()
-            || api.starts_with('/')
-            || api.starts_with("https://")
-            || api.starts_with("http://");
+        let api_ok = api.is_empty() || is_path_or_http_url(&api);
         if !api_ok {
             return Err(format!("data-api must be empty, a path starting with '/', or an http(s):// URL; got {api:?}"));
         }
@@ -146,8 +148,7 @@ impl WidgetConfig {
             Some(other) => return Err(one_of("data-view", &["lookup", "policy"], other)),
         };
         if let Some(url) = &raw.policy_url {
-            if !(url.starts_with('/') || url.starts_with("https://") || url.starts_with("http://"))
-            {
+            if !is_path_or_http_url(url) {
                 return Err(format!(
                     "data-policy-url must be a path starting with '/' or an http(s):// URL; got {url:?}"
                 ));

@@ -75,10 +75,7 @@ pub fn span(s: Span) -> String {
 /// The shop's policy in a few sentences, for the policy step.
 pub fn policy_summary(p: &Policy) -> Vec<String> {
     let mut out = Vec::new();
-    let days = |w: Option<&Window>| match w {
-        Some(Window::Days(d) | Window::FaultOnlyDays(d)) => Some(*d),
-        _ => None,
-    };
+    let days = |w: Option<&Window>| w.and_then(Window::days);
     out.push(match p.windows.get(&Resolution::Refund) {
         Some(Window::Days(d)) => {
             format!("Changed your mind? Return it within {d} days of delivery for a refund.")

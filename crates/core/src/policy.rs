@@ -60,6 +60,16 @@ pub enum Window {
     NotPermitted,
 }
 
+impl Window {
+    /// The number of days of a finite window.
+    pub fn days(&self) -> Option<u16> {
+        match self {
+            Window::Days(d) | Window::FaultOnlyDays(d) => Some(*d),
+            Window::Unlimited | Window::NotPermitted => None,
+        }
+    }
+}
+
 /// A rule for the lines it matches. The first matching rule applies; its windows replace the
 /// defaults resolution by resolution, and its fees replace the default fees.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -396,10 +406,7 @@ impl Policy {
     /// The number of days of the plain return window (refund), if it is finite: the
     /// "7-day" in "7-day returns".
     pub fn return_days(&self) -> Option<u16> {
-        match self.windows.get(&Resolution::Refund) {
-            Some(Window::Days(d) | Window::FaultOnlyDays(d)) => Some(*d),
-            _ => None,
-        }
+        self.windows.get(&Resolution::Refund).and_then(Window::days)
     }
 }
 

@@ -52,7 +52,7 @@ pub fn export(policy: &Policy, currency: Option<Currency>) -> Exported {
         "returnPolicyCategory".into(),
         json!(format!("{SO}{}", category(refund))),
     );
-    if let Some(Window::Days(d) | Window::FaultOnlyDays(d)) = refund {
+    if let Some(d) = refund.and_then(Window::days) {
         out.insert("merchantReturnDays".into(), json!(d));
     }
     if let Some(Window::FaultOnlyDays(_)) = refund {

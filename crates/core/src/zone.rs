@@ -200,14 +200,11 @@ impl ShopZone {
     /// going back) gives the earlier instant; a time skipped by a jump forward gives the
     /// instant of the jump's standard-time reading (02:30 in a 02:00→03:00 gap is 03:30).
     pub fn from_local(&self, local: NaiveDateTime) -> DateTime<Utc> {
-        let offsets = [Some(self.std_offset), self.dst.map(|d| d.offset)];
-        let candidates = offsets
-            .iter()
-            .flatten()
-            .map(|off| Utc.from_utc_datetime(&(local - Duration::seconds(i64::from(*off)))));
-        let standard =
-            Utc.from_utc_datetime(&(local - Duration::seconds(i64::from(self.std_offset))));
-        candidates
+        let at = |off: i32| Utc.from_utc_datetime(&(local - Duration::seconds(i64::from(off))));
+        let standard = at(self.std_offset);
+        let Some(dst) = self.dst else { return standard };
+        [standard, at(dst.offset)]
+            .into_iter()
             .filter(|c| self.local(*c) == local)
             .min()
             .unwrap_or(standard)
@@ -216,21 +213,9 @@ impl ShopZone {
     /// The first instant of the shop's calendar day `date`: local midnight, or, where a
     /// daylight-saving jump skips midnight, the first wall-clock time that exists that day.
     pub fn start_of_day(&self, date: NaiveDate) -> DateTime<Utc> {
-        let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
-        let at = |off: i32| Utc.from_utc_datetime(&(midnight - Duration::seconds(i64::from(off))));
-        let standard = at(self.std_offset);
-        let Some(dst) = self.dst else { return standard };
-        let summer = at(dst.offset);
-        let candidates = [standard, summer];
-        let exact = candidates
-            .iter()
-            .filter(|c| self.local(**c) == midnight)
-            .min();
-        let on_day = candidates
-            .iter()
-            .filter(|c| self.local_date(**c) == date)
-            .min();
-        *exact.or(on_day).unwrap_or(&standard)
+        // A jump skipping midnight starts the day at the jump: from_local's reading of a
+        // skipped time in standard time is exactly that instant.
+        self.from_local(date.and_hms_opt(0, 0, 0).unwrap_or_default())
     }
 }
 
