@@ -32,8 +32,12 @@ const rich = {
   rules: [
     ...example.rules,
     { name: "bulky", when: { categories: ["furniture"], min_unit_price: 100000, shipping_countries: ["CN", "HK"] },
-      windows: { refund: { days: 30 }, exchange: "unlimited" }, fees: { restocking: { basis_points: 1500 }, return_shipping: 5000 }, needs_review: true },
+      windows: { refund: { days: 30 }, exchange: "unlimited" }, fees: { restocking: { basis_points: 1500 }, return_shipping: 5000 }, needs_review: true,
+      label: { en: "Furniture", "zh-Hans": "家具", "zh-Hant-TW": "家具" } },
   ],
+  reasons: [...example.reasons, { code: "too_heavy", group: "other", fault: "shopper", resolutions: ["refund"], labels: { en: "Too heavy to carry", "zh-Hans": "太重了" } }],
+  default_locale: "zh-Hans",
+  notes: [{ en: "Returns go to our Hangzhou warehouse.", "zh-Hans": "退货请寄往杭州仓库。" }],
   seasonal: [{ name: "holiday returns", delivered_from: "2026-11-20", delivered_to: "2026-12-24", last_day: "2027-01-15" }],
   fees: { restocking: { fixed: 500 }, return_shipping: 1000, free_returns: false },
   business_hours: { days: ["mon", "tue", "wed", "thu", "fri"], open: "09:00", close: "18:00", holidays: ["2026-10-01"] },
@@ -55,6 +59,10 @@ const bad = {
   "a choice without options": { ...example, reasons: [{ code: "x", group: "g", fault: "shopper", resolutions: ["refund"], questions: [{ id: "q", kind: "choice" }] }] },
   "a reason without resolutions": { ...example, reasons: [{ code: "x", group: "g", fault: "shopper", resolutions: [] }] },
   "no time zone": { windows: {} },
+  "a malformed default locale": { ...example, default_locale: "Chinese" },
+  "an empty note": { ...example, notes: [{}] },
+  "a note with a direction override": { ...example, notes: [{ en: "safe\u202Etxt.exe" }] },
+  "a label under a tag that is not a language": { ...example, rules: [{ name: "x", label: { chinese: "茶" } }] },
 };
 
 for (const [name, policy] of Object.entries(good)) {

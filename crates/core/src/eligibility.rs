@@ -483,6 +483,7 @@ mod tests {
             when,
             windows: [(Resolution::Refund, w)].into(),
             fees: None,
+            label: Default::default(),
             needs_review: false,
         };
         p.rules = vec![

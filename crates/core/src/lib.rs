@@ -33,6 +33,7 @@ pub mod reasons;
 pub mod resolution;
 pub mod schema_org;
 pub mod survey;
+pub mod text;
 pub mod tracking;
 pub mod zone;
 

@@ -6,6 +6,7 @@
 use crate::commitment::{BusinessHours, Commitments};
 use crate::reasons::{default_reasons, ReasonDef};
 use crate::resolution::{ItemCondition, Resolution};
+use crate::text::Texts;
 use crate::zone::ShopZone;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -43,6 +44,13 @@ pub struct Policy {
     /// The reason tree.
     #[serde(default = "default_reasons")]
     pub reasons: Vec<ReasonDef>,
+    /// The shop's own language (a BCP 47 tag): the widget speaks it when neither the page nor
+    /// the shopper's browser names one it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_locale: Option<String>,
+    /// Notes shown under the policy summary, each in as many languages as the shop writes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Texts>,
 }
 
 /// How long a resolution stays available, counted from the day after delivery.
@@ -87,6 +95,10 @@ pub struct Rule {
     /// Fees replacing the defaults for matched lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<Fees>,
+    /// What the rule covers, in the shopper's words ("Kettles and toasters"), per language;
+    /// without it the widget names the rule's categories.
+    #[serde(default, skip_serializing_if = "Texts::is_empty")]
+    pub label: Texts,
     /// Matched lines are never decided automatically: eligible becomes needs-review.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub needs_review: bool,
@@ -189,6 +201,11 @@ impl Default for Policy {
             },
             windows: BTreeMap::from([(Resolution::Repair, Window::FaultOnlyDays(365))]),
             fees: None,
+            label: Texts(BTreeMap::from([
+                ("en".into(), "electronics and appliances".into()),
+                ("zh-Hans".into(), "电子产品和家电".into()),
+                ("zh-Hant".into(), "電子產品和家電".into()),
+            ])),
             needs_review: false,
         };
         let final_sale = Rule {
@@ -202,6 +219,7 @@ impl Default for Policy {
                 (Resolution::StoreCredit, Window::NotPermitted),
             ]),
             fees: None,
+            label: Texts::default(),
             needs_review: false,
         };
         Policy {
@@ -215,6 +233,8 @@ impl Default for Policy {
             commitments: Commitments::default(),
             business_hours: None,
             reasons: default_reasons(),
+            default_locale: None,
+            notes: Vec::new(),
         }
     }
 }
@@ -388,6 +408,31 @@ impl Policy {
         if self.reasons.is_empty() {
             return Err(err("reasons", "at least one reason"));
         }
+        for (i, r) in self.reasons.iter().enumerate() {
+            r.labels
+                .validate()
+                .map_err(|(tag, expected)| err(format!("reasons[{i}].labels.{tag}"), expected))?;
+        }
+        for (i, rule) in self.rules.iter().enumerate() {
+            rule.label
+                .validate()
+                .map_err(|(tag, expected)| err(format!("rules[{i}].label.{tag}"), expected))?;
+        }
+        for (i, note) in self.notes.iter().enumerate() {
+            if note.is_empty() {
+                return Err(err(format!("notes[{i}]"), "at least one language's text"));
+            }
+            note.validate()
+                .map_err(|(tag, expected)| err(format!("notes[{i}].{tag}"), expected))?;
+        }
+        if let Some(tag) = &self.default_locale {
+            if !crate::text::is_language_tag(tag) {
+                return Err(err(
+                    "default_locale",
+                    format!("a language tag such as \"en\" or \"zh-Hans\"; got {tag:?}"),
+                ));
+            }
+        }
         self.commitments
             .validate()
             .map_err(|(path, expected)| err(format!("commitments.{path}"), expected))?;
@@ -476,6 +521,26 @@ mod tests {
             (
                 r#"{"time_zone":"UTC","windows":{},"reasons":[]}"#,
                 "reasons",
+            ),
+            (
+                r#"{"time_zone":"UTC","windows":{},"reasons":[{"code":"a","group":"g","fault":"shopper","resolutions":["refund"],"labels":{"en":""}}]}"#,
+                "reasons[0].labels.en",
+            ),
+            (
+                r#"{"time_zone":"UTC","windows":{},"rules":[{"name":"x","label":{"chinese":"茶"}}]}"#,
+                "rules[0].label.chinese",
+            ),
+            (
+                r#"{"time_zone":"UTC","windows":{},"notes":[{}]}"#,
+                "notes[0]",
+            ),
+            (
+                r#"{"time_zone":"UTC","windows":{},"notes":[{"en":"ok"},{"zh-Hans":"\u202e反转"}]}"#,
+                "notes[1].zh-Hans",
+            ),
+            (
+                r#"{"time_zone":"UTC","windows":{},"default_locale":"Chinese please"}"#,
+                "default_locale",
             ),
         ];
         for (json, path) in cases {

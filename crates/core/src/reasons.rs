@@ -3,6 +3,7 @@
 //! business; core carries codes.
 
 use crate::resolution::Resolution;
+use crate::text::Texts;
 use serde::{Deserialize, Serialize};
 
 /// Whose fault the problem is; it decides who pays return shipping and fees.
@@ -135,6 +136,10 @@ pub struct ReasonDef {
     /// Follow-up questions.
     #[serde(default)]
     pub questions: Vec<Question>,
+    /// The reason in the shopper's words, per language. The widget's own catalog words the
+    /// default reasons; a reason the merchant adds should have labels.
+    #[serde(default, skip_serializing_if = "Texts::is_empty")]
+    pub labels: Texts,
 }
 
 fn reason(
@@ -152,6 +157,7 @@ fn reason(
         resolutions: resolutions.to_vec(),
         evidence,
         questions,
+        labels: Texts::default(),
     }
 }
 
