@@ -4,8 +4,11 @@
 //! (`docs/api.md`) to the reference server or to any merchant backend that implements it;
 //! other adapters (a shop platform's API, an in-browser demo store) implement the same trait.
 
+use crate::format;
+use crate::i18n::Msg;
 use aftersales_core::api::{
     CaseReceipt, CreateCaseRequest, ErrorBody, ErrorDetail, LookupRequest, LookupResponse,
+    ViolationDetail,
 };
 use aftersales_core::policy::Policy;
 use serde::de::DeserializeOwned;
@@ -44,16 +47,30 @@ pub enum BackendError {
 }
 
 impl BackendError {
-    /// A sentence to show the shopper. Their input is kept, so every message invites a retry.
-    pub fn user_message(&self) -> String {
+    /// What to tell the shopper, in one message. Their input is kept, so every message invites
+    /// a retry.
+    pub fn message(&self) -> Msg {
         match self {
-            BackendError::Refused(detail) => detail.message.clone(),
-            BackendError::Unreachable(_) => {
-                "We could not reach the shop's service. Check your connection and try again; nothing you entered is lost.".into()
-            }
-            BackendError::Broken(_) => {
-                "The shop's service had a problem. Please try again in a moment; nothing you entered is lost.".into()
-            }
+            BackendError::Refused(detail) => match detail.code.as_str() {
+                "order_not_found" => Msg::LookupErrorNotFound,
+                "invalid_order_number" => Msg::LookupErrorOrderNumber,
+                "invalid_email" => Msg::LookupErrorEmail,
+                "invalid_case" => detail
+                    .violations
+                    .first()
+                    .map_or(Msg::ViolationOther, |v| format::violation(&v.code)),
+                _ => Msg::ErrorRefused,
+            },
+            BackendError::Unreachable(_) => Msg::ErrorUnreachable,
+            BackendError::Broken(_) => Msg::ErrorBroken,
+        }
+    }
+
+    /// Every problem the backend found with a refused case (empty for other errors).
+    pub fn violations(&self) -> &[ViolationDetail] {
+        match self {
+            BackendError::Refused(d) => &d.violations,
+            _ => &[],
         }
     }
 
@@ -104,7 +121,7 @@ fn send<Resp: DeserializeOwned + 'static>(
     Box::pin(async move {
         let (status, text) = exchange(request).await?;
         serde_json::from_str::<Resp>(&text)
-            .map_err(|e| BackendError::Broken(format!("HTTP {status}: {e}")))
+            .map_err(|e| BackendError::Broken(format!("HTTP {status}: {e}"))) // i18n-ok: a diagnostic
     })
 }
 
@@ -128,7 +145,7 @@ async fn exchange(
     }
     match serde_json::from_str::<ErrorBody>(&text) {
         Ok(body) if (400..500).contains(&status) => Err(BackendError::Refused(body.error)),
-        _ => Err(BackendError::Broken(format!("HTTP {status}"))),
+        _ => Err(BackendError::Broken(format!("HTTP {status}"))), // i18n-ok: a diagnostic
     }
 }
 

@@ -12,8 +12,9 @@ pub struct WidgetConfig {
     pub api: String,
     /// The shop's id, sent to multi-shop backends; `None` for a single shop.
     pub shop: Option<String>,
-    /// Language of the widget (a BCP 47 tag). English is the catalog shipped today.
-    pub locale: String,
+    /// Language of the widget (a BCP 47 tag) when the page names one; else the shopper's
+    /// browser languages decide, then the shop's default (see `i18n::negotiate`).
+    pub locale: Option<String>,
     /// Colour scheme.
     pub theme: Theme,
     /// The first step shown.
@@ -125,16 +126,17 @@ impl WidgetConfig {
                 return Err(format!("data-shop must be 1 to 64 lower-case letters, digits, '-' or '_'; got {shop:?}"));
             }
         }
-        let locale = raw.locale.unwrap_or_else(|| "en".into());
-        let well_formed = !locale.is_empty()
-            && locale.len() <= 35
-            && locale.split('-').all(|p| {
-                (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric())
-            });
-        if !well_formed {
-            return Err(format!(
-                "data-locale must be a language tag such as \"en\" or \"zh-CN\"; got {locale:?}"
-            ));
+        if let Some(locale) = &raw.locale {
+            if !aftersales_core::text::is_language_tag(locale) {
+                return Err(format!(
+                    "data-locale must be a language tag such as \"en\", \"zh-Hans\" or \"zh-TW\"; got {locale:?}"
+                ));
+            }
+            if crate::i18n::Locale::from_tag(locale).is_none() {
+                return Err(format!(
+                    "data-locale must name a language the widget ships (en, zh-Hans, zh-Hant, or a regional tag of them such as zh-TW); got {locale:?}"
+                ));
+            }
         }
         let theme = match raw.theme.as_deref() {
             None | Some("auto") => Theme::Auto,
@@ -168,7 +170,7 @@ impl WidgetConfig {
         Ok(WidgetConfig {
             api,
             shop: raw.shop,
-            locale,
+            locale: raw.locale,
             theme,
             view,
             policy_url: raw.policy_url,
@@ -186,8 +188,8 @@ mod tests {
     fn defaults_and_good_values() {
         let c = WidgetConfig::parse("").unwrap();
         assert_eq!(
-            (c.api.as_str(), c.locale.as_str(), c.theme),
-            ("", "en", Theme::Auto)
+            (c.api.as_str(), c.locale.as_deref(), c.theme),
+            ("", None, Theme::Auto)
         );
         let c = WidgetConfig::parse(r#"{"backend":"http","api":"/shop-api","shop":"lotus-pine","locale":"zh-CN","theme":"dark","view":"policy","policy-url":"/pages/returns","order":" 1001 ","email":"a@b.c"}"#).unwrap();
         assert_eq!(c.view, View::Policy);
@@ -227,7 +229,11 @@ mod tests {
             ),
             (
                 r#"{"locale":"english please"}"#,
-                r#"data-locale must be a language tag such as "en" or "zh-CN"; got "english please""#,
+                r#"data-locale must be a language tag such as "en", "zh-Hans" or "zh-TW"; got "english please""#,
+            ),
+            (
+                r#"{"locale":"fr-FR"}"#,
+                r#"data-locale must name a language the widget ships (en, zh-Hans, zh-Hant, or a regional tag of them such as zh-TW); got "fr-FR""#,
             ),
             (
                 r#"{"order":"1001"}"#,

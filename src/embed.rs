@@ -2,8 +2,9 @@
 //! stylesheet adopted there, and the events the page can listen to.
 
 use crate::backend::{Backend, BackendHandle, HttpBackend};
-use crate::components::Widget;
+use crate::components::{FocusSteps, Widget};
 use crate::config::{Theme, WidgetConfig};
+use crate::i18n::{negotiate, I18n, Lang, Locale};
 use crate::state::WidgetEvent;
 use aftersales_core::api::LookupRequest;
 use leptos::prelude::*;
@@ -105,6 +106,12 @@ pub fn mount_with_backend(
     let prefill = config.order.clone().zip(config.email.clone());
     if let Some(container) = root.query_selector(".as-root")? {
         container.remove_attribute("hidden")?;
+        // Opened again: focus goes back into the panel, to the step's heading.
+        if let Some(heading) = container.query_selector(".as-step__heading")? {
+            if let Ok(h) = heading.dyn_into::<HtmlElement>() {
+                let _ = h.focus();
+            }
+        }
         if let Some((order, email)) = prefill {
             let apply = js_sys::Reflect::get(host, &JsValue::from_str("asLookup"))?;
             if let Some(f) = apply.dyn_ref::<js_sys::Function>() {
@@ -135,11 +142,24 @@ pub fn mount_with_backend(
     container.set_attribute("part", "root")?;
     root.append_child(&container)?;
 
+    let modal = host.get_attribute("mode").as_deref() == Some("floating");
+    let browser = browser_languages();
+    let tags = config
+        .locale
+        .iter()
+        .map(String::as_str)
+        .chain(browser.iter().map(String::as_str));
+    let (lang, settled) = match negotiate(tags) {
+        Some(lang) => (lang, true),
+        None => (Lang::of(Locale::En), false),
+    };
     let host = host.clone();
     let handle = BackendHandle(backend);
     let (view, policy_url) = (config.view, config.policy_url.clone());
     leptos::mount::mount_to(container, move || {
         provide_context(handle.clone());
+        provide_context(I18n::new(lang.clone(), settled));
+        provide_context(FocusSteps(StoredValue::new(modal)));
         let wanted = RwSignal::new(prefill.map(|(order_number, email)| LookupRequest {
             order_number,
             email,
@@ -155,10 +175,23 @@ pub fn mount_with_backend(
         let _ = js_sys::Reflect::set(&host, &JsValue::from_str("asLookup"), lookup.as_ref());
         lookup.forget();
         let host = host.clone();
-        view! { <Widget prefill=wanted on_event=move |e: WidgetEvent| on_event(&host, e) view=view policy_url=policy_url.clone() /> }
+        view! { <Widget prefill=wanted on_event=move |e: WidgetEvent| on_event(&host, e) view=view policy_url=policy_url.clone() modal=modal /> }
     })
     .forget();
     Ok(())
+}
+
+/// The browser's preferred languages (`navigator.languages`), best first.
+fn browser_languages() -> Vec<String> {
+    web_sys::window()
+        .map(|w| {
+            w.navigator()
+                .languages()
+                .iter()
+                .filter_map(|v| v.as_string())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn on_event(host: &HtmlElement, event: WidgetEvent) {

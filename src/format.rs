@@ -1,44 +1,163 @@
-//! Words and numbers for the shopper (English for now; catalogs come with i18n).
+//! Words and numbers for the shopper, in their language: core's codes and values become
+//! catalog messages ([`crate::i18n`]); dates, times and money go through the browser's `Intl`
+//! (cheaper in bytes than carrying locale data in Rust, and always up to date).
 
+use crate::i18n::{Lang, Msg};
 use aftersales_core::case::CaseKind;
 use aftersales_core::commitment::Span;
 use aftersales_core::eligibility::{Ineligible, Outcome};
 use aftersales_core::money::Money;
 use aftersales_core::policy::{Policy, Window};
-use aftersales_core::resolution::ItemCondition;
-use aftersales_core::resolution::Resolution;
-use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use aftersales_core::reasons::ReasonDef;
+use aftersales_core::resolution::{ItemCondition, Resolution};
+use aftersales_core::text::Texts;
+use aftersales_core::zone::{ShopZone, NAMED_ZONES};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use wasm_bindgen::prelude::*;
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = Intl, js_name = NumberFormat)]
+    type NumberFormat;
+    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "NumberFormat", catch)]
+    fn new_number(locale: &str, options: &js_sys::Object) -> Result<NumberFormat, JsValue>;
+    #[wasm_bindgen(method, js_class = "NumberFormat")]
+    fn format(this: &NumberFormat, value: &str) -> String;
 
-/// `25 Nov 2026` (written out by hand: chrono's strftime machinery costs bundle size).
-pub fn date(d: NaiveDate) -> String {
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+    #[wasm_bindgen(js_namespace = Intl, js_name = DateTimeFormat)]
+    type DateTimeFormat;
+    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "DateTimeFormat", catch)]
+    fn new_date(locale: &str, options: &js_sys::Object) -> Result<DateTimeFormat, JsValue>;
+    #[wasm_bindgen(method, js_class = "DateTimeFormat", js_name = format)]
+    fn format_ms(this: &DateTimeFormat, epoch_ms: f64) -> String;
+
+    #[wasm_bindgen(js_namespace = Intl, js_name = ListFormat)]
+    type ListFormat;
+    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "ListFormat", catch)]
+    fn new_list(locale: &str, options: &js_sys::Object) -> Result<ListFormat, JsValue>;
+    #[wasm_bindgen(method, js_class = "ListFormat", js_name = format)]
+    fn format_list(this: &ListFormat, items: &js_sys::Array) -> String;
 }
 
-/// `09:05`.
-pub fn time(t: NaiveDateTime) -> String {
-    format!("{:02}:{:02}", t.hour(), t.minute())
+/// An options object for `Intl`.
+fn options(pairs: &[(&str, &str)]) -> js_sys::Object {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &JsValue::from_str(v));
+    }
+    o
 }
 
-/// `CNY 199.00`.
-pub fn money(m: Money) -> String {
-    format!("{} {}", m.currency.code(), m.to_decimal_string())
+/// Makes an `Intl` formatter for the shopper's tag, or for the catalog's tag if the browser
+/// refuses theirs.
+fn with_tag<T>(lang: &Lang, make: impl Fn(&str) -> Result<T, JsValue>) -> Option<T> {
+    make(&lang.tag).or_else(|_| make(lang.locale.tag())).ok()
 }
 
-/// The label of a reason code; codes a merchant added get their code in words.
-pub fn reason(code: &str) -> String {
-    let known = match code {
-        "changed_mind" => "I changed my mind",
-        "wrong_size" => "Wrong size or fit",
-        "defective" => "It is faulty",
-        "not_as_described" => "Not as described",
-        "arrived_damaged" => "It arrived damaged",
-        "missing_part" => "A part is missing",
-        "wrong_item" => "I received the wrong item",
-        "lost_in_delivery" => "The parcel never arrived",
+/// Money in the shopper's locale and the order's currency: `CN¥199.00` (en), `¥199.00`
+/// (zh-Hans), `€12.50`, `KWD 1.005`, `NT$1,200.00`, with the currency's own minor digits
+/// (core's, not the browser's) and the exact decimal (no float rounding).
+pub fn money(lang: &Lang, m: Money) -> String {
+    let digits = m.currency.exponent().to_string();
+    let opts = options(&[
+        ("style", "currency"),
+        ("currency", m.currency.code()),
+        ("minimumFractionDigits", &digits),
+        ("maximumFractionDigits", &digits),
+    ]);
+    let amount = m.to_decimal_string();
+    with_tag(lang, |tag| NumberFormat::new_number(tag, &opts))
+        .map(|f| f.format(&amount))
+        .unwrap_or_else(|| format!("{} {amount}", m.currency.code()))
+}
+
+fn utc_ms(t: NaiveDateTime) -> f64 {
+    t.and_utc().timestamp_millis() as f64
+}
+
+/// A calendar day: `Nov 25, 2026` (en-US), `25 Nov 2026` (en-GB), `2026年11月25日` (zh).
+pub fn date(lang: &Lang, d: NaiveDate) -> String {
+    let opts = options(&[
+        ("year", "numeric"),
+        ("month", "short"),
+        ("day", "numeric"),
+        ("timeZone", "UTC"), // i18n-ok: a zone name
+    ]);
+    let midnight = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+    with_tag(lang, |tag| DateTimeFormat::new_date(tag, &opts))
+        .map(|f| f.format_ms(utc_ms(midnight)))
+        .unwrap_or_else(|| d.to_string())
+}
+
+/// An instant in the shop's time zone, with the zone named: `Nov 27, 2026, 2:00 PM GMT+8`.
+/// A zone the browser knows by its IANA name is named by the browser (in the shopper's
+/// language); a POSIX rule is shown as its UTC offset at that instant.
+pub fn date_time(lang: &Lang, t: DateTime<Utc>, zone: &ShopZone) -> String {
+    let iana = NAMED_ZONES.iter().any(|(name, _)| *name == zone.as_str());
+    let mut pairs = vec![
+        ("year", "numeric"),
+        ("month", "short"),
+        ("day", "numeric"),
+        ("hour", "numeric"),
+        ("minute", "2-digit"),
+    ];
+    let (ms, suffix) = if iana {
+        pairs.push(("timeZone", zone.as_str()));
+        pairs.push(("timeZoneName", "short"));
+        (t.timestamp_millis() as f64, String::new())
+    } else {
+        pairs.push(("timeZone", "UTC")); // i18n-ok: a zone name
+        let offset = zone.offset_at(t);
+        let sign = if offset < 0 { '-' } else { '+' };
+        let (h, m) = (offset.abs() / 3600, offset.abs() % 3600 / 60);
+        let label = format!(" UTC{sign}{h:02}:{m:02}"); // i18n-ok: an offset is not words
+        (utc_ms(zone.local(t)), label)
+    };
+    let opts = options(&pairs);
+    let text = with_tag(lang, |tag| DateTimeFormat::new_date(tag, &opts))
+        .map(|f| f.format_ms(ms))
+        .unwrap_or_else(|| zone.local(t).to_string());
+    text + &suffix
+}
+
+/// Words joined as a list: `electronics and appliances`, `电子和家电`.
+fn list(lang: &Lang, items: &[String]) -> String {
+    let array: js_sys::Array = items.iter().map(|s| JsValue::from_str(s)).collect();
+    with_tag(lang, |tag| {
+        ListFormat::new_list(tag, &options(&[("type", "conjunction")]))
+    })
+    .map(|f| f.format_list(&array))
+    .unwrap_or_else(|| items.join(", "))
+}
+
+/// A merchant's text in the shopper's language, by core's fallback order: their tag, the
+/// catalog's tag, the shop's default language, English, then whatever the merchant gave.
+pub fn merchant_text<'a>(
+    lang: &Lang,
+    texts: &'a Texts,
+    shop_default: Option<&str>,
+) -> Option<&'a str> {
+    let mut wanted = vec![lang.tag.as_str(), lang.locale.tag()];
+    wanted.extend(shop_default);
+    wanted.push("en");
+    texts.pick(&wanted)
+}
+
+/// The label of a reason: the merchant's own, else the catalog's for the default reasons,
+/// else its code in words.
+pub fn reason(lang: &Lang, def: &ReasonDef, shop_default: Option<&str>) -> String {
+    if let Some(label) = merchant_text(lang, &def.labels, shop_default) {
+        return label.to_string();
+    }
+    let known = match def.code.as_str() {
+        "changed_mind" => Msg::ReasonChangedMind,
+        "wrong_size" => Msg::ReasonWrongSize,
+        "defective" => Msg::ReasonDefective,
+        "not_as_described" => Msg::ReasonNotAsDescribed,
+        "arrived_damaged" => Msg::ReasonArrivedDamaged,
+        "missing_part" => Msg::ReasonMissingPart,
+        "wrong_item" => Msg::ReasonWrongItem,
+        "lost_in_delivery" => Msg::ReasonLostInDelivery,
         other => {
             let words = other.replace('_', " ");
             let mut c = words.chars();
@@ -48,232 +167,188 @@ pub fn reason(code: &str) -> String {
                 .unwrap_or_default();
         }
     };
-    known.to_string()
+    lang.t(known).to_string()
 }
 
-/// The label of an item condition.
-pub fn condition(c: ItemCondition) -> &'static str {
+/// The message of an item condition.
+pub fn condition(c: ItemCondition) -> Msg {
     match c {
-        ItemCondition::NewUnopened => "New, unopened",
-        ItemCondition::Opened => "Opened, not used",
-        ItemCondition::Used => "Used",
-        ItemCondition::Damaged => "Damaged",
+        ItemCondition::NewUnopened => Msg::ConditionNewUnopened,
+        ItemCondition::Opened => Msg::ConditionOpened,
+        ItemCondition::Used => Msg::ConditionUsed,
+        ItemCondition::Damaged => Msg::ConditionDamaged,
     }
 }
 
-/// `48 hours`, `30 minutes`, `8 business hours`.
-pub fn span(s: Span) -> String {
-    let (n, unit) = match s {
-        Span::Minutes(n) => (n, "minute"),
-        Span::Hours(n) => (n, "hour"),
-        Span::BusinessMinutes(n) => (n, "business minute"),
-        Span::BusinessHours(n) => (n, "business hour"),
+/// `48 hours`, `30 minutes`, `8 business hours`, `48 小时`.
+pub fn span(lang: &Lang, s: Span) -> String {
+    let (n, m) = match s {
+        Span::Minutes(n) => (n, Msg::SpanMinutes),
+        Span::Hours(n) => (n, Msg::SpanHours),
+        Span::BusinessMinutes(n) => (n, Msg::SpanBusinessMinutes),
+        Span::BusinessHours(n) => (n, Msg::SpanBusinessHours),
     };
-    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+    lang.p(m, i64::from(n), &[])
 }
 
-/// The shop's policy in a few sentences, for the policy step.
-pub fn policy_summary(p: &Policy) -> Vec<String> {
-    let mut out = Vec::new();
+/// The message for a violation code from core or the server.
+pub fn violation(code: &str) -> Msg {
+    match code {
+        "lines_required" => Msg::ViolationLinesRequired,
+        "duplicate_line" => Msg::ViolationDuplicateLine,
+        "unknown_line" => Msg::ViolationUnknownLine,
+        "invalid_quantity" => Msg::ViolationInvalidQuantity,
+        "resolution_required" => Msg::ViolationResolutionRequired,
+        "resolution_not_allowed" => Msg::ViolationResolutionNotAllowed,
+        "reason_required" => Msg::ViolationReasonRequired,
+        "unknown_reason" => Msg::ViolationUnknownReason,
+        "resolution_not_offered_for_reason" => Msg::ViolationResolutionNotOfferedForReason,
+        "merchant_fault_required" => Msg::ViolationMerchantFaultRequired,
+        "condition_required" => Msg::ViolationConditionRequired,
+        "condition_not_accepted" => Msg::ViolationConditionNotAccepted,
+        "evidence_required" => Msg::ViolationEvidenceRequired,
+        "too_much_evidence" => Msg::ViolationTooMuchEvidence,
+        "invalid_evidence" => Msg::ViolationInvalidEvidence,
+        "answer_required" => Msg::ViolationAnswerRequired,
+        "invalid_answer" => Msg::ViolationInvalidAnswer,
+        "answer_too_long" => Msg::ViolationAnswerTooLong,
+        "unknown_question" => Msg::ViolationUnknownQuestion,
+        "description_required" => Msg::ViolationDescriptionRequired,
+        "description_too_long" => Msg::ViolationDescriptionTooLong,
+        "window_closed" => Msg::ViolationWindowClosed,
+        "not_delivered" => Msg::ViolationNotDelivered,
+        "not_shipped" => Msg::ViolationNotShipped,
+        "fully_claimed" => Msg::ViolationFullyClaimed,
+        "final_sale" => Msg::ViolationFinalSale,
+        "not_permitted" => Msg::ViolationNotPermitted,
+        "not_offered" => Msg::ViolationNotOffered,
+        "amount_out_of_range" => Msg::ViolationAmountOutOfRange,
+        _ => Msg::ViolationOther,
+    }
+}
+
+/// The shop's policy in a few sentences, for the policy step: windows, rules' warranties
+/// (named by their label in the shopper's language), final sale, fees, promises, then the
+/// merchant's own notes.
+pub fn policy_summary(lang: &Lang, p: &Policy) -> Vec<String> {
+    let shop = p.default_locale.as_deref();
     let days = |w: Option<&Window>| w.and_then(Window::days);
+    let n = |d: u16| d.to_string();
+    let mut out = Vec::new();
     out.push(match p.windows.get(&Resolution::Refund) {
-        Some(Window::Days(d)) => {
-            format!("Changed your mind? Return it within {d} days of delivery for a refund.")
-        }
-        Some(Window::FaultOnlyDays(d)) => {
-            format!("Refunds within {d} days of delivery for faulty, damaged or wrong items.")
-        }
-        Some(Window::Unlimited) => "Changed your mind? Return it at any time for a refund.".into(),
-        Some(Window::NotPermitted) | None => "Refunds are not offered for a change of mind.".into(),
+        Some(Window::Days(7)) => lang.t(Msg::PolicyRefundDays7).to_string(),
+        Some(Window::Days(d)) => lang.f(Msg::PolicyRefundDays, &[("days", &n(*d))]),
+        Some(Window::FaultOnlyDays(d)) => lang.f(Msg::PolicyRefundFaultOnly, &[("days", &n(*d))]),
+        Some(Window::Unlimited) => lang.t(Msg::PolicyRefundUnlimited).to_string(),
+        Some(Window::NotPermitted) | None => lang.t(Msg::PolicyRefundNone).to_string(),
     });
     if let Some(d) = days(p.windows.get(&Resolution::Exchange)) {
-        out.push(match p.windows.get(&Resolution::Exchange) {
-            Some(Window::FaultOnlyDays(_)) => {
-                format!("Faulty, damaged or wrong? Exchange it within {d} days.")
-            }
-            _ => format!("Exchange it within {d} days."),
-        });
+        let m = match p.windows.get(&Resolution::Exchange) {
+            Some(Window::FaultOnlyDays(_)) => Msg::PolicyExchangeFaultOnly,
+            _ => Msg::PolicyExchangeDays,
+        };
+        out.push(lang.f(m, &[("days", &n(d))]));
     }
     if let Some(d) = days(p.windows.get(&Resolution::Repair)) {
-        out.push(format!("Repair under warranty for {d} days."));
+        out.push(lang.f(Msg::PolicyRepairDays, &[("days", &n(d))]));
     }
     for rule in &p.rules {
         if let Some(d) = days(rule.windows.get(&Resolution::Repair)) {
-            let what = if rule.when.categories.is_empty() {
-                rule.name.clone()
-            } else {
-                rule.when.categories.join(" and ")
+            let what = match merchant_text(lang, &rule.label, shop) {
+                Some(label) => label.to_string(),
+                None if rule.when.categories.is_empty() => rule.name.clone(),
+                None => list(lang, &rule.when.categories),
             };
-            let span = if d % 365 == 0 {
-                format!("{} year{}", d / 365, if d == 365 { "" } else { "s" })
+            out.push(if d % 365 == 0 {
+                lang.p(
+                    Msg::PolicyRepairRuleYears,
+                    i64::from(d / 365),
+                    &[("what", &what)],
+                )
             } else {
-                format!("{d} days")
-            };
-            out.push(format!("Warranty repair for {what}: {span}."));
+                lang.p(Msg::PolicyRepairRuleDays, i64::from(d), &[("what", &what)])
+            });
         }
         if rule.when.final_sale == Some(true)
             && rule.windows.get(&Resolution::Refund) == Some(&Window::NotPermitted)
         {
-            out.push("Items sold as final sale cannot be returned for a refund.".into());
+            out.push(lang.t(Msg::PolicyFinalSale).to_string());
         }
     }
     let charged = !p.fees.free_returns
         && (p.fees.return_shipping.unwrap_or(0) > 0 || p.fees.restocking.is_some());
-    out.push(if charged {
-        "A change of mind may cost return shipping or a restocking fee; faulty items never do."
-            .into()
-    } else {
-        "Returns cost you nothing.".into()
-    });
-    out.push(format!(
-        "We answer return requests within {}.",
-        span(p.commitments.for_kind(CaseKind::Return).respond_within)
-    ));
+    out.push(
+        lang.t(if charged {
+            Msg::PolicyFeesCharged
+        } else {
+            Msg::PolicyFeesFree
+        })
+        .to_string(),
+    );
+    let answer = span(
+        lang,
+        p.commitments.for_kind(CaseKind::Return).respond_within,
+    );
+    out.push(lang.f(Msg::PolicyAnswer, &[("span", &answer)]));
     let complaint = p.commitments.for_kind(CaseKind::Complaint);
+    let respond = span(lang, complaint.respond_within);
     out.push(match complaint.resolve_within {
-        Some(r) => format!(
-            "Complaints: answered within {}, resolved within {}.",
-            span(complaint.respond_within),
-            span(r)
+        Some(r) => lang.f(
+            Msg::PolicyComplaintsResolve,
+            &[("respond", &respond), ("resolve", &span(lang, r))],
         ),
-        None => format!(
-            "Complaints: answered within {}.",
-            span(complaint.respond_within)
-        ),
+        None => lang.f(Msg::PolicyComplaintsRespond, &[("respond", &respond)]),
     });
+    out.extend(
+        p.notes
+            .iter()
+            .filter_map(|note| merchant_text(lang, note, shop))
+            .map(str::to_string),
+    );
     out
 }
 
-/// The verdict line under an item, e.g. `Returnable until 2 Dec 2026 (7 days left)`.
-pub fn verdict(outcome: &Outcome, window_days: Option<u16>, today: NaiveDate) -> String {
+/// The verdict line under an item, e.g. `Returnable until Dec 2, 2026 (7 days left)`.
+pub fn verdict(
+    lang: &Lang,
+    outcome: &Outcome,
+    window_days: Option<u16>,
+    today: NaiveDate,
+) -> String {
     let until = |last_day: Option<NaiveDate>| match last_day {
-        None => "Returnable at any time".to_string(),
+        None => lang.t(Msg::VerdictAnyTime).to_string(),
         Some(last) => {
-            let hint = match (last - today).num_days() {
-                i64::MIN..=0 => "last day today".to_string(),
-                1 => "1 day left".to_string(),
-                n => format!("{n} days left"),
+            let left = match (last - today).num_days() {
+                i64::MIN..=0 => lang.t(Msg::VerdictLastDay).to_string(),
+                n => lang.p(Msg::VerdictDaysLeft, n, &[]),
             };
-            format!("Returnable until {} ({hint})", date(last))
+            lang.f(
+                Msg::VerdictUntil,
+                &[("date", &date(lang, last)), ("left", &left)],
+            )
         }
     };
     match outcome {
         Outcome::Eligible(a) => until(a.last_day),
-        Outcome::NeedsReview(a) => format!("{}; the shop reviews each request", until(a.last_day)),
+        Outcome::NeedsReview(a) => lang.f(Msg::VerdictReview, &[("verdict", &until(a.last_day))]),
         Outcome::NotEligible { reason } => match reason {
-            Ineligible::WindowClosed { last_day } => match window_days {
-                Some(d) => format!(
-                    "Not returnable: the {d}-day window closed on {}",
-                    date(*last_day)
-                ),
-                None => format!(
-                    "Not returnable: the return window closed on {}",
-                    date(*last_day)
-                ),
-            },
-            Ineligible::NotDelivered => {
-                "Not returnable yet: this item has not been delivered".into()
+            Ineligible::WindowClosed { last_day } => {
+                let on = date(lang, *last_day);
+                match window_days {
+                    Some(d) => lang.f(
+                        Msg::VerdictClosedDays,
+                        &[("days", &d.to_string()), ("date", &on)],
+                    ),
+                    None => lang.f(Msg::VerdictClosed, &[("date", &on)]),
+                }
             }
-            Ineligible::NotShipped => "Not returnable: this item has not been shipped yet".into(),
-            Ineligible::FullyClaimed => "Already being returned".into(),
-            Ineligible::FinalSale => "Not returnable: sold as final sale".into(),
+            Ineligible::NotDelivered => lang.t(Msg::VerdictNotDelivered).to_string(),
+            Ineligible::NotShipped => lang.t(Msg::VerdictNotShipped).to_string(),
+            Ineligible::FullyClaimed => lang.t(Msg::VerdictFullyClaimed).to_string(),
+            Ineligible::FinalSale => lang.t(Msg::VerdictFinalSale).to_string(),
             Ineligible::NotPermitted { .. } | Ineligible::NotOffered => {
-                "Not returnable under the shop's policy".into()
+                lang.t(Msg::VerdictNotPermitted).to_string()
             }
         },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use aftersales_core::eligibility::Allowance;
-    use aftersales_core::money::Currency;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    fn open(last: Option<NaiveDate>) -> Allowance {
-        Allowance {
-            last_day: last,
-            closes_at: None,
-            max_quantity: 1,
-            merchant_fault_only: false,
-            max_refund: None,
-        }
-    }
-
-    #[test]
-    fn verdict_sentences() {
-        let today = d(2026, 11, 25);
-        let seven = Some(7);
-        assert_eq!(
-            verdict(&Outcome::Eligible(open(Some(d(2026, 12, 2)))), seven, today),
-            "Returnable until 2 Dec 2026 (7 days left)"
-        );
-        assert_eq!(
-            verdict(&Outcome::Eligible(open(Some(today))), seven, today),
-            "Returnable until 25 Nov 2026 (last day today)"
-        );
-        assert_eq!(
-            verdict(&Outcome::Eligible(open(None)), seven, today),
-            "Returnable at any time"
-        );
-        let closed = Outcome::NotEligible {
-            reason: Ineligible::WindowClosed {
-                last_day: d(2026, 11, 22),
-            },
-        };
-        assert_eq!(
-            verdict(&closed, seven, today),
-            "Not returnable: the 7-day window closed on 22 Nov 2026"
-        );
-        let sale = Outcome::NotEligible {
-            reason: Ineligible::FinalSale,
-        };
-        assert_eq!(
-            verdict(&sale, seven, today),
-            "Not returnable: sold as final sale"
-        );
-    }
-
-    #[test]
-    fn the_seed_policy_in_words() {
-        assert_eq!(
-            policy_summary(&Policy::default()),
-            [
-                "Changed your mind? Return it within 7 days of delivery for a refund.",
-                "Faulty, damaged or wrong? Exchange it within 15 days.",
-                "Items sold as final sale cannot be returned for a refund.",
-                "Warranty repair for electronics and appliances: 1 year.",
-                "Returns cost you nothing.",
-                "We answer return requests within 48 hours.",
-                "Complaints: answered within 24 hours, resolved within 48 hours.",
-            ]
-        );
-    }
-
-    #[test]
-    fn dates_and_times() {
-        assert_eq!(date(d(2026, 1, 5)), "5 Jan 2026");
-        assert_eq!(date(d(2026, 12, 31)), "31 Dec 2026");
-        assert_eq!(time(d(2026, 1, 5).and_hms_opt(9, 5, 59).unwrap()), "09:05");
-    }
-
-    #[test]
-    fn money_spans_and_reasons() {
-        assert_eq!(
-            money(Money::new(19_900, Currency::new("CNY").unwrap())),
-            "CNY 199.00"
-        );
-        assert_eq!(
-            money(Money::new(1_500, Currency::new("JPY").unwrap())),
-            "JPY 1500"
-        );
-        assert_eq!(span(Span::Hours(48)), "48 hours");
-        assert_eq!(span(Span::BusinessMinutes(1)), "1 business minute");
-        assert_eq!(reason("changed_mind"), "I changed my mind");
-        assert_eq!(reason("too_small_for_my_cat"), "Too small for my cat");
     }
 }

@@ -11,6 +11,7 @@ pub mod components;
 pub mod config;
 pub mod embed;
 pub mod format;
+pub mod i18n;
 pub mod state;
 
 /// The widget's stylesheet, injected into its shadow root.

@@ -1,4 +1,6 @@
 use crate::backend::BackendHandle;
+use crate::components::widget::StepHeading;
+use crate::i18n::{use_i18n, Msg};
 use crate::state::{device_now, LookedUp, Step};
 use aftersales_core::api::LookupRequest;
 use leptos::prelude::*;
@@ -15,10 +17,24 @@ pub fn LookupForm(
     prefill: RwSignal<Option<LookupRequest>>,
 ) -> impl IntoView {
     let backend = expect_context::<BackendHandle>();
+    let i18n = use_i18n();
     let start = remembered.get_untracked();
     let number = RwSignal::new(start.order_number);
     let email = RwSignal::new(start.email);
-    let error = RwSignal::new(None::<String>);
+    // Each field's problem, shown under it; the form's own problem (not found, offline) above
+    // the button.
+    let number_error = RwSignal::new(None::<Msg>);
+    let email_error = RwSignal::new(None::<Msg>);
+    let error = RwSignal::new(None::<Msg>);
+    let number_ref = NodeRef::<leptos::html::Input>::new();
+    let email_ref = NodeRef::<leptos::html::Input>::new();
+
+    let check_number = |n: &str| n.trim().is_empty().then_some(Msg::LookupErrorOrderNumber);
+    let check_email = |e: &str| {
+        let e = e.trim();
+        let ok = e.len() > 2 && e.contains('@') && !e.starts_with('@') && !e.ends_with('@');
+        (!ok).then_some(Msg::LookupErrorEmail)
+    };
 
     let lookup = Action::new_unsync(move |req: &LookupRequest| {
         let backend = backend.0.clone();
@@ -36,9 +52,14 @@ pub fn LookupForm(
         match result {
             Ok(found) => {
                 remembered.set(req.clone());
+                i18n.adopt_shop_default(found.policy.default_locale.as_deref());
                 step.set(Step::Order(Arc::new(LookedUp::new(req, found, at))));
             }
-            Err(e) => error.set(Some(e.user_message())),
+            Err(e) => match e.code() {
+                Some("invalid_order_number") => number_error.set(Some(e.message())),
+                Some("invalid_email") => email_error.set(Some(e.message())),
+                _ => error.set(Some(e.message())),
+            },
         }
     });
 
@@ -58,54 +79,94 @@ pub fn LookupForm(
             order_number: number.get().trim().to_string(),
             email: email.get().trim().to_string(),
         };
-        if req.order_number.is_empty() {
-            error.set(Some(
-                "Enter the order number from your confirmation e-mail.".into(),
-            ));
-        } else if !req.email.contains('@') {
-            error.set(Some("Enter the e-mail address you ordered with.".into()));
+        // Every problem at once, and focus on the first field to fix.
+        number_error.set(check_number(&req.order_number));
+        email_error.set(check_email(&req.email));
+        error.set(None);
+        let first_bad = if number_error.get_untracked().is_some() {
+            number_ref.get()
+        } else if email_error.get_untracked().is_some() {
+            email_ref.get()
         } else {
-            error.set(None);
             lookup.dispatch(req);
+            None
+        };
+        if let Some(input) = first_bad {
+            let _ = input.focus();
         }
     };
 
     view! {
         <form class="as-form" on:submit=submit novalidate>
-            <p class="as-intro">"Find your order to return an item."</p>
-            <label class="as-field">
-                <span class="as-field__label">"Order number"</span>
+            <StepHeading title=Msg::LookupHeading place=Some((1, 3)) />
+            <p class="as-intro">{move || i18n.t(Msg::LookupIntro)}</p>
+            <div class="as-field">
+                <label class="as-field__label" for="as-order-number">
+                    {move || i18n.t(Msg::LookupOrderNumber)}
+                    <span class="as-field__required">{move || i18n.t(Msg::LookupRequired)}</span>
+                </label>
+                <p class="as-field__hint" id="as-order-number-hint">{move || i18n.t(Msg::LookupOrderNumberHint)}</p>
                 <input
+                    id="as-order-number"
                     class="as-input"
                     part="input"
                     name="order_number"
                     autocomplete="off"
                     maxlength="64"
+                    required
+                    aria-describedby="as-order-number-hint as-order-number-error"
+                    aria-invalid=move || number_error.get().is_some().then_some("true")
+                    node_ref=number_ref
                     prop:value=move || number.get()
-                    on:input=move |ev| number.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        number.set(event_target_value(&ev));
+                        if number_error.get_untracked().is_some() {
+                            number_error.set(check_number(&number.get_untracked()));
+                        }
+                    }
                 />
-            </label>
-            <label class="as-field">
-                <span class="as-field__label">"E-mail address"</span>
+                <p class="as-field__error" id="as-order-number-error" aria-live="polite">
+                    {move || number_error.get().map(|m| i18n.t(m))}
+                </p>
+            </div>
+            <div class="as-field">
+                <label class="as-field__label" for="as-email">
+                    {move || i18n.t(Msg::LookupEmail)}
+                    <span class="as-field__required">{move || i18n.t(Msg::LookupRequired)}</span>
+                </label>
+                <p class="as-field__hint" id="as-email-hint">{move || i18n.t(Msg::LookupEmailHint)}</p>
                 <input
+                    id="as-email"
                     class="as-input"
                     part="input"
                     name="email"
                     type="email"
                     autocomplete="email"
                     maxlength="254"
+                    required
+                    aria-describedby="as-email-hint as-email-error"
+                    aria-invalid=move || email_error.get().is_some().then_some("true")
+                    node_ref=email_ref
                     prop:value=move || email.get()
-                    on:input=move |ev| email.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        email.set(event_target_value(&ev));
+                        if email_error.get_untracked().is_some() {
+                            email_error.set(check_email(&email.get_untracked()));
+                        }
+                    }
                 />
-            </label>
-            <Show when=move || error.get().is_some()>
-                <p class="as-error" part="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-            </Show>
+                <p class="as-field__error" id="as-email-error" aria-live="polite">
+                    {move || email_error.get().map(|m| i18n.t(m))}
+                </p>
+            </div>
+            <div class="as-alert" aria-live="assertive">
+                {move || error.get().map(|m| view! { <p class="as-error" part="error">{move || i18n.t(m)}</p> })}
+            </div>
             <button class="as-button" part="button" type="submit" disabled=move || pending.get()>
-                {move || if pending.get() { "Finding your order…" } else { "Find my order" }}
+                {move || i18n.t(if pending.get() { Msg::LookupPending } else { Msg::LookupSubmit })}
             </button>
             <button class="as-button as-button--quiet" part="button" type="button" on:click=move |_| step.set(Step::Policy)>
-                "Our returns policy"
+                {move || i18n.t(Msg::LookupPolicy)}
             </button>
         </form>
     }

@@ -4,10 +4,10 @@ mod lookup_form;
 mod policy_view;
 mod receipt_view;
 mod return_form;
-mod widget;
+pub mod widget;
 
 pub use lookup_form::LookupForm;
 pub use policy_view::PolicyView;
 pub use receipt_view::ReceiptView;
 pub use return_form::ReturnForm;
-pub use widget::Widget;
+pub use widget::{FocusSteps, StepHeading, Widget};

@@ -1,5 +1,7 @@
 use crate::backend::BackendHandle;
+use crate::components::widget::StepHeading;
 use crate::format;
+use crate::i18n::{use_i18n, Msg};
 use crate::state::Step;
 use leptos::prelude::*;
 
@@ -13,6 +15,7 @@ pub fn PolicyView(
     policy_url: Option<String>,
 ) -> impl IntoView {
     let backend = expect_context::<BackendHandle>();
+    let i18n = use_i18n();
     // An action rather than a resource: the widget already carries the action machinery,
     // and async resources would add about 15 KB to the bundle.
     let load = Action::new_unsync(move |_: &()| {
@@ -21,24 +24,29 @@ pub fn PolicyView(
     });
     load.dispatch(());
     let policy = load.value();
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = policy.get() {
+            i18n.adopt_shop_default(p.default_locale.as_deref());
+        }
+    });
     view! {
         <div class="as-policy" data-testid="policy">
-            <p class="as-receipt__title">"Our returns policy"</p>
+            <StepHeading title=Msg::PolicyHeading />
             {move || match policy.get() {
-                None => view! { <p class="as-note">"Loading…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="as-error" part="error" role="alert">{e.user_message()}</p> }.into_any(),
+                None => view! { <p class="as-note" role="status">{move || i18n.t(Msg::PolicyLoading)}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="as-error" part="error" role="alert">{move || i18n.t(e.message())}</p> }.into_any(),
                 Some(Ok(p)) => view! {
                     <ul class="as-policy__list">
-                        {format::policy_summary(&p).into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                        {move || format::policy_summary(&i18n.lang(), &p).into_iter().map(|line| view! { <li dir="auto">{line}</li> }).collect_view()}
                     </ul>
                 }
                 .into_any(),
             }}
             {policy_url.map(|url| view! {
-                <p class="as-note"><a class="as-link" href=url target="_blank" rel="noopener">"Read the full returns policy"</a></p>
+                <p class="as-note"><a class="as-link" href=url target="_blank" rel="noopener">{move || i18n.t(Msg::PolicyFull)}</a></p>
             })}
             <button class="as-button" part="button" type="button" on:click=move |_| step.set(Step::Lookup)>
-                "Find my order"
+                {move || i18n.t(Msg::LookupSubmit)}
             </button>
         </div>
     }

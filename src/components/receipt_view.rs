@@ -1,4 +1,6 @@
+use crate::components::widget::StepHeading;
 use crate::format;
+use crate::i18n::{use_i18n, Msg};
 use crate::state::{Step, Submitted};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -11,26 +13,30 @@ pub fn ReceiptView(
     /// The widget's current step; "another item" returns to the lookup.
     step: RwSignal<Step>,
 ) -> impl IntoView {
-    let r = &sent.receipt;
-    let answer_by = sent.zone.local(r.respond_by);
-    let answer_by = format!(
-        "{} at {}",
-        format::date(answer_by.date()),
-        format::time(answer_by)
-    );
+    let i18n = use_i18n();
+    let r = sent.receipt.clone();
+    let quote = r.quote.clone();
+    let (item, zone, respond_by) = (sent.item_title.clone(), sent.zone.clone(), r.respond_by);
     view! {
-        <div class="as-receipt" role="status">
-            <p class="as-receipt__title">"Return requested"</p>
-            <p class="as-intro">{format!("We have your request to return: {}.", sent.item_title)}</p>
-            <p class="as-receipt__label">"Your tracking number"</p>
+        <div class="as-receipt">
+            <StepHeading title=Msg::ReceiptHeading place=Some((3, 3)) />
+            <p class="as-intro">{move || i18n.f(Msg::ReceiptIntro, &[("item", &item)])}</p>
+            <p class="as-receipt__label">{move || i18n.t(Msg::ReceiptNumber)}</p>
             <p class="as-receipt__number" data-testid="tracking-number">{r.tracking_number.clone()}</p>
-            <p class="as-note">"Keep it to follow your case."</p>
-            {r.quote.as_ref().map(|q| view! {
-                <p class="as-estimate">"Estimated refund: " <strong>{format::money(q.total)}</strong></p>
+            <p class="as-note">{move || i18n.t(Msg::ReceiptKeep)}</p>
+            {quote.map(|q| view! {
+                <p class="as-estimate">
+                    {move || i18n.t(Msg::OrderEstimate)}" "<strong>{move || format::money(&i18n.lang(), q.total)}</strong>
+                </p>
             })}
-            <p class="as-note" data-testid="respond-by">{format!("The shop will answer by {answer_by} (shop time).")}</p>
+            <p class="as-note" data-testid="respond-by">
+                {move || {
+                    let lang = i18n.lang();
+                    lang.f(Msg::ReceiptRespondBy, &[("when", &format::date_time(&lang, respond_by, &zone))])
+                }}
+            </p>
             <button class="as-button as-button--quiet" part="button" type="button" on:click=move |_| step.set(Step::Lookup)>
-                "Return another item"
+                {move || i18n.t(Msg::ReceiptAnother)}
             </button>
         </div>
     }

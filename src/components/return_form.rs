@@ -1,10 +1,12 @@
 use crate::backend::BackendHandle;
+use crate::components::widget::StepHeading;
 use crate::format;
+use crate::i18n::{use_i18n, Msg};
 use crate::state::{device_now, Events, LookedUp, Step, Submitted, WidgetEvent};
 use aftersales_core::api::CreateCaseRequest;
 use aftersales_core::case::{validate_case, CaseDraft, CaseKind, CaseType, DraftLine};
 use aftersales_core::eligibility::evaluate;
-use aftersales_core::reasons::{Evidence, Fault};
+use aftersales_core::reasons::{Evidence, Fault, ReasonDef};
 use aftersales_core::resolution::{ItemCondition, Resolution};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -17,6 +19,66 @@ const CONDITIONS: [ItemCondition; 4] = [
     ItemCondition::Damaged,
 ];
 
+/// The control a problem belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Line,
+    Quantity,
+    Reason,
+    Condition,
+    /// The request as a whole (shown above the buttons).
+    Form,
+}
+
+impl Field {
+    /// The control a violation's field path (`lines[0].quantity`, `reason`) points at.
+    fn of_path(path: &str) -> Field {
+        if path.starts_with("lines") {
+            if path.ends_with("quantity") {
+                Field::Quantity
+            } else {
+                Field::Line
+            }
+        } else if path == "reason" {
+            Field::Reason
+        } else if path == "condition" {
+            Field::Condition
+        } else {
+            Field::Form
+        }
+    }
+
+    /// The id of the element that shows this field's problems.
+    fn error_id(self) -> &'static str {
+        match self {
+            Field::Line => "as-line-error",
+            Field::Quantity => "as-quantity-error",
+            Field::Reason => "as-reason-error",
+            Field::Condition => "as-condition-error",
+            Field::Form => "as-form-error",
+        }
+    }
+}
+
+/// The problems of one field, under it, announced as they appear and gone once fixed.
+#[component]
+fn FieldError(problems: RwSignal<Vec<(Field, Msg)>>, field: Field) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="as-field__error" id=field.error_id() aria-live="polite">
+            {move || {
+                problems
+                    .get()
+                    .into_iter()
+                    .filter(|(f, _)| *f == field)
+                    .map(|(_, m)| i18n.t(m))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }}
+        </p>
+    }
+}
+
 /// Step 2: the order's lines with what the engine says of each, and the return request.
 #[component]
 pub fn ReturnForm(
@@ -27,6 +89,7 @@ pub fn ReturnForm(
 ) -> impl IntoView {
     let backend = expect_context::<BackendHandle>();
     let events = expect_context::<Events>();
+    let i18n = use_i18n();
     let order = found.response.order.clone();
     let policy = found.response.policy.clone();
     let now = found.now(device_now());
@@ -37,16 +100,22 @@ pub fn ReturnForm(
     let quantity = RwSignal::new(1u32);
     let reason = RwSignal::new(None::<String>);
     let condition = RwSignal::new(None::<ItemCondition>);
-    let error = RwSignal::new(None::<String>);
+    let problems = RwSignal::new(Vec::<(Field, Msg)>::new());
+    let has = move |field: Field| problems.with(|p| p.iter().any(|(f, _)| *f == field));
+    let fixed = move |field: Field| {
+        if has(field) {
+            problems.update(|p| p.retain(|(f, _)| *f != field));
+        }
+    };
 
     // Reasons this form can complete: they lead to a refund and need no photos or answers
     // (those flows get their own steps).
-    let reasons: Vec<(String, Fault)> = policy
+    let reasons: Vec<ReasonDef> = policy
         .reasons
         .iter()
         .filter(|r| r.resolutions.contains(&Resolution::Refund))
         .filter(|r| r.evidence == Evidence::None && !r.questions.iter().any(|q| q.required))
-        .map(|r| (r.code.clone(), r.fault))
+        .cloned()
         .collect();
     let shopper_fault = {
         let reasons = reasons.clone();
@@ -54,11 +123,12 @@ pub fn ReturnForm(
             reason.get().is_some_and(|code| {
                 reasons
                     .iter()
-                    .any(|(c, f)| *c == code && *f == Fault::Shopper)
+                    .any(|r| r.code == code && r.fault == Fault::Shopper)
             })
         })
     };
     let asks_condition = policy.conditions.contains_key(&Resolution::Refund);
+    let condition_asked = move || asks_condition && shopper_fault.get();
 
     let max_selected = {
         let verdicts = verdicts.clone();
@@ -134,33 +204,59 @@ pub fn ReturnForm(
                     zone: zone.clone(),
                 })));
             }
-            Some(Err(e)) => error.set(Some(e.user_message())),
+            Some(Err(e)) => {
+                let found: Vec<(Field, Msg)> = e
+                    .violations()
+                    .iter()
+                    .map(|v| (Field::of_path(&v.field), format::violation(&v.code)))
+                    .collect();
+                problems.set(if found.is_empty() {
+                    vec![(Field::Form, e.message())]
+                } else {
+                    found
+                });
+            }
             None => {}
         });
     }
 
+    let form = NodeRef::<leptos::html::Form>::new();
     let on_submit = {
         let found = found.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            let d = draft.get();
-            if d.lines.is_empty() || d.reason.is_none() {
-                error.set(Some("Choose the item to return and a reason.".into()));
+            let d = draft.get_untracked();
+            // Every problem at once: what is missing, then what the engine refuses (a window
+            // that closed while the form was open, a condition the shop does not accept).
+            let mut found_problems = Vec::new();
+            if d.lines.is_empty() {
+                found_problems.push((Field::Line, Msg::OrderErrorLine));
+            }
+            if d.reason.is_none() {
+                found_problems.push((Field::Reason, Msg::OrderErrorReason));
+            }
+            if condition_asked() && d.condition.is_none() {
+                found_problems.push((Field::Condition, Msg::OrderErrorCondition));
+            }
+            if found_problems.is_empty() {
+                let now = found.now(device_now());
+                if let Err(violations) =
+                    validate_case(&found.response.policy, &found.response.order, &d, now)
+                {
+                    found_problems.extend(
+                        violations
+                            .iter()
+                            .map(|v| (Field::of_path(&v.field), format::violation(&v.code))),
+                    );
+                }
+            }
+            if let Some((first, _)) = found_problems.first() {
+                let first = *first;
+                problems.set(found_problems);
+                focus_field(form, first);
                 return;
             }
-            // A window that closed while the form was open, a condition the shop does not
-            // accept: caught here, before anything is sent.
-            let now = found.now(device_now());
-            if let Err(v) = validate_case(&found.response.policy, &found.response.order, &d, now) {
-                error.set(Some(
-                    v.first()
-                        .map(|v| v.message())
-                        .unwrap_or("This request is not allowed.")
-                        .to_string(),
-                ));
-                return;
-            }
-            error.set(None);
+            problems.set(Vec::new());
             submit_case.dispatch(CreateCaseRequest {
                 order_number: found.request.order_number.clone(),
                 email: found.request.email.clone(),
@@ -170,6 +266,7 @@ pub fn ReturnForm(
     };
 
     let window_days = policy.return_days();
+    let currency = order.currency;
     let rows = order
         .lines
         .iter()
@@ -179,8 +276,14 @@ pub fn ReturnForm(
             let eligible = outcome.as_ref().is_some_and(|o| o.allowance().is_some());
             let id = line.id.clone();
             let id_for_check = line.id.clone();
-            let text = outcome.as_ref().map(|o| format::verdict(o, window_days, today)).unwrap_or_default();
-            let price = format::money(line.unit_money(order.currency));
+            let unit = line.unit_money(currency);
+            let count = line.quantity.to_string();
+            let verdict = move || {
+                outcome
+                    .as_ref()
+                    .map(|o| format::verdict(&i18n.lang(), o, window_days, today))
+                    .unwrap_or_default()
+            };
             view! {
                 <li class="as-line" class:as-line--disabled=!eligible data-line-id=line.id.clone()>
                     <label class="as-line__label">
@@ -190,17 +293,25 @@ pub fn ReturnForm(
                             name="as-line"
                             value=line.id.clone()
                             disabled=!eligible
+                            aria-invalid=move || (eligible && has(Field::Line)).then_some("true")
                             prop:checked=move || selected.get().as_deref() == Some(id_for_check.as_str())
                             on:change=move |_| {
                                 selected.set(Some(id.clone()));
                                 quantity.set(1);
+                                fixed(Field::Line);
+                                fixed(Field::Quantity);
                             }
                         />
                         <span class="as-line__text">
-                            <span class="as-line__title">{line.title.clone()}</span>
-                            <span class="as-line__meta">{format!("{} × {price}", line.quantity)}</span>
+                            <span class="as-line__title" dir="auto">{line.title.clone()}</span>
+                            <span class="as-line__meta">
+                                {move || {
+                                    let lang = i18n.lang();
+                                    lang.f(Msg::OrderLineMeta, &[("quantity", &count), ("price", &format::money(&lang, unit))])
+                                }}
+                            </span>
                             <span class="as-line__verdict" class:as-line__verdict--no=!eligible data-testid="verdict">
-                                {text}
+                                {verdict}
                             </span>
                         </span>
                     </label>
@@ -209,24 +320,53 @@ pub fn ReturnForm(
         })
         .collect_view();
 
-    let reason_options = reasons
-        .iter()
-        .map(|(code, _)| view! { <option value=code.clone()>{format::reason(code)}</option> })
-        .collect_view();
-    let promise = format::span(policy.commitments.for_kind(CaseKind::Return).respond_within);
+    let reason_options = {
+        let shop = policy.default_locale.clone();
+        move || {
+            let lang = i18n.lang();
+            reasons
+                .iter()
+                .map(|r| {
+                    let code = r.code.clone();
+                    let chosen = code.clone();
+                    view! {
+                        <option value=code selected=move || reason.get().as_deref() == Some(chosen.as_str())>
+                            {format::reason(&lang, r, shop.as_deref())}
+                        </option>
+                    }
+                })
+                .collect_view()
+        }
+    };
+    let promise = policy.commitments.for_kind(CaseKind::Return).respond_within;
+    let number = order.number.clone();
 
     view! {
-        <form class="as-form" on:submit=on_submit novalidate>
-            <p class="as-intro">{format!("Order {}: choose the item to return.", order.number)}</p>
-            <ul class="as-lines" role="list">{rows}</ul>
+        <form class="as-form" on:submit=on_submit novalidate node_ref=form>
+            <StepHeading title=Msg::OrderHeading place=Some((2, 3)) />
+            <p class="as-intro">{move || i18n.f(Msg::OrderIntro, &[("number", &number)])}</p>
+            <fieldset class="as-fieldset" aria-describedby="as-line-error">
+                <legend class="as-field__label">
+                    {move || i18n.t(Msg::OrderItems)}
+                    <span class="as-field__required">{move || i18n.t(Msg::LookupRequired)}</span>
+                </legend>
+                <ul class="as-lines" role="list">{rows}</ul>
+                <FieldError problems=problems field=Field::Line />
+            </fieldset>
             <Show when=move || { max_selected.get().unwrap_or(0) > 1 }>
-                <label class="as-field">
-                    <span class="as-field__label">"Quantity"</span>
+                <div class="as-field">
+                    <label class="as-field__label" for="as-quantity">{move || i18n.t(Msg::OrderQuantity)}</label>
                     <select
+                        id="as-quantity"
                         class="as-input"
                         part="input"
                         name="quantity"
-                        on:change=move |ev| quantity.set(event_target_value(&ev).parse().unwrap_or(1))
+                        aria-describedby="as-quantity-error"
+                        aria-invalid=move || has(Field::Quantity).then_some("true")
+                        on:change=move |ev| {
+                            quantity.set(event_target_value(&ev).parse().unwrap_or(1));
+                            fixed(Field::Quantity);
+                        }
                     >
                         {move || {
                             (1..=max_selected.get().unwrap_or(1))
@@ -234,66 +374,121 @@ pub fn ReturnForm(
                                 .collect_view()
                         }}
                     </select>
-                </label>
+                    <FieldError problems=problems field=Field::Quantity />
+                </div>
             </Show>
-            <label class="as-field">
-                <span class="as-field__label">"Reason"</span>
+            <div class="as-field">
+                <label class="as-field__label" for="as-reason">
+                    {move || i18n.t(Msg::OrderReason)}
+                    <span class="as-field__required">{move || i18n.t(Msg::LookupRequired)}</span>
+                </label>
                 <select
+                    id="as-reason"
                     class="as-input"
                     part="input"
                     name="reason"
+                    required
+                    aria-describedby="as-reason-error"
+                    aria-invalid=move || has(Field::Reason).then_some("true")
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
                         reason.set(if v.is_empty() { None } else { Some(v) });
+                        fixed(Field::Reason);
+                        if !condition_asked() {
+                            fixed(Field::Condition);
+                        }
                     }
                 >
-                    <option value="" selected=move || reason.get().is_none()>"Choose a reason"</option>
+                    <option value="" selected=move || reason.get().is_none()>{move || i18n.t(Msg::OrderReasonChoose)}</option>
                     {reason_options}
                 </select>
-            </label>
-            <Show when=move || asks_condition && shopper_fault.get()>
-                <label class="as-field">
-                    <span class="as-field__label">"Condition of the item"</span>
+                <FieldError problems=problems field=Field::Reason />
+            </div>
+            <Show when=condition_asked>
+                <div class="as-field">
+                    <label class="as-field__label" for="as-condition">
+                        {move || i18n.t(Msg::OrderCondition)}
+                        <span class="as-field__required">{move || i18n.t(Msg::LookupRequired)}</span>
+                    </label>
                     <select
+                        id="as-condition"
                         class="as-input"
                         part="input"
                         name="condition"
+                        required
+                        aria-describedby="as-condition-error"
+                        aria-invalid=move || has(Field::Condition).then_some("true")
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
                             condition.set(CONDITIONS.into_iter().find(|c| c.code() == v));
+                            fixed(Field::Condition);
                         }
                     >
-                        <option value="" selected=move || condition.get().is_none()>"Choose the condition"</option>
+                        <option value="" selected=move || condition.get().is_none()>{move || i18n.t(Msg::OrderConditionChoose)}</option>
                         {CONDITIONS
                             .iter()
-                            .map(|c| view! { <option value=c.code()>{format::condition(*c)}</option> })
+                            .map(|c| view! { <option value=c.code() selected=move || condition.get() == Some(*c)>{move || i18n.t(format::condition(*c))}</option> })
                             .collect_view()}
                     </select>
-                </label>
+                    <FieldError problems=problems field=Field::Condition />
+                </div>
             </Show>
             <Show when=move || estimate.get().is_some()>
                 <p class="as-estimate" data-testid="estimate">
-                    "Estimated refund: "
-                    <strong>{move || estimate.get().map(format::money).unwrap_or_default()}</strong>
+                    {move || i18n.t(Msg::OrderEstimate)}" "
+                    <strong>{move || estimate.get().map(|m| format::money(&i18n.lang(), m)).unwrap_or_default()}</strong>
                 </p>
             </Show>
-            <p class="as-note">{format!("The shop answers return requests within {promise}.")}</p>
-            <Show when=move || error.get().is_some()>
-                <p class="as-error" part="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-            </Show>
+            <p class="as-note">
+                {move || {
+                    let lang = i18n.lang();
+                    lang.f(Msg::OrderPromise, &[("span", &format::span(&lang, promise))])
+                }}
+            </p>
+            <div class="as-alert" role="alert" id="as-form-error">
+                {move || {
+                    let count = problems.with(Vec::len);
+                    let general: Vec<&str> = problems
+                        .get()
+                        .into_iter()
+                        .filter(|(f, _)| *f == Field::Form)
+                        .map(|(_, m)| i18n.t(m))
+                        .collect();
+                    (count > 0).then(|| view! {
+                        <div class="as-error" part="error">
+                            <p>{i18n.p(Msg::OrderErrorSummary, count as i64, &[])}</p>
+                            {general.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
+                        </div>
+                    })
+                }}
+            </div>
             <div class="as-actions">
                 <button class="as-button as-button--quiet" part="button" type="button" on:click=move |_| step.set(Step::Lookup)>
-                    "Another order"
+                    {move || i18n.t(Msg::OrderAnother)}
                 </button>
-                <button
-                    class="as-button"
-                    part="button"
-                    type="submit"
-                    disabled=move || pending.get() || selected.get().is_none() || reason.get().is_none()
-                >
-                    {move || if pending.get() { "Sending…" } else { "Request return" }}
+                <button class="as-button" part="button" type="submit" disabled=move || pending.get()>
+                    {move || i18n.t(if pending.get() { Msg::OrderPending } else { Msg::OrderSubmit })}
                 </button>
             </div>
         </form>
+    }
+}
+
+/// Moves focus to the control of the first problem, so the shopper lands where to fix it.
+fn focus_field(form: NodeRef<leptos::html::Form>, field: Field) {
+    let selector = match field {
+        Field::Line => ".as-line__radio:not([disabled])", // i18n-ok: a CSS selector
+        Field::Quantity => "#as-quantity",
+        Field::Reason => "#as-reason",
+        Field::Condition => "#as-condition",
+        Field::Form => "#as-form-error",
+    };
+    use wasm_bindgen::JsCast;
+    if let Some(el) = form
+        .get_untracked()
+        .and_then(|f| f.query_selector(selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
     }
 }

@@ -1,10 +1,19 @@
 use crate::components::{LookupForm, PolicyView, ReceiptView, ReturnForm};
 use crate::config::View;
+use crate::i18n::{use_i18n, Lang, Locale, Msg};
 use crate::state::{Events, Step, WidgetEvent};
 use aftersales_core::api::LookupRequest;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// What can take focus inside the panel, for the focus trap.
+#[rustfmt::skip]
+const FOCUSABLE: &str = "button:not([disabled]), select:not([disabled]), input:not([disabled]), a[href], [tabindex=\"0\"]"; // i18n-ok: a CSS selector
 
 /// The whole widget: a panel whose body is the current step.
+///
+/// Floating (`modal`), the panel is a modal dialog: Escape closes it and Tab stays inside.
+/// Inline, it is a named region of the page.
 #[component]
 pub fn Widget(
     /// An order to look up now (set again to look up another); consumed by the lookup step.
@@ -18,8 +27,12 @@ pub fn Widget(
     /// The shop's full policy page, linked from the policy step.
     #[prop(default = None)]
     policy_url: Option<String>,
+    /// Whether the panel floats over the page as a dialog (else it sits inline).
+    #[prop(default = true)]
+    modal: bool,
 ) -> impl IntoView {
     provide_context(Events(on_event));
+    let i18n = use_i18n();
     let first = match view {
         View::Lookup => Step::Lookup,
         View::Policy => Step::Policy,
@@ -36,18 +49,56 @@ pub fn Widget(
             step.set(Step::Lookup);
         }
     });
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if !modal {
+            return;
+        }
+        // Key names, not words.
+        match ev.key().as_str() {
+            "Escape" => close_on_escape(&ev, on_event), // i18n-ok: a key name
+            "Tab" => trap_tab(&ev),                     // i18n-ok: a key name
+            _ => {}
+        }
+    };
+    let switch = move |ev: leptos::ev::Event| {
+        let tag = event_target_value(&ev);
+        if let Some(locale) = Locale::ALL.into_iter().find(|l| l.tag() == tag) {
+            i18n.choose(Lang::of(locale));
+        }
+    };
     view! {
-        <section class="as-panel" part="panel" role="dialog" aria-labelledby="as-title">
+        <section
+            class="as-panel"
+            part="panel"
+            role=if modal { "dialog" } else { "region" }
+            aria-modal=if modal { Some("true") } else { None }
+            aria-labelledby="as-title"
+            lang=move || i18n.lang().locale.tag()
+            on:keydown=on_keydown
+        >
             <header class="as-header" part="header">
-                <h2 id="as-title" class="as-header__title">"Returns & support"</h2>
+                <h2 id="as-title" class="as-header__title">{move || i18n.t(Msg::PanelTitle)}</h2>
+                <label class="as-lang">
+                    <span class="as-visually-hidden">{move || i18n.t(Msg::PanelLanguage)}</span>
+                    <select class="as-lang__select" part="language" name="language" on:change=switch>
+                        {Locale::ALL
+                            .into_iter()
+                            .map(|l| view! {
+                                <option value=l.tag() lang=l.tag() selected=move || i18n.lang().locale == l>
+                                    {move || i18n.t(l.autonym())}
+                                </option>
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
                 <button
                     type="button"
                     class="as-header__close"
                     part="button close"
-                    aria-label="Close"
+                    aria-label=move || i18n.t(Msg::PanelClose)
                     on:click=move |_| on_event.run(WidgetEvent::Close)
                 >
-                    "×"
+                    <span aria-hidden="true">"×"</span>
                 </button>
             </header>
             <div class="as-body" part="step">
@@ -61,3 +112,86 @@ pub fn Widget(
         </section>
     }
 }
+
+/// Escape closes the dialog.
+fn close_on_escape(ev: &leptos::ev::KeyboardEvent, on_event: Callback<WidgetEvent>) {
+    ev.prevent_default();
+    on_event.run(WidgetEvent::Close);
+}
+
+/// Keeps Tab inside the dialog: from the last control to the first, and back with Shift.
+fn trap_tab(ev: &leptos::ev::KeyboardEvent) {
+    let Some(panel) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let Ok(list) = panel.query_selector_all(FOCUSABLE) else {
+        return;
+    };
+    let visible = |i: u32| {
+        list.item(i)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+            .filter(|e| e.offset_parent().is_some())
+    };
+    let all: Vec<web_sys::HtmlElement> = (0..list.length()).filter_map(visible).collect();
+    let (Some(first), Some(last)) = (all.first(), all.last()) else {
+        return;
+    };
+    let active = panel
+        .get_root_node()
+        .dyn_into::<web_sys::ShadowRoot>()
+        .ok()
+        .and_then(|r| r.active_element());
+    let on = |e: &web_sys::HtmlElement| {
+        active
+            .as_ref()
+            .is_some_and(|a| a == e.unchecked_ref::<web_sys::Element>())
+    };
+    let outside = active.as_ref().is_none_or(|a| !panel.contains(Some(a)));
+    if ev.shift_key() && (on(first) || outside) {
+        ev.prevent_default();
+        let _ = last.focus();
+    } else if !ev.shift_key() && (on(last) || outside) {
+        ev.prevent_default();
+        let _ = first.focus();
+    }
+}
+
+/// A step's heading and its place in the journey. Focus moves to it when the step appears
+/// (after the first step of an inline widget, which must not pull the page's focus), so a
+/// screen reader reads where the shopper is now.
+#[component]
+pub fn StepHeading(
+    /// The heading's message.
+    title: Msg,
+    /// The step's number and the number of steps, when it is part of the journey.
+    #[prop(default = None)]
+    place: Option<(u8, u8)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let heading = NodeRef::<leptos::html::H3>::new();
+    let focus = expect_context::<FocusSteps>();
+    Effect::new(move |_| {
+        if let Some(h) = heading.get() {
+            if focus.0.get_value() {
+                let _ = h.focus();
+            }
+            focus.0.set_value(true);
+        }
+    });
+    view! {
+        {place.map(|(n, total)| view! {
+            <p class="as-step__count" part="step-count">
+                {move || i18n.f(Msg::PanelStep, &[("n", &n.to_string()), ("total", &total.to_string())])}
+            </p>
+        })}
+        <h3 class="as-step__heading" tabindex="-1" node_ref=heading>{move || i18n.t(title)}</h3>
+    }
+}
+
+/// Whether a new step heading takes focus: from the start in a floating widget, after the
+/// first step in an inline one.
+#[derive(Clone, Copy)]
+pub struct FocusSteps(pub StoredValue<bool>);

@@ -75,9 +75,9 @@ impl Texts {
             .iter()
             .find_map(|w| self.0.iter().find(|(k, _)| k.eq_ignore_ascii_case(w)))
             .or_else(|| {
-                wanted.iter().find_map(|w| {
-                    self.0.iter().find(|(k, _)| language(k) == language(w))
-                })
+                wanted
+                    .iter()
+                    .find_map(|w| self.0.iter().find(|(k, _)| language(k) == language(w)))
             })
             .or_else(|| self.0.iter().next())
             .map(|(_, v)| v.as_str())
@@ -89,12 +89,21 @@ mod tests {
     use super::*;
 
     fn texts(pairs: &[(&str, &str)]) -> Texts {
-        Texts(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        Texts(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     }
 
     #[test]
     fn the_fallback_order_is_exact_tag_then_language_then_first() {
-        let t = texts(&[("en", "Kettles"), ("zh-Hans", "电热水壶"), ("zh-Hant", "電熱水壺")]);
+        let t = texts(&[
+            ("en", "Kettles"),
+            ("zh-Hans", "电热水壶"),
+            ("zh-Hant", "電熱水壺"),
+        ]);
         assert_eq!(t.pick(&["zh-hant", "en"]), Some("電熱水壺"));
         assert_eq!(t.pick(&["zh-TW", "zh-Hant", "en"]), Some("電熱水壺"));
         assert_eq!(t.pick(&["zh-SG", "fr"]), Some("电热水壶"));
@@ -117,6 +126,8 @@ mod tests {
         for (t, tag) in cases {
             assert_eq!(t.validate().unwrap_err().0, tag);
         }
-        assert!(texts(&[("en", "Kettles"), ("zh-Hant-TW", "電熱水壺")]).validate().is_ok());
+        assert!(texts(&[("en", "Kettles"), ("zh-Hant-TW", "電熱水壺")])
+            .validate()
+            .is_ok());
     }
 }
