@@ -11,6 +11,20 @@
   const VERSION = "1";
   // scripts/package.mjs writes the content-hashed file names and their integrity here.
   const FILES = /*@MANIFEST*/ { js: "aftersales-widget.js", wasm: "aftersales-widget_bg.wasm" } /*@END*/;
+  // scripts/package.mjs fills in these words from the widget's catalogs (locales/*.json).
+  const TEXTS = /*@TEXTS*/ { en: { title: "Returns & support", failed: "The returns & support window could not be loaded. Check your connection and try again.", retry: "Try again" } } /*@END*/;
+
+  /** The catalog for an element: its data-locale, else the browser's languages (as the widget
+   *  chooses: zh-TW, zh-HK, zh-MO and zh-Hant-* are traditional Chinese, other zh simplified). */
+  function words(el) {
+    const wanted = [el.getAttribute("data-locale"), ...(navigator.languages || [])].filter(Boolean);
+    for (const tag of wanted) {
+      const parts = tag.toLowerCase().split(/[-_]/);
+      const pick = parts[0] === "en" ? "en" : parts[0] === "zh" ? (parts.includes("hans") ? "zh-Hans" : parts.some((p) => ["hant", "tw", "hk", "mo"].includes(p)) ? "zh-Hant" : "zh-Hans") : null;
+      if (pick && TEXTS[pick]) return TEXTS[pick];
+    }
+    return TEXTS.en;
+  }
 
   if (window.AfterSales) {
     if (window.AfterSales.version !== VERSION) {
@@ -54,11 +68,11 @@
   const CSS = `
 :host{all:initial!important;display:block!important}
 :host([hidden]){display:none!important}
-:host([mode=floating]){position:fixed!important;right:16px!important;bottom:16px!important;z-index:2147483000!important;display:flex!important;flex-direction:column-reverse;align-items:flex-end}
-.as-launcher{font:600 15px/1 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--as-on-brand,#fff);background:var(--as-brand,#1f5fbf);border:0;border-radius:999px;padding:13px 20px;box-shadow:0 6px 20px rgba(15,23,42,.25);cursor:pointer}
-.as-launcher:focus-visible{outline:3px solid var(--as-brand,#1f5fbf);outline-offset:3px}
+:host([mode=floating]){position:fixed!important;inset-inline-end:16px!important;inset-block-end:16px!important;z-index:2147483000!important;display:flex!important;flex-direction:column-reverse;align-items:flex-end}
+.as-launcher{font:600 1em/1.2 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans CJK SC",sans-serif;color:var(--as-on-brand,#fff);background:var(--as-brand,#1f5fbf);border:0;border-radius:999px;min-height:48px;padding:.75em 1.25em;box-shadow:0 6px 20px rgba(15,23,42,.25);cursor:pointer}
+.as-launcher:focus-visible{outline:3px solid var(--as-text,#1b1f24);outline-offset:2px;box-shadow:0 0 0 2px #fff,0 6px 20px rgba(15,23,42,.25)}
 .as-launcher[hidden]{display:none}
-.as-load-error{font:14px/1.4 system-ui,sans-serif;color:#8a1c1c;background:#fdecec;padding:12px 14px;border-radius:8px;max-width:360px;margin:0 0 12px;text-align:left}
+.as-load-error{font:.875em/1.4 system-ui,sans-serif;color:#8a1c1c;background:#fdecec;padding:12px 14px;border-radius:8px;max-width:360px;margin:0 0 12px;text-align:left}
 .as-load-error button{font:inherit;margin-left:6px}
 .as-root{margin-bottom:12px}`;
   let sheet = null;
@@ -91,14 +105,20 @@
           b.type = "button";
           b.className = "as-launcher";
           b.setAttribute("part", "launcher");
-          b.textContent = this.getAttribute("label") || "Returns & support";
+          b.textContent = this.getAttribute("label") || words(this).title;
           b.addEventListener("click", () => this.open());
           const prefetch = () => load().catch(() => {});
           b.addEventListener("pointerenter", prefetch, { once: true });
           b.addEventListener("focus", prefetch, { once: true });
           root.appendChild(b);
         }
-        this.addEventListener("as-close", () => this.launcher(true));
+        this.addEventListener("as-close", () => {
+          this.launcher(true);
+          // Focus goes back where it was when the widget opened (else to the launcher).
+          const back = this.opener && this.opener.isConnected ? this.opener : root.querySelector(".as-launcher");
+          this.opener = null;
+          if (back) back.focus();
+        });
       } else if (!this.observer) {
         // Inline: load when the element comes into view.
         this.observer = new IntersectionObserver((seen) => {
@@ -119,6 +139,8 @@
     /** Opens the widget; with {order, email} it looks that order up straight away. */
     async open(opts) {
       this.hidden = false;
+      const active = document.activeElement;
+      if (!this.opener && active && active !== document.body && active !== this) this.opener = active;
       const extra = opts && opts.order && opts.email ? { order: String(opts.order), email: String(opts.email) } : {};
       try {
         const m = await load();
@@ -152,10 +174,11 @@
         box.setAttribute("part", "error");
         root.appendChild(box);
       }
-      box.textContent = "The returns & support window could not be loaded. Check your connection and try again.";
+      const t = words(this);
+      box.textContent = t.failed;
       const retry = document.createElement("button");
       retry.type = "button";
-      retry.textContent = "Try again";
+      retry.textContent = t.retry;
       retry.addEventListener("click", () => this.open());
       box.appendChild(retry);
       emit(this, "as-error", { message: String(err && err.message ? err.message : err) });

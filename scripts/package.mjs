@@ -33,7 +33,19 @@ const marker = /\/\*@MANIFEST\*\/[\s\S]*?\/\*@END\*\//;
 if (!marker.test(template)) throw new Error("public/loader.js lost its /*@MANIFEST*/ … /*@END*/ marker");
 // Minified with terser (from e2e/node_modules): the loader is on every page of the shop.
 const { minify } = createRequire(join(ROOT, "e2e", "package.json"))("terser");
-const filled = template.replace(marker, `/*@MANIFEST*/ ${JSON.stringify(files)} /*@END*/`);
+// The loader words its launcher and its load error before the widget (and its catalogs)
+// arrive: these three messages of each catalog go into it.
+const LOADER_KEYS = { title: "panel.title", failed: "loader.failed", retry: "loader.retry" };
+const texts = {};
+for (const tag of ["en", "zh-Hans", "zh-Hant"]) {
+  const catalog = JSON.parse(readFileSync(join(ROOT, "locales", `${tag}.json`), "utf8"));
+  texts[tag] = Object.fromEntries(Object.entries(LOADER_KEYS).map(([k, key]) => [k, catalog[key]]));
+}
+const textsMarker = /\/\*@TEXTS\*\/[\s\S]*?\/\*@END\*\//;
+if (!textsMarker.test(template)) throw new Error("public/loader.js lost its /*@TEXTS*/ … /*@END*/ marker");
+const filled = template
+  .replace(marker, `/*@MANIFEST*/ ${JSON.stringify(files)} /*@END*/`)
+  .replace(textsMarker, `/*@TEXTS*/ ${JSON.stringify(texts)} /*@END*/`);
 const minified = await minify(filled, { compress: { passes: 2 }, mangle: true, format: { comments: false } });
 const loader = Buffer.from(`/* after-sales widget loader v1 — source: public/loader.js */\n${minified.code}\n`);
 writeFileSync(join(v1, "loader.js"), loader);

@@ -192,9 +192,24 @@ fn mount(backend: Arc<FakeBackend>) -> ShadowRoot {
 }
 
 fn mount_on(host: &HtmlElement, backend: Arc<FakeBackend>) -> ShadowRoot {
+    mount_with(host, backend, r#"{"locale":"en"}"#)
+}
+
+fn mount_with(host: &HtmlElement, backend: Arc<FakeBackend>, config: &str) -> ShadowRoot {
     let root = shadow_root(host).unwrap();
-    mount_with_backend(host, &root, backend, &WidgetConfig::parse("").unwrap()).unwrap();
+    mount_with_backend(host, &root, backend, &WidgetConfig::parse(config).unwrap()).unwrap();
     root
+}
+
+fn select(root: &ShadowRoot, selector: &str, value: &str) {
+    let s: HtmlSelectElement = find(root, selector).unwrap().dyn_into().unwrap();
+    s.set_value(value);
+    fire(&s, "change");
+}
+
+/// The element focused inside the widget's shadow root.
+fn focused(root: &ShadowRoot) -> Option<web_sys::Element> {
+    root.active_element()
 }
 
 /// Records the `as-*` events a host dispatches.
@@ -269,12 +284,28 @@ async fn shopper_finds_an_order_and_requests_a_return_inside_a_shadow_root() {
         .unwrap();
     assert!(old_radio.disabled());
 
-    let submit = button(&root, "Request return");
-    assert!(submit
-        .dyn_ref::<web_sys::HtmlButtonElement>()
-        .unwrap()
-        .disabled());
+    // Sending nothing names every missing answer at once, each under its field.
+    button(&root, "Request return").click();
+    wait_for("the problems", || !text(&root, "#as-line-error").is_empty()).await;
+    assert_eq!(text(&root, "#as-line-error"), "Choose the item to return.");
+    assert_eq!(text(&root, "#as-reason-error"), "Choose a reason.");
+    assert_eq!(
+        text(&root, "#as-form-error"),
+        "Please correct 2 problems before sending."
+    );
+    assert_eq!(
+        find(&root, "#as-reason").unwrap().get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        focused(&root).map(|e| e.get_attribute("value")),
+        Some(Some("fresh".into())),
+        "focus lands on the first field to fix"
+    );
     find(&root, "[data-line-id=fresh] input").unwrap().click();
+    // Fixed problems go away as the shopper fixes them.
+    wait_for("the item problem cleared", || text(&root, "#as-line-error").is_empty()).await;
+    assert_eq!(text(&root, "#as-reason-error"), "Choose a reason.");
     wait_for("the quantity picker", || {
         find(&root, "select[name=quantity]").is_some()
     })
@@ -317,10 +348,14 @@ async fn shopper_finds_an_order_and_requests_a_return_inside_a_shadow_root() {
     condition.set_value("used");
     fire(&condition, "change");
     button(&root, "Request return").click();
-    wait_for("the refusal", || find(&root, "[role=alert]").is_some()).await;
+    wait_for("the refusal", || !text(&root, "#as-condition-error").is_empty()).await;
     assert_eq!(
-        text(&root, "[role=alert]"),
+        text(&root, "#as-condition-error"),
         "Items in this condition cannot be returned for this resolution."
+    );
+    assert_eq!(
+        text(&root, "#as-form-error"),
+        "Please correct 1 problem before sending."
     );
     assert!(
         backend.submitted.lock().unwrap().is_empty(),
@@ -329,7 +364,7 @@ async fn shopper_finds_an_order_and_requests_a_return_inside_a_shadow_root() {
     condition.set_value("opened");
     fire(&condition, "change");
     wait_for("the estimate", || {
-        text(&root, "[data-testid=estimate]") == "Estimated refund: EUR 98.00"
+        text(&root, "[data-testid=estimate]") == "Estimated refund: €98.00"
     })
     .await;
 
@@ -375,10 +410,10 @@ async fn unknown_order_shows_the_backends_message_and_keeps_the_input() {
     type_into(&root, "input[name=order_number]", "A-1");
     type_into(&root, "input[name=email]", "eve@example.com");
     button(&root, "Find my order").click();
-    wait_for("the alert", || find(&root, "[role=alert]").is_some()).await;
+    wait_for("the alert", || find(&root, ".as-error").is_some()).await;
     assert_eq!(
-        text(&root, "[role=alert]"),
-        "We could not find an order with that number and e-mail address."
+        text(&root, ".as-error"),
+        "We could not find an order with that number and e-mail address. Check both and try again."
     );
     let email: HtmlInputElement = find(&root, "input[name=email]")
         .unwrap()
@@ -471,7 +506,7 @@ async fn the_policy_view_explains_the_rules_before_any_order_is_found() {
     };
     assert_eq!(
         lines[0],
-        "Changed your mind? Return it within 7 days of delivery for a refund."
+        "7-day no-reason returns: changed your mind? Return it within 7 days of delivery for a refund."
     );
     assert!(lines.contains(&"Warranty repair for electronics and appliances: 1 year.".to_string()));
     let link = find(&root, ".as-link").unwrap();
@@ -487,4 +522,114 @@ async fn the_policy_view_explains_the_rules_before_any_order_is_found() {
     .await;
     button(&root, "Our returns policy").click();
     wait_for("the policy again", || find(&root, ".as-policy").is_some()).await;
+}
+
+#[wasm_bindgen_test]
+async fn money_and_dates_are_written_the_way_each_language_writes_them() {
+    use aftersales_widget::format;
+    use aftersales_widget::i18n::{Lang, Locale};
+    let tag = |t: &str| Lang {
+        locale: Locale::from_tag(t).unwrap(),
+        tag: t.into(),
+    };
+    let m = |minor: i64, code: &str| Money::new(minor, Currency::new(code).unwrap());
+    let cases = [
+        ("en", m(19_900, "CNY"), "CN¥199.00"),
+        ("zh-Hans", m(19_900, "CNY"), "¥199.00"),
+        ("zh-Hant", m(19_900, "CNY"), "CN¥199.00"),
+        ("en", m(120_000, "TWD"), "NT$1,200.00"),
+        ("en", m(1_250, "EUR"), "€12.50"),
+        ("en", m(1_005, "KWD"), "KWD 1.005"),
+        ("en", m(1_500, "JPY"), "¥1,500"),
+        ("en", m(123_456_789_012, "USD"), "$1,234,567,890.12"),
+    ];
+    for (t, money, want) in cases {
+        assert_eq!(format::money(&tag(t), money).replace('\u{a0}', " "), want, "{t}");
+    }
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+    assert_eq!(format::date(&tag("en-US"), day), "Dec 2, 2026");
+    assert_eq!(format::date(&tag("en-GB"), day), "2 Dec 2026");
+    assert_eq!(format::date(&tag("zh-Hans"), day), "2026年12月2日");
+    let noon_utc = chrono::DateTime::parse_from_rfc3339("2026-12-02T06:00:00Z")
+        .unwrap()
+        .to_utc();
+    let shanghai = aftersales_core::zone::ShopZone::parse("Asia/Shanghai").unwrap();
+    let named = format::date_time(&tag("en-US"), noon_utc, &shanghai).replace('\u{202f}', " ");
+    assert_eq!(named, "Dec 2, 2026, 2:00 PM GMT+8");
+    let posix = aftersales_core::zone::ShopZone::parse("<+0530>-5:30").unwrap();
+    let offset = format::date_time(&tag("en-US"), noon_utc, &posix).replace('\u{202f}', " ");
+    assert_eq!(offset, "Dec 2, 2026, 11:30 AM UTC+05:30");
+}
+
+#[wasm_bindgen_test]
+async fn the_widget_speaks_the_pages_language_and_switching_keeps_what_was_typed() {
+    let host = host();
+    let root = mount_with(&host, Arc::new(FakeBackend::new()), r#"{"locale":"zh-TW"}"#);
+    let panel = find(&root, ".as-panel").unwrap();
+    assert_eq!(panel.get_attribute("lang").as_deref(), Some("zh-Hant"));
+    assert_eq!(text(&root, ".as-step__heading"), "查詢訂單");
+    assert_eq!(text(&root, ".as-step__count"), "第 1 步，共 3 步");
+    type_into(&root, "input[name=order_number]", "A-1");
+    select(&root, "select[name=language]", "zh-Hans");
+    wait_for("simplified Chinese", || text(&root, ".as-step__heading") == "查找订单").await;
+    assert_eq!(panel.get_attribute("lang").as_deref(), Some("zh-Hans"));
+    let number: HtmlInputElement = find(&root, "input[name=order_number]")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(number.value(), "A-1", "switching language loses nothing");
+    type_into(&root, "input[name=email]", "ana@example.com");
+    button(&root, "查找订单").click();
+    wait_for("the order lines", || find(&root, ".as-line").is_some()).await;
+    let fresh = text(&root, "[data-line-id=fresh] [data-testid=verdict]");
+    assert!(fresh.starts_with("可退货，截止到 ") && fresh.ends_with("（还剩 6 天）"), "{fresh}");
+    assert_eq!(text(&root, "[data-line-id=fresh] .as-line__meta"), "3 件 × €49.00");
+    select(&root, "select[name=language]", "en");
+    wait_for("English", || text(&root, ".as-step__heading") == "Choose what to return").await;
+    let fresh = text(&root, "[data-line-id=fresh] [data-testid=verdict]");
+    assert!(fresh.ends_with("(6 days left)"), "{fresh}");
+}
+
+#[wasm_bindgen_test]
+async fn the_lookup_names_both_missing_fields_and_focus_follows_the_steps() {
+    let host = host();
+    host.set_attribute("mode", "floating").unwrap();
+    let closes = record_events("as-close");
+    let root = mount_on(&host, Arc::new(FakeBackend::new()));
+    wait_for("focus in the panel", || {
+        focused(&root).is_some_and(|e| e.class_name() == "as-step__heading")
+    })
+    .await;
+    let panel = find(&root, ".as-panel").unwrap();
+    assert_eq!(panel.get_attribute("role").as_deref(), Some("dialog"));
+    assert_eq!(panel.get_attribute("aria-modal").as_deref(), Some("true"));
+    button(&root, "Find my order").click();
+    wait_for("the problems", || !text(&root, "#as-email-error").is_empty()).await;
+    assert_eq!(
+        text(&root, "#as-order-number-error"),
+        "Enter the order number from your confirmation e-mail."
+    );
+    assert_eq!(
+        text(&root, "#as-email-error"),
+        "Enter the e-mail address you ordered with."
+    );
+    assert_eq!(
+        focused(&root).and_then(|e| e.get_attribute("name")).as_deref(),
+        Some("order_number")
+    );
+    type_into(&root, "input[name=order_number]", "A-1");
+    assert_eq!(text(&root, "#as-order-number-error"), "", "cleared as it is fixed");
+    type_into(&root, "input[name=email]", "ana@example.com");
+    button(&root, "Find my order").click();
+    wait_for("the next step's heading focused", || {
+        focused(&root).is_some_and(|e| e.text_content().as_deref() == Some("Choose what to return"))
+    })
+    .await;
+    // Escape closes a floating widget.
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Escape");
+    init.set_bubbles(true);
+    let escape = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    focused(&root).unwrap().dispatch_event(&escape).unwrap();
+    wait_for("the close event", || !closes.lock().unwrap().is_empty()).await;
 }

@@ -67,9 +67,13 @@ export function launchBrowser() {
   });
 }
 
-/** A page that fails the test on any uncaught error in the page. */
-export async function newPage(browser) {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+/** A page (in its own context) that records any uncaught error in the page. Options are
+ *  Playwright's context options: `locale` (the browser's languages), `colorScheme`,
+ *  `reducedMotion`, `viewport`. */
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: "en-US", ...options });
+  const page = await context.newPage();
+  page.on("close", () => context.close().catch(() => {}));
   const errors = [];
   page.on("pageerror", (e) => errors.push(e));
   page.errors = errors;

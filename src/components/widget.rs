@@ -74,6 +74,7 @@ pub fn Widget(
             aria-modal=if modal { Some("true") } else { None }
             aria-labelledby="as-title"
             lang=move || i18n.lang().locale.tag()
+            dir="ltr"
             on:keydown=on_keydown
         >
             <header class="as-header" part="header">
