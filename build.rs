@@ -88,9 +88,17 @@ fn main() {
         }
         out.push_str("];\n");
     }
-    out.push_str("/// The keys, in `Msg` order (for tests).\n#[cfg(test)]\npub static KEYS: [&str; COUNT] = [\n");
+    out.push_str("/// The keys, in `Msg` order (a merchant's overrides name messages by key).\npub static KEYS: [&str; COUNT] = [\n");
     for (key, _) in reference {
         let _ = writeln!(out, "    {key:?},");
+    }
+    out.push_str("];\n/// Whether each message is a plural, in `Msg` order.\npub static PLURAL: [bool; COUNT] = [\n");
+    for (_, m) in reference {
+        let _ = writeln!(out, "    {},", m.plural);
+    }
+    out.push_str("];\n/// Every message, in `Msg` order.\npub static ALL: [Msg; COUNT] = [\n");
+    for v in &variants {
+        let _ = writeln!(out, "    Msg::{v},");
     }
     out.push_str("];\n/// The variant names, in `Msg` order (for tests).\n#[cfg(test)]\npub static VARIANTS: [&str; COUNT] = [\n");
     for v in variants.drain(..) {

@@ -3,6 +3,7 @@
 //! `data-` prefix). Checked strictly: a bad value gets one sentence naming the attribute, the
 //! allowed values and what was given, shown in the widget area and in the console.
 
+use crate::i18n::{message_of_key, placeholders, Locale, Msg};
 use serde::Deserialize;
 
 /// Settings of one widget instance.
@@ -25,6 +26,8 @@ pub struct WidgetConfig {
     pub order: Option<String>,
     /// The e-mail for `order`.
     pub email: Option<String>,
+    /// The merchant's own wording of some messages (`data-messages`).
+    pub messages: Vec<(Locale, Msg, String)>,
 }
 
 /// The colour scheme.
@@ -47,6 +50,52 @@ pub enum View {
     Policy,
 }
 
+/// Reads `data-messages`: `{"zh-Hans": {"panel.title": "莲松售后"}}`, a language the widget
+/// ships to messages by their catalog key.
+///
+/// # Errors
+/// One sentence naming the language or key and what is wrong: a language not shipped, a key
+/// that does not exist, a plural, a text that drops or adds a placeholder, a bad text.
+pub fn parse_messages(json: &str) -> Result<Vec<(Locale, Msg, String)>, String> {
+    let map: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>> =
+        serde_json::from_str(json).map_err(|e| {
+            format!("data-messages must be a JSON object of language to {{key: text}}; {e}")
+        })?;
+    let mut out = Vec::new();
+    for (tag, messages) in map {
+        let locale = Locale::from_tag(&tag).ok_or_else(|| {
+            format!("data-messages names {tag:?}, not a language the widget ships (en, zh-Hans, zh-Hant)")
+        })?;
+        for (key, text) in messages {
+            let (m, plural) = message_of_key(&key).ok_or_else(|| {
+                format!("data-messages: {key:?} is not a message of the widget (the keys are in locales/en.json)")
+            })?;
+            if plural {
+                return Err(format!(
+                    "data-messages: {key:?} is a plural message and cannot be overridden"
+                ));
+            }
+            let want = placeholders(locale.catalog_text(m)).unwrap_or_default();
+            if placeholders(&text) != Some(want.clone()) {
+                let names: Vec<String> = want.iter().map(|n| format!("{{{n}}}")).collect();
+                return Err(format!(
+                    "data-messages: {tag} {key:?} must keep exactly the placeholders of the catalog ({}); got {text:?}",
+                    if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                ));
+            }
+            let one = aftersales_core::text::Texts(std::collections::BTreeMap::from([(
+                tag.clone(),
+                text.clone(),
+            )]));
+            if let Err((_, expected)) = one.validate() {
+                return Err(format!("data-messages: {tag} {key:?} must be {expected}"));
+            }
+            out.push((locale, m, text));
+        }
+    }
+    Ok(out)
+}
+
 /// The attributes as the loader sends them: all strings, nothing else allowed.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -61,10 +110,11 @@ struct Raw {
     policy_url: Option<String>,
     order: Option<String>,
     email: Option<String>,
+    messages: Option<String>,
 }
 
 /// The attribute names, for messages.
-pub const ATTRIBUTES: [&str; 9] = [
+pub const ATTRIBUTES: [&str; 10] = [
     "data-backend",
     "data-api",
     "data-shop",
@@ -74,6 +124,7 @@ pub const ATTRIBUTES: [&str; 9] = [
     "data-policy-url",
     "data-order",
     "data-email",
+    "data-messages",
 ];
 
 /// A path on the page's site or an absolute http(s) URL.
@@ -167,6 +218,10 @@ impl WidgetConfig {
         if order.is_some() != email.is_some() {
             return Err("data-order and data-email go together: give both or neither".into());
         }
+        let messages = match &raw.messages {
+            Some(json) => parse_messages(json)?,
+            None => Vec::new(),
+        };
         Ok(WidgetConfig {
             api,
             shop: raw.shop,
@@ -176,6 +231,7 @@ impl WidgetConfig {
             policy_url: raw.policy_url,
             order,
             email,
+            messages,
         })
     }
 }
@@ -252,5 +308,55 @@ mod tests {
         );
         assert!(WidgetConfig::parse("{not json").is_err());
         assert!(WidgetConfig::parse(r#"{"api": 5}"#).is_err());
+    }
+
+    #[test]
+    fn a_merchant_can_reword_a_message_but_not_break_it() {
+        let ok = parse_messages(
+            r#"{"zh-Hans": {"panel.title": "莲松售后", "order.intro": "订单 {number}：选一件"}}"#,
+        )
+        .unwrap();
+        assert_eq!(ok.len(), 2);
+        crate::i18n::set_overrides(&ok);
+        assert_eq!(Locale::ZhHans.text(Msg::PanelTitle), "莲松售后");
+        assert_eq!(
+            Locale::ZhHant.text(Msg::PanelTitle),
+            "退換貨與售後服務",
+            "other languages keep theirs"
+        );
+        crate::i18n::set_overrides(&[]);
+        assert_eq!(Locale::ZhHans.text(Msg::PanelTitle), "退换货与售后");
+        let cases = [
+            (
+                r#"{"fr": {"panel.title": "Retours"}}"#,
+                r#"data-messages names "fr", not a language the widget ships (en, zh-Hans, zh-Hant)"#,
+            ),
+            (
+                r#"{"en": {"panel.titel": "Returns"}}"#,
+                r#"data-messages: "panel.titel" is not a message of the widget (the keys are in locales/en.json)"#,
+            ),
+            (
+                r#"{"en": {"verdict.days_left": "{n} to go"}}"#,
+                r#"data-messages: "verdict.days_left" is a plural message and cannot be overridden"#,
+            ),
+            (
+                r#"{"en": {"order.intro": "Pick one"}}"#,
+                r#"data-messages: en "order.intro" must keep exactly the placeholders of the catalog ({number}); got "Pick one""#,
+            ),
+            (
+                r#"{"en": {"panel.title": "Hi {name}"}}"#,
+                r#"data-messages: en "panel.title" must keep exactly the placeholders of the catalog (none); got "Hi {name}""#,
+            ),
+            (
+                r#"{"en": {"panel.title": ""}}"#,
+                r#"data-messages: en "panel.title" must be a text of 1 to 500 characters"#,
+            ),
+        ];
+        for (json, want) in cases {
+            assert_eq!(parse_messages(json).unwrap_err(), want, "{json}");
+        }
+        assert!(parse_messages("[1]")
+            .unwrap_err()
+            .starts_with("data-messages must be a JSON object"));
     }
 }

@@ -143,6 +143,7 @@ pub fn mount_with_backend(
     root.append_child(&container)?;
 
     let modal = host.get_attribute("mode").as_deref() == Some("floating");
+    crate::i18n::set_overrides(&config.messages);
     let browser = browser_languages();
     let tags = config
         .locale

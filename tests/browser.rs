@@ -294,7 +294,10 @@ async fn shopper_finds_an_order_and_requests_a_return_inside_a_shadow_root() {
         "Please correct 2 problems before sending."
     );
     assert_eq!(
-        find(&root, "#as-reason").unwrap().get_attribute("aria-invalid").as_deref(),
+        find(&root, "#as-reason")
+            .unwrap()
+            .get_attribute("aria-invalid")
+            .as_deref(),
         Some("true")
     );
     assert_eq!(
@@ -304,7 +307,10 @@ async fn shopper_finds_an_order_and_requests_a_return_inside_a_shadow_root() {
     );
     find(&root, "[data-line-id=fresh] input").unwrap().click();
     // Fixed problems go away as the shopper fixes them.
-    wait_for("the item problem cleared", || text(&root, "#as-line-error").is_empty()).await;
+    wait_for("the item problem cleared", || {
+        text(&root, "#as-line-error").is_empty()
+    })
+    .await;
     assert_eq!(text(&root, "#as-reason-error"), "Choose a reason.");
     wait_for("the quantity picker", || {
         find(&root, "select[name=quantity]").is_some()
@@ -348,7 +354,10 @@ async fn shopper_finds_an_order_and_requests_a_return_inside_a_shadow_root() {
     condition.set_value("used");
     fire(&condition, "change");
     button(&root, "Request return").click();
-    wait_for("the refusal", || !text(&root, "#as-condition-error").is_empty()).await;
+    wait_for("the refusal", || {
+        !text(&root, "#as-condition-error").is_empty()
+    })
+    .await;
     assert_eq!(
         text(&root, "#as-condition-error"),
         "Items in this condition cannot be returned for this resolution."
@@ -474,8 +483,12 @@ async fn the_brand_token_set_by_the_page_colours_the_inside() {
         style.get_property_value("background-color").unwrap(),
         "rgb(200, 30, 90)"
     );
-    // Light enough brand colours get dark text, dark ones white (derived, not configured).
-    assert_eq!(style.get_property_value("color").unwrap(), "oklch(1 0 0)");
+    // Light enough brand colours get black text, dark ones white (derived from the brand's
+    // luminance, not configured).
+    assert_eq!(
+        style.get_property_value("color").unwrap(),
+        "color(srgb 1 1 1)"
+    );
     host.style()
         .set_property("--as-brand", "rgb(250, 220, 80)")
         .unwrap();
@@ -484,7 +497,10 @@ async fn the_brand_token_set_by_the_page_colours_the_inside() {
         .get_computed_style(&header)
         .unwrap()
         .unwrap();
-    assert_eq!(style.get_property_value("color").unwrap(), "oklch(0 0 0)");
+    assert_eq!(
+        style.get_property_value("color").unwrap(),
+        "color(srgb 0 0 0)"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -544,7 +560,11 @@ async fn money_and_dates_are_written_the_way_each_language_writes_them() {
         ("en", m(123_456_789_012, "USD"), "$1,234,567,890.12"),
     ];
     for (t, money, want) in cases {
-        assert_eq!(format::money(&tag(t), money).replace('\u{a0}', " "), want, "{t}");
+        assert_eq!(
+            format::money(&tag(t), money).replace('\u{a0}', " "),
+            want,
+            "{t}"
+        );
     }
     let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
     assert_eq!(format::date(&tag("en-US"), day), "Dec 2, 2026");
@@ -571,7 +591,10 @@ async fn the_widget_speaks_the_pages_language_and_switching_keeps_what_was_typed
     assert_eq!(text(&root, ".as-step__count"), "第 1 步，共 3 步");
     type_into(&root, "input[name=order_number]", "A-1");
     select(&root, "select[name=language]", "zh-Hans");
-    wait_for("simplified Chinese", || text(&root, ".as-step__heading") == "查找订单").await;
+    wait_for("simplified Chinese", || {
+        text(&root, ".as-step__heading") == "查找订单"
+    })
+    .await;
     assert_eq!(panel.get_attribute("lang").as_deref(), Some("zh-Hans"));
     let number: HtmlInputElement = find(&root, "input[name=order_number]")
         .unwrap()
@@ -582,10 +605,19 @@ async fn the_widget_speaks_the_pages_language_and_switching_keeps_what_was_typed
     button(&root, "查找订单").click();
     wait_for("the order lines", || find(&root, ".as-line").is_some()).await;
     let fresh = text(&root, "[data-line-id=fresh] [data-testid=verdict]");
-    assert!(fresh.starts_with("可退货，截止到 ") && fresh.ends_with("（还剩 6 天）"), "{fresh}");
-    assert_eq!(text(&root, "[data-line-id=fresh] .as-line__meta"), "3 件 × €49.00");
+    assert!(
+        fresh.starts_with("可退货，截止到 ") && fresh.ends_with("（还剩 6 天）"),
+        "{fresh}"
+    );
+    assert_eq!(
+        text(&root, "[data-line-id=fresh] .as-line__meta"),
+        "3 件 × €49.00"
+    );
     select(&root, "select[name=language]", "en");
-    wait_for("English", || text(&root, ".as-step__heading") == "Choose what to return").await;
+    wait_for("English", || {
+        text(&root, ".as-step__heading") == "Choose what to return"
+    })
+    .await;
     let fresh = text(&root, "[data-line-id=fresh] [data-testid=verdict]");
     assert!(fresh.ends_with("(6 days left)"), "{fresh}");
 }
@@ -604,7 +636,10 @@ async fn the_lookup_names_both_missing_fields_and_focus_follows_the_steps() {
     assert_eq!(panel.get_attribute("role").as_deref(), Some("dialog"));
     assert_eq!(panel.get_attribute("aria-modal").as_deref(), Some("true"));
     button(&root, "Find my order").click();
-    wait_for("the problems", || !text(&root, "#as-email-error").is_empty()).await;
+    wait_for("the problems", || {
+        !text(&root, "#as-email-error").is_empty()
+    })
+    .await;
     assert_eq!(
         text(&root, "#as-order-number-error"),
         "Enter the order number from your confirmation e-mail."
@@ -614,11 +649,17 @@ async fn the_lookup_names_both_missing_fields_and_focus_follows_the_steps() {
         "Enter the e-mail address you ordered with."
     );
     assert_eq!(
-        focused(&root).and_then(|e| e.get_attribute("name")).as_deref(),
+        focused(&root)
+            .and_then(|e| e.get_attribute("name"))
+            .as_deref(),
         Some("order_number")
     );
     type_into(&root, "input[name=order_number]", "A-1");
-    assert_eq!(text(&root, "#as-order-number-error"), "", "cleared as it is fixed");
+    assert_eq!(
+        text(&root, "#as-order-number-error"),
+        "",
+        "cleared as it is fixed"
+    );
     type_into(&root, "input[name=email]", "ana@example.com");
     button(&root, "Find my order").click();
     wait_for("the next step's heading focused", || {
@@ -629,7 +670,26 @@ async fn the_lookup_names_both_missing_fields_and_focus_follows_the_steps() {
     let init = web_sys::KeyboardEventInit::new();
     init.set_key("Escape");
     init.set_bubbles(true);
-    let escape = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    let escape =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
     focused(&root).unwrap().dispatch_event(&escape).unwrap();
     wait_for("the close event", || !closes.lock().unwrap().is_empty()).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_merchant_rewords_a_message_with_data_messages() {
+    let host = host();
+    let config = r#"{"locale":"en","messages":"{\"en\":{\"panel.title\":\"Lotus & Pine care\"}}"}"#;
+    let root = mount_with(&host, Arc::new(FakeBackend::new()), config);
+    assert_eq!(text(&root, ".as-header__title"), "Lotus & Pine care");
+    let err = mount_shadow(
+        self::host(),
+        r#"{"messages":"{\"en\":{\"order.intro\":\"Pick one\"}}"}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.as_string().unwrap(),
+        r#"data-messages: en "order.intro" must keep exactly the placeholders of the catalog ({number}); got "Pick one""#
+    );
+    aftersales_widget::i18n::set_overrides(&[]);
 }

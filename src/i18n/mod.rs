@@ -5,8 +5,7 @@
 //! view never holds a sentence of its own: it asks [`I18n`] for a [`Msg`] (a test fails on a
 //! literal in a view, see `tests` below).
 
-#[cfg(test)]
-#[allow(dead_code)] // `variant` serves build.rs
+#[allow(dead_code)] // `variant` serves build.rs, `parse` and `compare` the tests
 mod check;
 mod catalog {
     include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
@@ -14,6 +13,33 @@ mod catalog {
 
 pub use catalog::Msg;
 use leptos::prelude::*;
+use std::cell::RefCell;
+
+thread_local! {
+    /// The merchant's own wording of some messages (`data-messages`).
+    static OVERRIDES: RefCell<Vec<(Locale, Msg, &'static str)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Puts the merchant's wording in force (replacing any earlier). The texts live as long as
+/// the page: a widget is mounted once.
+pub fn set_overrides(list: &[(Locale, Msg, String)]) {
+    let leaked = list
+        .iter()
+        .map(|(l, m, t)| (*l, *m, &*Box::leak(t.clone().into_boxed_str())))
+        .collect();
+    OVERRIDES.with(|o| *o.borrow_mut() = leaked);
+}
+
+/// The message of a catalog key (`"lookup.heading"`), and whether it is a plural.
+pub fn message_of_key(key: &str) -> Option<(Msg, bool)> {
+    let i = catalog::KEYS.iter().position(|k| *k == key)?;
+    Some((catalog::ALL[i], catalog::PLURAL[i]))
+}
+
+/// The names in braces in a message (`{days}`), or `None` if its braces do not pair up.
+pub fn placeholders(text: &str) -> Option<std::collections::BTreeSet<String>> {
+    check::placeholders(text).ok()
+}
 
 /// A language the widget ships.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,21 +87,32 @@ impl Locale {
         }
     }
 
-    /// The text of a message.
-    pub fn text(self, m: Msg) -> &'static str {
+    /// The catalog's own text of a message (whatever the merchant overrides).
+    pub fn catalog_text(self, m: Msg) -> &'static str {
         self.table().0[m as usize]
+    }
+
+    /// The text of a message: the merchant's wording where given, else the catalog's.
+    pub fn text(self, m: Msg) -> &'static str {
+        OVERRIDES
+            .with(|o| {
+                o.borrow()
+                    .iter()
+                    .find(|(l, k, _)| *l == self && *k == m)
+                    .map(|(_, _, t)| *t)
+            })
+            .unwrap_or_else(|| self.catalog_text(m))
     }
 
     /// The text of a plural message for a count of `n`. English has a "one" form; Chinese
     /// has none (every count takes "other").
     pub fn plural(self, m: Msg, n: i64) -> &'static str {
-        let (texts, ones) = self.table();
         if n == 1 {
-            if let Some((_, one)) = ones.iter().find(|(k, _)| *k == m) {
+            if let Some((_, one)) = self.table().1.iter().find(|(k, _)| *k == m) {
                 return one;
             }
         }
-        texts[m as usize]
+        self.text(m)
     }
 
     /// The shipped locale for a BCP 47 tag, if there is one: `en-GB` → English, `zh-CN`,
