@@ -1,6 +1,6 @@
 use crate::backend::BackendHandle;
 use crate::components::widget::StepHeading;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::state::{device_now, LookedUp, Step};
 use aftersales_core::api::LookupRequest;
 use leptos::prelude::*;
@@ -99,13 +99,13 @@ pub fn LookupForm(
     view! {
         <form class="as-form" on:submit=submit novalidate>
             <StepHeading title=Msg::LookupHeading place=Some((1, 3)) />
-            <p class="as-intro">{move || i18n.t(Msg::LookupIntro)}</p>
+            <p class="as-intro">{tr(Msg::LookupIntro)}</p>
             <div class="as-field">
                 <label class="as-field__label" for="as-order-number">
-                    {move || i18n.t(Msg::LookupOrderNumber)}
-                    <span class="as-field__required">{move || i18n.t(Msg::LookupRequired)}</span>
+                    {tr(Msg::LookupOrderNumber)}
+                    <span class="as-field__required">{tr(Msg::LookupRequired)}</span>
                 </label>
-                <p class="as-field__hint" id="as-order-number-hint">{move || i18n.t(Msg::LookupOrderNumberHint)}</p>
+                <p class="as-field__hint" id="as-order-number-hint">{tr(Msg::LookupOrderNumberHint)}</p>
                 <input
                     id="as-order-number"
                     class="as-input"
@@ -131,10 +131,10 @@ pub fn LookupForm(
             </div>
             <div class="as-field">
                 <label class="as-field__label" for="as-email">
-                    {move || i18n.t(Msg::LookupEmail)}
-                    <span class="as-field__required">{move || i18n.t(Msg::LookupRequired)}</span>
+                    {tr(Msg::LookupEmail)}
+                    <span class="as-field__required">{tr(Msg::LookupRequired)}</span>
                 </label>
-                <p class="as-field__hint" id="as-email-hint">{move || i18n.t(Msg::LookupEmailHint)}</p>
+                <p class="as-field__hint" id="as-email-hint">{tr(Msg::LookupEmailHint)}</p>
                 <input
                     id="as-email"
                     class="as-input"
@@ -160,13 +160,13 @@ pub fn LookupForm(
                 </p>
             </div>
             <div class="as-alert" aria-live="assertive">
-                {move || error.get().map(|m| view! { <p class="as-error" part="error">{move || i18n.t(m)}</p> })}
+                {move || error.get().map(|m| view! { <p class="as-error" part="error">{tr(m)}</p> })}
             </div>
             <button class="as-button" part="button" type="submit" disabled=move || pending.get()>
                 {move || i18n.t(if pending.get() { Msg::LookupPending } else { Msg::LookupSubmit })}
             </button>
             <button class="as-button as-button--quiet" part="button" type="button" on:click=move |_| step.set(Step::Policy)>
-                {move || i18n.t(Msg::LookupPolicy)}
+                {tr(Msg::LookupPolicy)}
             </button>
         </form>
     }

@@ -1,7 +1,7 @@
 use crate::backend::BackendHandle;
 use crate::components::widget::StepHeading;
 use crate::format;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::state::Step;
 use leptos::prelude::*;
 
@@ -33,8 +33,8 @@ pub fn PolicyView(
         <div class="as-policy" data-testid="policy">
             <StepHeading title=Msg::PolicyHeading />
             {move || match policy.get() {
-                None => view! { <p class="as-note" role="status">{move || i18n.t(Msg::PolicyLoading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="as-error" part="error" role="alert">{move || i18n.t(e.message())}</p> }.into_any(),
+                None => view! { <p class="as-note" role="status">{tr(Msg::PolicyLoading)}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="as-error" part="error" role="alert">{tr(e.message())}</p> }.into_any(),
                 Some(Ok(p)) => view! {
                     <ul class="as-policy__list">
                         {move || format::policy_summary(&i18n.lang(), &p).into_iter().map(|line| view! { <li dir="auto">{line}</li> }).collect_view()}
@@ -43,10 +43,10 @@ pub fn PolicyView(
                 .into_any(),
             }}
             {policy_url.map(|url| view! {
-                <p class="as-note"><a class="as-link" href=url target="_blank" rel="noopener">{move || i18n.t(Msg::PolicyFull)}</a></p>
+                <p class="as-note"><a class="as-link" href=url target="_blank" rel="noopener">{tr(Msg::PolicyFull)}</a></p>
             })}
             <button class="as-button" part="button" type="button" on:click=move |_| step.set(Step::Lookup)>
-                {move || i18n.t(Msg::LookupSubmit)}
+                {tr(Msg::LookupSubmit)}
             </button>
         </div>
     }

@@ -1,6 +1,6 @@
 use crate::components::widget::StepHeading;
 use crate::format;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::state::{Step, Submitted};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -21,12 +21,12 @@ pub fn ReceiptView(
         <div class="as-receipt">
             <StepHeading title=Msg::ReceiptHeading place=Some((3, 3)) />
             <p class="as-intro">{move || i18n.f(Msg::ReceiptIntro, &[("item", &item)])}</p>
-            <p class="as-receipt__label">{move || i18n.t(Msg::ReceiptNumber)}</p>
+            <p class="as-receipt__label">{tr(Msg::ReceiptNumber)}</p>
             <p class="as-receipt__number" data-testid="tracking-number">{r.tracking_number.clone()}</p>
-            <p class="as-note">{move || i18n.t(Msg::ReceiptKeep)}</p>
+            <p class="as-note">{tr(Msg::ReceiptKeep)}</p>
             {quote.map(|q| view! {
                 <p class="as-estimate">
-                    {move || i18n.t(Msg::OrderEstimate)}" "<strong>{move || format::money(&i18n.lang(), q.total)}</strong>
+                    {tr(Msg::OrderEstimate)}" "<strong>{move || format::money(&i18n.lang(), q.total)}</strong>
                 </p>
             })}
             <p class="as-note" data-testid="respond-by">
@@ -36,7 +36,7 @@ pub fn ReceiptView(
                 }}
             </p>
             <button class="as-button as-button--quiet" part="button" type="button" on:click=move |_| step.set(Step::Lookup)>
-                {move || i18n.t(Msg::ReceiptAnother)}
+                {tr(Msg::ReceiptAnother)}
             </button>
         </div>
     }

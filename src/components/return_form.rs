@@ -1,7 +1,7 @@
 use crate::backend::BackendHandle;
 use crate::components::widget::StepHeading;
 use crate::format;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::state::{device_now, Events, LookedUp, Step, Submitted, WidgetEvent};
 use aftersales_core::api::CreateCaseRequest;
 use aftersales_core::case::{validate_case, CaseDraft, CaseKind, CaseType, DraftLine};
@@ -347,15 +347,15 @@ pub fn ReturnForm(
             <p class="as-intro">{move || i18n.f(Msg::OrderIntro, &[("number", &number)])}</p>
             <fieldset class="as-fieldset" aria-describedby="as-line-error">
                 <legend class="as-field__label">
-                    {move || i18n.t(Msg::OrderItems)}
-                    <span class="as-field__required">{move || i18n.t(Msg::LookupRequired)}</span>
+                    {tr(Msg::OrderItems)}
+                    <span class="as-field__required">{tr(Msg::LookupRequired)}</span>
                 </legend>
                 <ul class="as-lines" role="list">{rows}</ul>
                 <FieldError problems=problems field=Field::Line />
             </fieldset>
             <Show when=move || { max_selected.get().unwrap_or(0) > 1 }>
                 <div class="as-field">
-                    <label class="as-field__label" for="as-quantity">{move || i18n.t(Msg::OrderQuantity)}</label>
+                    <label class="as-field__label" for="as-quantity">{tr(Msg::OrderQuantity)}</label>
                     <select
                         id="as-quantity"
                         class="as-input"
@@ -379,8 +379,8 @@ pub fn ReturnForm(
             </Show>
             <div class="as-field">
                 <label class="as-field__label" for="as-reason">
-                    {move || i18n.t(Msg::OrderReason)}
-                    <span class="as-field__required">{move || i18n.t(Msg::LookupRequired)}</span>
+                    {tr(Msg::OrderReason)}
+                    <span class="as-field__required">{tr(Msg::LookupRequired)}</span>
                 </label>
                 <select
                     id="as-reason"
@@ -399,7 +399,7 @@ pub fn ReturnForm(
                         }
                     }
                 >
-                    <option value="" selected=move || reason.get().is_none()>{move || i18n.t(Msg::OrderReasonChoose)}</option>
+                    <option value="" selected=move || reason.get().is_none()>{tr(Msg::OrderReasonChoose)}</option>
                     {reason_options}
                 </select>
                 <FieldError problems=problems field=Field::Reason />
@@ -407,8 +407,8 @@ pub fn ReturnForm(
             <Show when=condition_asked>
                 <div class="as-field">
                     <label class="as-field__label" for="as-condition">
-                        {move || i18n.t(Msg::OrderCondition)}
-                        <span class="as-field__required">{move || i18n.t(Msg::LookupRequired)}</span>
+                        {tr(Msg::OrderCondition)}
+                        <span class="as-field__required">{tr(Msg::LookupRequired)}</span>
                     </label>
                     <select
                         id="as-condition"
@@ -424,7 +424,7 @@ pub fn ReturnForm(
                             fixed(Field::Condition);
                         }
                     >
-                        <option value="" selected=move || condition.get().is_none()>{move || i18n.t(Msg::OrderConditionChoose)}</option>
+                        <option value="" selected=move || condition.get().is_none()>{tr(Msg::OrderConditionChoose)}</option>
                         {CONDITIONS
                             .iter()
                             .map(|c| view! { <option value=c.code() selected=move || condition.get() == Some(*c)>{move || i18n.t(format::condition(*c))}</option> })
@@ -435,7 +435,7 @@ pub fn ReturnForm(
             </Show>
             <Show when=move || estimate.get().is_some()>
                 <p class="as-estimate" data-testid="estimate">
-                    {move || i18n.t(Msg::OrderEstimate)}" "
+                    {tr(Msg::OrderEstimate)}" "
                     <strong>{move || estimate.get().map(|m| format::money(&i18n.lang(), m)).unwrap_or_default()}</strong>
                 </p>
             </Show>
@@ -464,7 +464,7 @@ pub fn ReturnForm(
             </div>
             <div class="as-actions">
                 <button class="as-button as-button--quiet" part="button" type="button" on:click=move |_| step.set(Step::Lookup)>
-                    {move || i18n.t(Msg::OrderAnother)}
+                    {tr(Msg::OrderAnother)}
                 </button>
                 <button class="as-button" part="button" type="submit" disabled=move || pending.get()>
                     {move || i18n.t(if pending.get() { Msg::OrderPending } else { Msg::OrderSubmit })}

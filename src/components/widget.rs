@@ -1,6 +1,6 @@
 use crate::components::{LookupForm, PolicyView, ReceiptView, ReturnForm};
 use crate::config::View;
-use crate::i18n::{use_i18n, Lang, Locale, Msg};
+use crate::i18n::{tr, use_i18n, Lang, Locale, Msg};
 use crate::state::{Events, Step, WidgetEvent};
 use aftersales_core::api::LookupRequest;
 use leptos::prelude::*;
@@ -78,15 +78,15 @@ pub fn Widget(
             on:keydown=on_keydown
         >
             <header class="as-header" part="header">
-                <h2 id="as-title" class="as-header__title">{move || i18n.t(Msg::PanelTitle)}</h2>
+                <h2 id="as-title" class="as-header__title">{tr(Msg::PanelTitle)}</h2>
                 <label class="as-lang">
-                    <span class="as-visually-hidden">{move || i18n.t(Msg::PanelLanguage)}</span>
+                    <span class="as-visually-hidden">{tr(Msg::PanelLanguage)}</span>
                     <select class="as-lang__select" part="language" name="language" on:change=switch>
                         {Locale::ALL
                             .into_iter()
                             .map(|l| view! {
                                 <option value=l.tag() lang=l.tag() selected=move || i18n.lang().locale == l>
-                                    {move || i18n.t(l.autonym())}
+                                    {tr(l.autonym())}
                                 </option>
                             })
                             .collect_view()}
@@ -188,7 +188,7 @@ pub fn StepHeading(
                 {move || i18n.f(Msg::PanelStep, &[("n", &n.to_string()), ("total", &total.to_string())])}
             </p>
         })}
-        <h3 class="as-step__heading" tabindex="-1" node_ref=heading>{move || i18n.t(title)}</h3>
+        <h3 class="as-step__heading" tabindex="-1" node_ref=heading>{tr(title)}</h3>
     }
 }
 

@@ -275,6 +275,13 @@ impl I18n {
     }
 }
 
+/// A text that shows a message and follows the language switcher. Every message shares this
+/// one closure type, so its rendering code is in the bundle once, not once per message.
+pub fn tr(m: Msg) -> impl IntoView + Copy + 'static {
+    let i18n = use_i18n();
+    move || i18n.t(m)
+}
+
 /// The widget's [`I18n`] (provided when it mounts).
 pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
