@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { startServer, launchBrowser, newPage, ARTIFACTS } from "../lib/harness.js";
+import { checkA11y } from "../lib/a11y.js";
 
 const TRACKING = /^AS-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{6}$/;
 let server;
@@ -124,6 +125,7 @@ test("a wrong e-mail gets the generic message and keeps what was typed", async (
   assert.equal(second.status(), 404);
   await alert.waitFor();
   assert.equal(await alert.innerText(), notFound);
+  await checkA11y(page, "lookup: not found");
   await page.screenshot({ path: join(ARTIFACTS, "lookup-not-found.png") });
   await page.close();
 });
@@ -136,6 +138,7 @@ test("the network going down loses nothing and says so", async () => {
   const alert = page.locator("after-sales .as-error");
   await alert.waitFor();
   assert.match(await alert.innerText(), /could not reach the shop's service.*nothing you entered is lost/);
+  await checkA11y(page, "lookup: network down");
   assert.equal(await page.locator("after-sales input[name=order_number]").inputValue(), "1002");
 
   // Back online: the same form goes through.

@@ -6,6 +6,81 @@ use aftersales_core::api::LookupRequest;
 use leptos::prelude::*;
 use std::sync::Arc;
 
+fn check_number(n: &str) -> Option<Msg> {
+    n.trim().is_empty().then_some(Msg::LookupErrorOrderNumber)
+}
+
+fn check_email(e: &str) -> Option<Msg> {
+    let e = e.trim();
+    let ok = e.len() > 2 && e.contains('@') && !e.starts_with('@') && !e.ends_with('@');
+    (!ok).then_some(Msg::LookupErrorEmail)
+}
+
+/// A required text field: visible label, a hint saying what to enter, and its problem under
+/// it (announced, tied to the input, re-checked as the shopper types once it has been shown).
+#[component]
+fn TextField(
+    /// The input's id; the hint and the error take `<id>-hint` and `<id>-error`.
+    id: &'static str,
+    /// The input's form name.
+    name: &'static str,
+    /// The label.
+    label: Msg,
+    /// What to enter, or where to find it.
+    hint: Msg,
+    /// `text`, `email`, …
+    #[prop(default = "text")]
+    input_type: &'static str,
+    /// The input's `autocomplete`.
+    autocomplete: &'static str,
+    /// The longest accepted value.
+    maxlength: u32,
+    /// What the shopper typed.
+    value: RwSignal<String>,
+    /// The field's problem, if any.
+    error: RwSignal<Option<Msg>>,
+    /// The field's own check, run again on each keystroke while a problem shows.
+    check: fn(&str) -> Option<Msg>,
+    /// The input, to move focus to.
+    node_ref: NodeRef<leptos::html::Input>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error")); // i18n-ok: ids
+    let described = format!("{hint_id} {error_id}");
+    view! {
+        <div class="as-field">
+            <label class="as-field__label" for=id>
+                {tr(label)}
+                <span class="as-field__required">{tr(Msg::LookupRequired)}</span>
+            </label>
+            <p class="as-field__hint" id=hint_id>{tr(hint)}</p>
+            <input
+                id=id
+                class="as-input"
+                part="input"
+                name=name
+                type=input_type
+                autocomplete=autocomplete
+                maxlength=maxlength.to_string()
+                required
+                aria-describedby=described
+                aria-invalid=move || error.get().is_some().then_some("true")
+                node_ref=node_ref
+                prop:value=move || value.get()
+                on:input=move |ev| {
+                    value.set(event_target_value(&ev));
+                    if error.get_untracked().is_some() {
+                        error.set(check(&value.get_untracked()));
+                    }
+                }
+            />
+            <p class="as-field__error" id=error_id aria-live="polite">
+                {move || error.get().map(|m| i18n.t(m))}
+            </p>
+        </div>
+    }
+}
+
 /// Step 1: the shopper finds their order by number and e-mail.
 #[component]
 pub fn LookupForm(
@@ -28,13 +103,6 @@ pub fn LookupForm(
     let error = RwSignal::new(None::<Msg>);
     let number_ref = NodeRef::<leptos::html::Input>::new();
     let email_ref = NodeRef::<leptos::html::Input>::new();
-
-    let check_number = |n: &str| n.trim().is_empty().then_some(Msg::LookupErrorOrderNumber);
-    let check_email = |e: &str| {
-        let e = e.trim();
-        let ok = e.len() > 2 && e.contains('@') && !e.starts_with('@') && !e.ends_with('@');
-        (!ok).then_some(Msg::LookupErrorEmail)
-    };
 
     let lookup = Action::new_unsync(move |req: &LookupRequest| {
         let backend = backend.0.clone();
@@ -100,65 +168,31 @@ pub fn LookupForm(
         <form class="as-form" on:submit=submit novalidate>
             <StepHeading title=Msg::LookupHeading place=Some((1, 3)) />
             <p class="as-intro">{tr(Msg::LookupIntro)}</p>
-            <div class="as-field">
-                <label class="as-field__label" for="as-order-number">
-                    {tr(Msg::LookupOrderNumber)}
-                    <span class="as-field__required">{tr(Msg::LookupRequired)}</span>
-                </label>
-                <p class="as-field__hint" id="as-order-number-hint">{tr(Msg::LookupOrderNumberHint)}</p>
-                <input
-                    id="as-order-number"
-                    class="as-input"
-                    part="input"
-                    name="order_number"
-                    autocomplete="off"
-                    maxlength="64"
-                    required
-                    aria-describedby="as-order-number-hint as-order-number-error"
-                    aria-invalid=move || number_error.get().is_some().then_some("true")
-                    node_ref=number_ref
-                    prop:value=move || number.get()
-                    on:input=move |ev| {
-                        number.set(event_target_value(&ev));
-                        if number_error.get_untracked().is_some() {
-                            number_error.set(check_number(&number.get_untracked()));
-                        }
-                    }
-                />
-                <p class="as-field__error" id="as-order-number-error" aria-live="polite">
-                    {move || number_error.get().map(|m| i18n.t(m))}
-                </p>
-            </div>
-            <div class="as-field">
-                <label class="as-field__label" for="as-email">
-                    {tr(Msg::LookupEmail)}
-                    <span class="as-field__required">{tr(Msg::LookupRequired)}</span>
-                </label>
-                <p class="as-field__hint" id="as-email-hint">{tr(Msg::LookupEmailHint)}</p>
-                <input
-                    id="as-email"
-                    class="as-input"
-                    part="input"
-                    name="email"
-                    type="email"
-                    autocomplete="email"
-                    maxlength="254"
-                    required
-                    aria-describedby="as-email-hint as-email-error"
-                    aria-invalid=move || email_error.get().is_some().then_some("true")
-                    node_ref=email_ref
-                    prop:value=move || email.get()
-                    on:input=move |ev| {
-                        email.set(event_target_value(&ev));
-                        if email_error.get_untracked().is_some() {
-                            email_error.set(check_email(&email.get_untracked()));
-                        }
-                    }
-                />
-                <p class="as-field__error" id="as-email-error" aria-live="polite">
-                    {move || email_error.get().map(|m| i18n.t(m))}
-                </p>
-            </div>
+            <TextField
+                id="as-order-number"
+                name="order_number"
+                label=Msg::LookupOrderNumber
+                hint=Msg::LookupOrderNumberHint
+                autocomplete="off"
+                maxlength=64
+                value=number
+                error=number_error
+                check=check_number
+                node_ref=number_ref
+            />
+            <TextField
+                id="as-email"
+                name="email"
+                label=Msg::LookupEmail
+                hint=Msg::LookupEmailHint
+                input_type="email"
+                autocomplete="email"
+                maxlength=254
+                value=email
+                error=email_error
+                check=check_email
+                node_ref=email_ref
+            />
             <div class="as-alert" aria-live="assertive">
                 {move || error.get().map(|m| view! { <p class="as-error" part="error">{tr(m)}</p> })}
             </div>
