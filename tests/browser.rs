@@ -554,6 +554,8 @@ async fn money_and_dates_are_written_the_way_each_language_writes_them() {
         ("zh-Hans", m(19_900, "CNY"), "¥199.00"),
         ("zh-Hant", m(19_900, "CNY"), "CN¥199.00"),
         ("en", m(120_000, "TWD"), "NT$1,200.00"),
+        ("zh-Hans", m(120_000, "TWD"), "NT$1,200.00"),
+        ("zh-Hant", m(120_000, "TWD"), "$1,200.00"),
         ("en", m(1_250, "EUR"), "€12.50"),
         ("en", m(1_005, "KWD"), "KWD 1.005"),
         ("en", m(1_500, "JPY"), "¥1,500"),
@@ -655,10 +657,14 @@ async fn the_lookup_names_both_missing_fields_and_focus_follows_the_steps() {
         Some("order_number")
     );
     type_into(&root, "input[name=order_number]", "A-1");
+    wait_for("the problem cleared as it is fixed", || {
+        text(&root, "#as-order-number-error").is_empty()
+    })
+    .await;
     assert_eq!(
-        text(&root, "#as-order-number-error"),
-        "",
-        "cleared as it is fixed"
+        text(&root, "#as-email-error"),
+        "Enter the e-mail address you ordered with.",
+        "the other field's problem stays until it is fixed"
     );
     type_into(&root, "input[name=email]", "ana@example.com");
     button(&root, "Find my order").click();
