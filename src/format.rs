@@ -352,3 +352,109 @@ pub fn verdict(
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn the_seed_policy_in_words_in_english_and_chinese() {
+        assert_eq!(
+            policy_summary(&Lang::of(Locale::En), &Policy::default()),
+            [
+                "7-day no-reason returns: changed your mind? Return it within 7 days of delivery for a refund.",
+                "Faulty, damaged or wrong? Exchange it within 15 days.",
+                "Items sold as final sale cannot be returned for a refund.",
+                "Warranty repair for electronics and appliances: 1 year.",
+                "Returns cost you nothing.",
+                "We answer return requests within 48 hours.",
+                "Complaints: answered within 24 hours, resolved within 48 hours.",
+            ]
+        );
+        let zh = policy_summary(&Lang::of(Locale::ZhHans), &Policy::default());
+        assert_eq!(
+            zh[0],
+            "支持七天无理由退货：签收后 7 天内，不满意可申请退货退款。"
+        );
+        assert_eq!(zh[3], "电子产品和家电保修 1 年。");
+        assert_eq!(zh[6], "投诉将在 24 小时内答复，48 小时内解决。");
+    }
+
+    #[test]
+    fn merchant_notes_and_labels_follow_the_shoppers_language_then_the_shops() {
+        let texts = |pairs: &[(&str, &str)]| {
+            Texts(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect::<BTreeMap<_, _>>(),
+            )
+        };
+        let mut policy = Policy {
+            default_locale: Some("zh-Hans".into()),
+            notes: vec![texts(&[
+                ("zh-Hans", "退货请寄往杭州仓库。"),
+                ("en", "Returns go to Hangzhou."),
+            ])],
+            ..Policy::default()
+        };
+        let tw = Lang {
+            locale: Locale::ZhHant,
+            tag: "zh-TW".into(),
+        };
+        // No traditional text: the shop's default language comes before English.
+        assert_eq!(
+            policy_summary(&tw, &policy).last().unwrap(),
+            "退货请寄往杭州仓库。"
+        );
+        assert_eq!(
+            policy_summary(&Lang::of(Locale::En), &policy)
+                .last()
+                .unwrap(),
+            "Returns go to Hangzhou."
+        );
+        policy.reasons[0].labels = texts(&[("en", "Not for me"), ("zh-Hant", "不喜歡")]);
+        assert_eq!(reason(&tw, &policy.reasons[0], Some("zh-Hans")), "不喜歡");
+        assert_eq!(
+            reason(&Lang::of(Locale::ZhHans), &policy.reasons[1], None),
+            "尺码或版型不合适"
+        );
+        let mut own = policy.reasons[1].clone();
+        own.code = "too_heavy_to_carry".into();
+        assert_eq!(
+            reason(&Lang::of(Locale::En), &own, None),
+            "Too heavy to carry"
+        );
+    }
+
+    #[test]
+    fn verdicts_spans_and_codes_in_words() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let en = Lang::of(Locale::En);
+        let no = |reason| Outcome::NotEligible { reason };
+        assert_eq!(
+            verdict(&en, &no(Ineligible::FinalSale), Some(7), today),
+            "Not returnable: sold as final sale"
+        );
+        assert_eq!(
+            verdict(
+                &Lang::of(Locale::ZhHant),
+                &no(Ineligible::NotDelivered),
+                Some(7),
+                today
+            ),
+            "暫時無法退貨：商品尚未簽收"
+        );
+        assert_eq!(span(&en, Span::Hours(1)), "1 hour");
+        assert_eq!(span(&en, Span::BusinessMinutes(30)), "30 business minutes");
+        assert_eq!(
+            span(&Lang::of(Locale::ZhHans), Span::BusinessHours(8)),
+            "8 个工作小时"
+        );
+        assert_eq!(violation("window_closed"), Msg::ViolationWindowClosed);
+        assert_eq!(violation("something_new"), Msg::ViolationOther);
+        assert_eq!(condition(ItemCondition::Opened), Msg::ConditionOpened);
+    }
+}
