@@ -84,20 +84,28 @@ for (const [locale, tag] of [["en-US", "en"], ["zh-CN", "zh-Hans"]]) {
   }
 }
 
-test("the Chinese shop page speaks Chinese before and after the widget loads", async () => {
-  const page = await newPage(browser, { locale: "en-US" });
-  await page.goto(`${server.url}/examples/zh.html`);
-  const launcher = widget(page).locator(".as-launcher");
-  assert.equal(await launcher.innerText(), "退换货与售后");
-  await launcher.click();
-  await widget(page).locator(".as-step__heading").waitFor();
-  assert.equal(await widget(page).locator(".as-step__heading").innerText(), "查找订单");
-  await widget(page).locator("button.as-button--quiet").click();
-  const first = widget(page).locator(".as-policy__list li").first();
-  await first.waitFor();
-  assert.match(await first.innerText(), /七天无理由退货/);
-  await page.close();
-});
+for (const [path, launcherText, heading, seven] of [
+  ["zh.html", "退换货与售后", "查找订单", /七天无理由退货/],
+  ["zh-tw.html", "退換貨與售後服務", "查詢訂單", /七天無理由退貨/],
+]) {
+  test(`the Chinese shop page ${path} speaks its Chinese before and after the widget loads`, async () => {
+    // The browser says English; the page's data-locale wins.
+    const page = await newPage(browser, { locale: "en-US" });
+    await page.goto(`${server.url}/examples/${path}`);
+    const launcher = widget(page).locator(".as-launcher");
+    assert.equal(await launcher.innerText(), launcherText);
+    await launcher.click();
+    await widget(page).locator(".as-step__heading").waitFor();
+    assert.equal(await widget(page).locator(".as-step__heading").innerText(), heading);
+    await widget(page).locator("button.as-button--quiet").click();
+    const first = widget(page).locator(".as-policy__list li").first();
+    await first.waitFor();
+    assert.match(await first.innerText(), seven);
+    await checkA11y(page, `policy on ${path}`);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+}
 
 /** The element focused inside the widget, described for assertions. */
 const focused = (page) =>
