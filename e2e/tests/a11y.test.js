@@ -317,3 +317,29 @@ test("reduced motion turns transitions off", async () => {
     await page.close();
   }
 });
+
+test("the axe harness sees inside the widget's shadow root (a planted fault fails it)", async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.url}/`);
+  await page.locator("footer .support").click();
+  await widget(page).locator(".as-panel").waitFor();
+  await checkA11y(page, "clean lookup");
+  // An unlabelled field and grey-on-white text, planted inside the shadow root (styled
+  // through the CSSOM: the shop's CSP refuses inline style attributes).
+  await widget(page).evaluate((host) => {
+    const body = host.shadowRoot.querySelector(".as-body");
+    body.insertAdjacentHTML("afterbegin", '<input type="text" class="planted"><p class="faint">faint</p>');
+    const faint = body.querySelector(".faint");
+    faint.style.color = "#bbb";
+    faint.style.background = "#fff";
+  });
+  await assert.rejects(checkA11y(page, "planted"), (err) => /"id": "label"/.test(err.message) && /"id": "color-contrast"/.test(err.message));
+  // And an unfilled placeholder is caught too.
+  await widget(page).evaluate((host) => {
+    host.shadowRoot.querySelector(".planted").remove();
+    host.shadowRoot.querySelector(".faint").remove();
+    host.shadowRoot.querySelector(".as-intro").textContent = "Order {number}";
+  });
+  await assert.rejects(checkA11y(page, "placeholder"), /unfilled placeholder/);
+  await page.close();
+});
