@@ -343,3 +343,25 @@ test("the axe harness sees inside the widget's shadow root (a planted fault fail
   await assert.rejects(checkA11y(page, "placeholder"), /unfilled placeholder/);
   await page.close();
 });
+
+test("focus goes back to the page's own button, and an inline widget never takes the page's focus", async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.url}/`);
+  await page.locator("footer .support").focus();
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelector("after-sales").shadowRoot.activeElement?.classList.contains("as-step__heading"));
+  await page.keyboard.press("Escape");
+  await page.waitForFunction(() => document.activeElement?.classList.contains("support"));
+  // Opened again: focus is inside the dialog again.
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelector("after-sales").shadowRoot.activeElement?.classList.contains("as-step__heading"));
+
+  await page.goto(`${server.url}/examples/inline.html`);
+  await page.locator("after-sales .as-panel").waitFor();
+  await page.waitForTimeout(300);
+  const where = await page.evaluate(() => [document.activeElement.tagName, document.querySelector("after-sales").shadowRoot.activeElement]);
+  assert.deepEqual(where, ["BODY", null], "loading an inline widget leaves the page's focus alone");
+  assert.equal(await page.locator("after-sales .as-panel").getAttribute("role"), "region");
+  await checkA11y(page, "inline lookup");
+  await page.close();
+});
