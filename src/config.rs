@@ -76,18 +76,14 @@ pub fn parse_messages(json: &str) -> Result<Vec<(Locale, Msg, String)>, String> 
                 ));
             }
             let want = placeholders(locale.catalog_text(m)).unwrap_or_default();
-            if placeholders(&text) != Some(want.clone()) {
+            if placeholders(&text).as_ref() != Some(&want) {
                 let names: Vec<String> = want.iter().map(|n| format!("{{{n}}}")).collect();
                 return Err(format!(
                     "data-messages: {tag} {key:?} must keep exactly the placeholders of the catalog ({}); got {text:?}",
                     if names.is_empty() { "none".to_string() } else { names.join(", ") }
                 ));
             }
-            let one = aftersales_core::text::Texts(std::collections::BTreeMap::from([(
-                tag.clone(),
-                text.clone(),
-            )]));
-            if let Err((_, expected)) = one.validate() {
+            if let Err(expected) = aftersales_core::text::check_text(&text) {
                 return Err(format!("data-messages: {tag} {key:?} must be {expected}"));
             }
             out.push((locale, m, text));

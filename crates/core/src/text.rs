@@ -26,6 +26,24 @@ pub fn is_language_tag(tag: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
+/// Checks one text a merchant writes: 1 to [`MAX_TEXT_CHARS`] characters, not blank, with
+/// no control or bidirectional-override characters (a text must not be able to display as
+/// something it is not).
+///
+/// # Errors
+/// What was expected, e.g. `"a text of 1 to 500 characters"`.
+pub fn check_text(text: &str) -> Result<(), String> {
+    if text.trim().is_empty() || text.chars().count() > MAX_TEXT_CHARS {
+        return Err(format!("a text of 1 to {MAX_TEXT_CHARS} characters"));
+    }
+    let hostile =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if text.chars().any(hostile) {
+        return Err("a text without control or direction-override characters".into());
+    }
+    Ok(())
+}
+
 impl Texts {
     /// Whether no text is given.
     pub fn is_empty(&self) -> bool {
@@ -35,9 +53,8 @@ impl Texts {
     /// Checks every tag and text.
     ///
     /// # Errors
-    /// `(tag, expected)` for the first bad entry: a malformed tag, an empty or over-long text,
-    /// or one with control or bidirectional-override characters (a text must not be able to
-    /// display as something it is not).
+    /// `(tag, expected)` for the first bad entry: a malformed tag, or a text [`check_text`]
+    /// refuses.
     pub fn validate(&self) -> Result<(), (String, String)> {
         for (tag, text) in &self.0 {
             if !is_language_tag(tag) {
@@ -46,22 +63,7 @@ impl Texts {
                     format!("a language tag such as \"en\" or \"zh-Hans\"; got {tag:?}"),
                 ));
             }
-            let chars = text.chars().count();
-            if text.trim().is_empty() || chars > MAX_TEXT_CHARS {
-                return Err((
-                    tag.clone(),
-                    format!("a text of 1 to {MAX_TEXT_CHARS} characters"),
-                ));
-            }
-            let hostile = |c: char| {
-                c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-            };
-            if text.chars().any(hostile) {
-                return Err((
-                    tag.clone(),
-                    "a text without control or direction-override characters".into(),
-                ));
-            }
+            check_text(text).map_err(|expected| (tag.clone(), expected))?;
         }
         Ok(())
     }
