@@ -365,3 +365,20 @@ test("focus goes back to the page's own button, and an inline widget never takes
   await checkA11y(page, "inline lookup");
   await page.close();
 });
+
+test("the loader and the widget choose the same language from the browser's", async () => {
+  // The loader words the launcher before the widget exists, with its own copy of the rule
+  // in Locale::from_tag: both must agree for every kind of tag.
+  const titles = { en: "Returns & support", "zh-Hans": "退换货与售后", "zh-Hant": "退換貨與售後服務" };
+  for (const [browserLocale, want] of [["en-GB", "en"], ["zh", "zh-Hans"], ["zh-SG", "zh-Hans"], ["zh-TW", "zh-Hant"], ["zh-HK", "zh-Hant"], ["zh-MO", "zh-Hant"], ["fr-FR", "en"]]) {
+    const page = await newPage(browser, { locale: browserLocale });
+    await page.goto(`${server.url}/`);
+    const launcher = widget(page).locator(".as-launcher");
+    assert.equal(await launcher.innerText(), titles[want], `launcher for ${browserLocale}`);
+    await launcher.click();
+    await widget(page).locator(".as-panel").waitFor();
+    assert.equal(await widget(page).locator(".as-panel").getAttribute("lang"), want, `widget for ${browserLocale}`);
+    assert.equal(await widget(page).locator(".as-header__title").innerText(), titles[want]);
+    await page.close();
+  }
+});
