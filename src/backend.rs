@@ -58,7 +58,7 @@ impl BackendError {
                 "invalid_case" => detail
                     .violations
                     .first()
-                    .map_or(Msg::ViolationOther, |v| format::violation(&v.code)),
+                    .map_or(Msg::ViolationOther, format::violation_detail),
                 _ => Msg::ErrorRefused,
             },
             BackendError::Unreachable(_) => Msg::ErrorUnreachable,

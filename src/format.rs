@@ -3,7 +3,8 @@
 //! (cheaper in bytes than carrying locale data in Rust, and always up to date).
 
 use crate::i18n::{Lang, Msg};
-use aftersales_core::case::CaseKind;
+use aftersales_core::api::ViolationDetail;
+use aftersales_core::case::{CaseKind, ViolationCode};
 use aftersales_core::commitment::Span;
 use aftersales_core::eligibility::{Ineligible, Outcome};
 use aftersales_core::money::Money;
@@ -191,40 +192,49 @@ pub fn span(lang: &Lang, s: Span) -> String {
     lang.p(m, i64::from(n), &[])
 }
 
-/// The message for a violation code from core or the server.
-pub fn violation(code: &str) -> Msg {
+/// The message for a violation code from core or the server: every code has its own.
+pub fn violation(code: ViolationCode) -> Msg {
+    use ViolationCode as V;
     match code {
-        "lines_required" => Msg::ViolationLinesRequired,
-        "duplicate_line" => Msg::ViolationDuplicateLine,
-        "unknown_line" => Msg::ViolationUnknownLine,
-        "invalid_quantity" => Msg::ViolationInvalidQuantity,
-        "resolution_required" => Msg::ViolationResolutionRequired,
-        "resolution_not_allowed" => Msg::ViolationResolutionNotAllowed,
-        "reason_required" => Msg::ViolationReasonRequired,
-        "unknown_reason" => Msg::ViolationUnknownReason,
-        "resolution_not_offered_for_reason" => Msg::ViolationResolutionNotOfferedForReason,
-        "merchant_fault_required" => Msg::ViolationMerchantFaultRequired,
-        "condition_required" => Msg::ViolationConditionRequired,
-        "condition_not_accepted" => Msg::ViolationConditionNotAccepted,
-        "evidence_required" => Msg::ViolationEvidenceRequired,
-        "too_much_evidence" => Msg::ViolationTooMuchEvidence,
-        "invalid_evidence" => Msg::ViolationInvalidEvidence,
-        "answer_required" => Msg::ViolationAnswerRequired,
-        "invalid_answer" => Msg::ViolationInvalidAnswer,
-        "answer_too_long" => Msg::ViolationAnswerTooLong,
-        "unknown_question" => Msg::ViolationUnknownQuestion,
-        "description_required" => Msg::ViolationDescriptionRequired,
-        "description_too_long" => Msg::ViolationDescriptionTooLong,
-        "window_closed" => Msg::ViolationWindowClosed,
-        "not_delivered" => Msg::ViolationNotDelivered,
-        "not_shipped" => Msg::ViolationNotShipped,
-        "fully_claimed" => Msg::ViolationFullyClaimed,
-        "final_sale" => Msg::ViolationFinalSale,
-        "not_permitted" => Msg::ViolationNotPermitted,
-        "not_offered" => Msg::ViolationNotOffered,
-        "amount_out_of_range" => Msg::ViolationAmountOutOfRange,
-        _ => Msg::ViolationOther,
+        V::LinesRequired => Msg::ViolationLinesRequired,
+        V::TooManyLines => Msg::ViolationTooManyLines,
+        V::DuplicateLine => Msg::ViolationDuplicateLine,
+        V::UnknownLine => Msg::ViolationUnknownLine,
+        V::InvalidQuantity => Msg::ViolationInvalidQuantity,
+        V::ResolutionRequired => Msg::ViolationResolutionRequired,
+        V::ResolutionNotAllowed => Msg::ViolationResolutionNotAllowed,
+        V::ReasonRequired => Msg::ViolationReasonRequired,
+        V::UnknownReason => Msg::ViolationUnknownReason,
+        V::ResolutionNotOfferedForReason => Msg::ViolationResolutionNotOfferedForReason,
+        V::MerchantFaultRequired => Msg::ViolationMerchantFaultRequired,
+        V::ConditionRequired => Msg::ViolationConditionRequired,
+        V::ConditionNotAccepted => Msg::ViolationConditionNotAccepted,
+        V::EvidenceRequired => Msg::ViolationEvidenceRequired,
+        V::TooMuchEvidence => Msg::ViolationTooMuchEvidence,
+        V::InvalidEvidence => Msg::ViolationInvalidEvidence,
+        V::InsecureLink => Msg::ViolationInsecureLink,
+        V::AnswerRequired => Msg::ViolationAnswerRequired,
+        V::InvalidAnswer => Msg::ViolationInvalidAnswer,
+        V::AnswerTooLong => Msg::ViolationAnswerTooLong,
+        V::UnknownQuestion => Msg::ViolationUnknownQuestion,
+        V::TooManyAnswers => Msg::ViolationTooManyAnswers,
+        V::DescriptionRequired => Msg::ViolationDescriptionRequired,
+        V::DescriptionTooLong => Msg::ViolationDescriptionTooLong,
+        V::WindowClosed => Msg::ViolationWindowClosed,
+        V::NotDelivered => Msg::ViolationNotDelivered,
+        V::NotShipped => Msg::ViolationNotShipped,
+        V::FullyClaimed => Msg::ViolationFullyClaimed,
+        V::FinalSale => Msg::ViolationFinalSale,
+        V::NotPermitted => Msg::ViolationNotPermitted,
+        V::NotOffered => Msg::ViolationNotOffered,
+        V::AmountOutOfRange => Msg::ViolationAmountOutOfRange,
     }
+}
+
+/// The message for a violation code read off the wire: a code this version does not know
+/// (a newer server) reads as a general refusal.
+pub fn violation_detail(detail: &ViolationDetail) -> Msg {
+    detail.violation().map_or(Msg::ViolationOther, violation)
 }
 
 /// The shop's policy in a few sentences, for the policy step: windows, rules' warranties
@@ -309,12 +319,7 @@ pub fn policy_summary(lang: &Lang, p: &Policy) -> Vec<String> {
 }
 
 /// The verdict line under an item, e.g. `Returnable until Dec 2, 2026 (7 days left)`.
-pub fn verdict(
-    lang: &Lang,
-    outcome: &Outcome,
-    window_days: Option<u16>,
-    today: NaiveDate,
-) -> String {
+pub fn verdict(lang: &Lang, outcome: &Outcome, today: NaiveDate) -> String {
     let until = |last_day: Option<NaiveDate>| match last_day {
         None => lang.t(Msg::VerdictAnyTime).to_string(),
         Some(last) => {
@@ -332,16 +337,13 @@ pub fn verdict(
         Outcome::Eligible(a) => until(a.last_day),
         Outcome::NeedsReview(a) => lang.f(Msg::VerdictReview, &[("verdict", &until(a.last_day))]),
         Outcome::NotEligible { reason } => match reason {
-            Ineligible::WindowClosed { last_day } => {
-                let on = date(lang, *last_day);
-                match window_days {
-                    Some(d) => lang.f(
-                        Msg::VerdictClosedDays,
-                        &[("days", &d.to_string()), ("date", &on)],
-                    ),
-                    None => lang.f(Msg::VerdictClosed, &[("date", &on)]),
-                }
-            }
+            Ineligible::WindowClosed { last_day, days } => lang.f(
+                Msg::VerdictClosedDays,
+                &[
+                    ("days", &days.to_string()),
+                    ("date", &date(lang, *last_day)),
+                ],
+            ),
             Ineligible::NotDelivered => lang.t(Msg::VerdictNotDelivered).to_string(),
             Ineligible::NotShipped => lang.t(Msg::VerdictNotShipped).to_string(),
             Ineligible::FullyClaimed => lang.t(Msg::VerdictFullyClaimed).to_string(),
@@ -435,14 +437,13 @@ mod tests {
         let en = Lang::of(Locale::En);
         let no = |reason| Outcome::NotEligible { reason };
         assert_eq!(
-            verdict(&en, &no(Ineligible::FinalSale), Some(7), today),
+            verdict(&en, &no(Ineligible::FinalSale), today),
             "Not returnable: sold as final sale"
         );
         assert_eq!(
             verdict(
                 &Lang::of(Locale::ZhHant),
                 &no(Ineligible::NotDelivered),
-                Some(7),
                 today
             ),
             "暫時無法退貨：商品尚未簽收"
@@ -453,8 +454,24 @@ mod tests {
             span(&Lang::of(Locale::ZhHans), Span::BusinessHours(8)),
             "8 个工作小时"
         );
-        assert_eq!(violation("window_closed"), Msg::ViolationWindowClosed);
-        assert_eq!(violation("something_new"), Msg::ViolationOther);
+        assert_eq!(
+            violation(ViolationCode::WindowClosed),
+            Msg::ViolationWindowClosed
+        );
+        let wire = |code: &str| ViolationDetail {
+            code: code.into(),
+            field: "lines[0].line_id".into(),
+            message: String::new(),
+        };
+        assert_eq!(
+            violation_detail(&wire("insecure_link")),
+            Msg::ViolationInsecureLink
+        );
+        assert_eq!(
+            violation_detail(&wire("something_new")),
+            Msg::ViolationOther,
+            "a code newer than this widget"
+        );
         assert_eq!(condition(ItemCondition::Opened), Msg::ConditionOpened);
     }
 }

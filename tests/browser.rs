@@ -42,6 +42,8 @@ impl FakeBackend {
             id: id.into(),
             sku: id.into(),
             title: title.into(),
+            variant: None,
+            image_url: None,
             category: "home".into(),
             tags: vec![],
             final_sale: false,

@@ -4,20 +4,15 @@ use crate::format;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::state::{device_now, Events, LookedUp, Step, Submitted, WidgetEvent};
 use aftersales_core::api::CreateCaseRequest;
-use aftersales_core::case::{validate_case, CaseDraft, CaseKind, CaseType, DraftLine};
+use aftersales_core::case::{
+    conditions_asked, validate_case, CaseDraft, CaseKind, CaseType, DraftLine,
+};
 use aftersales_core::eligibility::evaluate;
-use aftersales_core::reasons::{Evidence, Fault, ReasonDef};
+use aftersales_core::reasons::{Evidence, ReasonDef};
 use aftersales_core::resolution::{ItemCondition, Resolution};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-
-const CONDITIONS: [ItemCondition; 4] = [
-    ItemCondition::NewUnopened,
-    ItemCondition::Opened,
-    ItemCondition::Used,
-    ItemCondition::Damaged,
-];
 
 /// The control a problem belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,18 +112,17 @@ pub fn ReturnForm(
         .filter(|r| r.evidence == Evidence::None && !r.questions.iter().any(|q| q.required))
         .cloned()
         .collect();
-    let shopper_fault = {
-        let reasons = reasons.clone();
+    // Core says whether the item's condition is asked and which conditions the shop takes:
+    // only those are offered.
+    let asked_conditions = {
+        let policy = policy.clone();
         Memo::new(move |_| {
-            reason.get().is_some_and(|code| {
-                reasons
-                    .iter()
-                    .any(|r| r.code == code && r.fault == Fault::Shopper)
-            })
+            let code = reason.get();
+            let def = code.as_deref().and_then(|c| policy.reason(c));
+            conditions_asked(&policy, def, Resolution::Refund).map(<[ItemCondition]>::to_vec)
         })
     };
-    let asks_condition = policy.conditions.contains_key(&Resolution::Refund);
-    let condition_asked = move || asks_condition && shopper_fault.get();
+    let condition_asked = move || asked_conditions.with(Option::is_some);
 
     let max_selected = {
         let verdicts = verdicts.clone();
@@ -208,7 +202,7 @@ pub fn ReturnForm(
                 let found: Vec<(Field, Msg)> = e
                     .violations()
                     .iter()
-                    .map(|v| (Field::of_path(&v.field), format::violation(&v.code)))
+                    .map(|v| (Field::of_path(&v.field), format::violation_detail(v)))
                     .collect();
                 problems.set(if found.is_empty() {
                     vec![(Field::Form, e.message())]
@@ -246,7 +240,7 @@ pub fn ReturnForm(
                     found_problems.extend(
                         violations
                             .iter()
-                            .map(|v| (Field::of_path(&v.field), format::violation(&v.code))),
+                            .map(|v| (Field::of_path(&v.field), format::violation(v.code))),
                     );
                 }
             }
@@ -265,7 +259,6 @@ pub fn ReturnForm(
         }
     };
 
-    let window_days = policy.return_days();
     let currency = order.currency;
     let rows = order
         .lines
@@ -281,7 +274,7 @@ pub fn ReturnForm(
             let verdict = move || {
                 outcome
                     .as_ref()
-                    .map(|o| format::verdict(&i18n.lang(), o, window_days, today))
+                    .map(|o| format::verdict(&i18n.lang(), o, today))
                     .unwrap_or_default()
             };
             view! {
@@ -420,14 +413,18 @@ pub fn ReturnForm(
                         aria-invalid=move || has(Field::Condition).then_some("true")
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
-                            condition.set(CONDITIONS.into_iter().find(|c| c.code() == v));
+                            condition.set(asked_conditions.with_untracked(|a| {
+                                a.iter().flatten().copied().find(|c| c.code() == v)
+                            }));
                             fixed(Field::Condition);
                         }
                     >
                         <option value="" selected=move || condition.get().is_none()>{tr(Msg::OrderConditionChoose)}</option>
-                        {CONDITIONS
-                            .iter()
-                            .map(|c| view! { <option value=c.code() selected=move || condition.get() == Some(*c)>{move || i18n.t(format::condition(*c))}</option> })
+                        {move || asked_conditions
+                            .get()
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|c| view! { <option value=c.code() selected=move || condition.get() == Some(c)>{move || i18n.t(format::condition(c))}</option> })
                             .collect_view()}
                     </select>
                     <FieldError problems=problems field=Field::Condition />

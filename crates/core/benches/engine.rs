@@ -78,6 +78,8 @@ fn order(lines: usize) -> Order {
                 id: format!("L{i}"),
                 sku: format!("SKU-{i}"),
                 title: format!("Item {i}"),
+                variant: None,
+                image_url: None,
                 category: categories[i % categories.len()].into(),
                 tags: vec![format!("tag-{}", i % 60)],
                 final_sale: i % 17 == 0,

@@ -87,10 +87,19 @@ pub struct ErrorDetail {
 /// One problem with a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ViolationDetail {
+    // `code` stays a string on the wire: a client reads a code newer than itself as
+    // "unknown" (see `violation`) instead of failing to read the whole answer.
     /// Machine code, e.g. `evidence_required`.
     pub code: String,
     /// Path of the field in the case, e.g. `lines[0].quantity`.
     pub field: String,
     /// A sentence for a person.
     pub message: String,
+}
+
+impl ViolationDetail {
+    /// The code, when this version knows it.
+    pub fn violation(&self) -> Option<crate::case::ViolationCode> {
+        self.code.parse().ok()
+    }
 }

@@ -1,7 +1,7 @@
 //! Commitments (SLA promises): respond within, resolve within, in wall-clock or business
 //! time, turned into due instants, and "on time / at risk / late" at a given instant.
 
-use crate::case::CaseKind;
+use crate::case_type::CaseKind;
 use crate::zone::ShopZone;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Utc, Weekday};
 use serde::{Deserialize, Serialize};
@@ -140,7 +140,8 @@ pub enum Priority {
 }
 
 impl Priority {
-    fn respond_span(self) -> Span {
+    /// The first-answer time this priority's tier promises.
+    pub fn respond_span(self) -> Span {
         match self {
             Priority::High => Span::Hours(1),
             Priority::Medium => Span::Hours(24),
@@ -294,24 +295,6 @@ pub struct DueTimes {
     pub resolve_by: Option<DateTime<Utc>>,
 }
 
-/// Due times for a case of `kind` and `priority` submitted at `submitted`.
-pub fn due_times(
-    policy: &crate::policy::Policy,
-    kind: CaseKind,
-    priority: Priority,
-    submitted: DateTime<Utc>,
-) -> DueTimes {
-    let c = policy.commitments.for_kind(kind);
-    let bh = policy.business_hours.as_ref();
-    let zone = &policy.time_zone;
-    let promised = add_span(c.respond_within, submitted, zone, bh);
-    let tier = add_span(priority.respond_span(), submitted, zone, None);
-    DueTimes {
-        respond_by: promised.min(tier),
-        resolve_by: c.resolve_within.map(|s| add_span(s, submitted, zone, bh)),
-    }
-}
-
 /// How a deadline stands at an instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -387,17 +370,17 @@ mod tests {
     fn seed_commitments_give_due_times() {
         let p = Policy::default();
         let t = utc("2026-11-25T04:00:00Z");
-        let d = due_times(&p, CaseKind::Complaint, Priority::Low, t);
+        let d = p.due_times(CaseKind::Complaint, Priority::Low, t);
         assert_eq!(d.respond_by, t + Duration::hours(24));
         assert_eq!(d.resolve_by, Some(t + Duration::hours(48)));
         // A high-priority case is answered within the hour, whatever the type's promise.
         assert_eq!(
-            due_times(&p, CaseKind::Return, Priority::High, t).respond_by,
+            p.due_times(CaseKind::Return, Priority::High, t).respond_by,
             t + Duration::hours(1)
         );
         // Questions: 30 business minutes, as wall-clock time when no hours are configured.
         assert_eq!(
-            due_times(&p, CaseKind::Question, Priority::Low, t).respond_by,
+            p.due_times(CaseKind::Question, Priority::Low, t).respond_by,
             t + Duration::minutes(30)
         );
         let with_hours = Policy {
@@ -406,7 +389,9 @@ mod tests {
         };
         let sat = utc("2026-11-28T04:00:00Z");
         assert_eq!(
-            due_times(&with_hours, CaseKind::Question, Priority::Low, sat).respond_by,
+            with_hours
+                .due_times(CaseKind::Question, Priority::Low, sat)
+                .respond_by,
             utc("2026-11-30T01:30:00Z")
         );
     }

@@ -93,6 +93,9 @@ pub enum Ineligible {
     WindowClosed {
         /// The last day on which it could have been requested.
         last_day: NaiveDate,
+        /// The window's length in days, as the rule that applied set it (a line under a
+        /// 30-day rule reads "the 30-day window closed", whatever the shop's default).
+        days: u16,
     },
     /// Every unit is already claimed by an earlier case.
     FullyClaimed,
@@ -246,7 +249,10 @@ fn decide(
                 .time_zone
                 .start_of_day(last.succ_opt().unwrap_or(last));
             if now >= closes {
-                return no(Ineligible::WindowClosed { last_day: last });
+                return no(Ineligible::WindowClosed {
+                    last_day: last,
+                    days: d,
+                });
             }
             (Some(last), Some(closes))
         }
@@ -306,6 +312,8 @@ mod tests {
             id: "L1".into(),
             sku: "SKU".into(),
             title: "Kettle".into(),
+            variant: None,
+            image_url: None,
             category: category.into(),
             tags: vec![],
             final_sale: false,
@@ -366,7 +374,8 @@ mod tests {
             refund(&p, &l, "2026-11-08T16:00:00Z"),
             Outcome::NotEligible {
                 reason: Ineligible::WindowClosed {
-                    last_day: NaiveDate::from_ymd_opt(2026, 11, 8).unwrap()
+                    last_day: NaiveDate::from_ymd_opt(2026, 11, 8).unwrap(),
+                    days: 7,
                 }
             }
         );
@@ -534,6 +543,17 @@ mod tests {
             Outcome::NeedsReview(a) => assert_eq!(a.last_day, NaiveDate::from_ymd_opt(2026, 12, 1)),
             other => panic!("{other:?}"),
         }
+        // Past the DE rule's 30 days the verdict says 30, not the policy's default 7.
+        let late = utc("2026-12-02T00:00:00Z");
+        assert_eq!(
+            evaluate_one(&p, &o, &l, Resolution::Refund, late),
+            Outcome::NotEligible {
+                reason: Ineligible::WindowClosed {
+                    last_day: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+                    days: 30,
+                }
+            }
+        );
         // A cheap line in DE falls through to the gift rule.
         l.unit_price = 500;
         assert_eq!(
@@ -577,5 +597,6 @@ mod tests {
         assert_eq!(refund["outcome"]["status"], "not_eligible");
         assert_eq!(refund["outcome"]["reason"]["code"], "window_closed");
         assert_eq!(refund["outcome"]["reason"]["last_day"], "2026-10-08");
+        assert_eq!(refund["outcome"]["reason"]["days"], 7);
     }
 }

@@ -22,6 +22,7 @@
 
 pub mod api;
 pub mod case;
+pub mod case_type;
 pub mod commitment;
 pub mod eligibility;
 pub mod error;

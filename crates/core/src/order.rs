@@ -43,6 +43,12 @@ pub struct Line {
     pub sku: String,
     /// Product title as shown on the order.
     pub title: String,
+    /// The variant bought, in words (`"Blue / 42"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// A picture of the product (`https:`), shown beside the line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
     /// Product category, used by policy rules (e.g. `"electronics"`).
     pub category: String,
     /// Product tags, used by policy rules.
@@ -76,7 +82,142 @@ fn is_zero(n: &i64) -> bool {
     *n == 0
 }
 
+/// Most lines on one order.
+pub const MAX_LINES: usize = 500;
+/// Most units on one line.
+pub const MAX_QUANTITY: u32 = 1_000_000;
+/// Highest unit price, in minor units: with [`MAX_QUANTITY`] a line's total stays far inside
+/// the range money can hold.
+pub const MAX_UNIT_PRICE: i64 = 1_000_000_000_000;
+/// Longest title or variant, in characters.
+pub const MAX_TITLE: usize = 300;
+/// Longest order number, line id, SKU, category or tag, in characters.
+pub const MAX_CODE: usize = 64;
+/// Longest image address, in bytes.
+pub const MAX_URL: usize = 2_048;
+/// Most tags on one line.
+pub const MAX_TAGS: usize = 50;
+
+/// One problem with an order snapshot: the field's path and what was expected there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderProblem {
+    /// Path of the field, e.g. `lines[2].discount`.
+    pub path: String,
+    /// What was expected.
+    pub expected: String,
+}
+
+impl std::fmt::Display for OrderProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.expected)
+    }
+}
+
 impl Order {
+    /// Checks a snapshot before the engine may use it, as a policy file is checked: every
+    /// problem, each with its field. An order that passes can be evaluated, quoted and
+    /// displayed safely: prices and discounts in range (a refund is never negative nor above
+    /// what was paid), quantities bounded, dates in order, texts bounded and free of control
+    /// and direction-override characters, images on `https:`.
+    ///
+    /// # Errors
+    /// Every problem found.
+    pub fn validate(&self) -> Result<(), Vec<OrderProblem>> {
+        let mut out = Vec::new();
+        let mut bad = |path: String, expected: &str| {
+            out.push(OrderProblem {
+                path,
+                expected: expected.to_string(),
+            })
+        };
+        let text = |s: &str, max| crate::text::check_bounded(s, max).is_ok();
+        if !text(&self.number, MAX_CODE) {
+            bad("number".into(), "an order number of 1 to 64 characters");
+        }
+        if let Some(c) = &self.shipping_country {
+            if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
+                bad(
+                    "shipping_country".into(),
+                    "a two-letter country code such as \"DE\"",
+                );
+            }
+        }
+        if self.lines.is_empty() || self.lines.len() > MAX_LINES {
+            bad("lines".into(), "1 to 500 lines");
+            if !self.lines.is_empty() {
+                return Err(out);
+            }
+        }
+        let mut ids = std::collections::HashSet::with_capacity(self.lines.len());
+        for (i, l) in self.lines.iter().enumerate() {
+            let at = |f: &str| format!("lines[{i}].{f}");
+            if !text(&l.id, MAX_CODE) {
+                bad(at("id"), "an id of 1 to 64 characters");
+            } else if !ids.insert(l.id.as_str()) {
+                bad(at("id"), "an id no other line of the order has");
+            }
+            if !text(&l.sku, MAX_CODE) {
+                bad(at("sku"), "a SKU of 1 to 64 characters");
+            }
+            if !text(&l.title, MAX_TITLE) {
+                bad(at("title"), "a title of 1 to 300 characters, without control or direction-override characters");
+            }
+            if l.variant.as_deref().is_some_and(|v| !text(v, MAX_TITLE)) {
+                bad(at("variant"), "a variant of 1 to 300 characters, without control or direction-override characters");
+            }
+            if l.image_url.as_deref().is_some_and(|u| !is_https_url(u)) {
+                bad(at("image_url"), "an https: address of at most 2048 bytes");
+            }
+            if !text(&l.category, MAX_CODE) {
+                bad(at("category"), "a category of 1 to 64 characters");
+            }
+            if l.tags.len() > MAX_TAGS {
+                bad(at("tags"), "at most 50 tags");
+            } else if let Some(k) = l.tags.iter().position(|t| !text(t, MAX_CODE)) {
+                bad(
+                    format!("lines[{i}].tags[{k}]"),
+                    "a tag of 1 to 64 characters",
+                );
+            }
+            if !(1..=MAX_QUANTITY).contains(&l.quantity) {
+                bad(at("quantity"), "1 to 1000000 units");
+            }
+            if l.quantity_claimed > l.quantity {
+                bad(at("quantity_claimed"), "no more units than were ordered");
+            }
+            if !(0..=MAX_UNIT_PRICE).contains(&l.unit_price) {
+                bad(
+                    at("unit_price"),
+                    "a price of 0 to 1000000000000 minor units",
+                );
+            } else {
+                let gross = l.unit_price.saturating_mul(i64::from(l.quantity));
+                if !(0..=gross).contains(&l.discount) {
+                    bad(
+                        at("discount"),
+                        "a discount of 0 up to the line's price times its quantity",
+                    );
+                }
+            }
+            if l.fulfilled_at.is_some_and(|t| t < self.placed_at) {
+                bad(at("fulfilled_at"), "a time after the order was placed");
+            }
+            if l.delivered_at
+                .is_some_and(|d| d < self.placed_at || l.fulfilled_at.is_some_and(|f| d < f))
+            {
+                bad(
+                    at("delivered_at"),
+                    "a time after the order was placed and shipped",
+                );
+            }
+        }
+        if out.is_empty() {
+            Ok(())
+        } else {
+            Err(out)
+        }
+    }
+
     /// The line with id `id`.
     pub fn line(&self, id: &str) -> Option<&Line> {
         self.lines.iter().find(|l| l.id == id)
@@ -130,8 +271,23 @@ impl Line {
             .checked_mul(end - start)
             .and_then(|d| d.checked_add(extra))
             .ok_or(crate::CoreError::Overflow)?;
-        gross.checked_sub(Money::new(discount, currency))
+        // Whatever the snapshot says, a refund is never negative nor above the list price.
+        let paid = gross.checked_sub(Money::new(discount, currency))?;
+        Ok(Money::new(
+            paid.minor.clamp(0, gross.minor.max(0)),
+            currency,
+        ))
     }
+}
+
+/// `https://` with something after it, no spaces or control characters, at most
+/// [`MAX_URL`] bytes.
+pub fn is_https_url(s: &str) -> bool {
+    s.len() > 8
+        && s.len() <= MAX_URL
+        && s.get(..8)
+            .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 #[cfg(test)]
@@ -143,6 +299,8 @@ mod tests {
             id: "l".into(),
             sku: "s".into(),
             title: "t".into(),
+            variant: None,
+            image_url: None,
             category: "c".into(),
             tags: vec![],
             final_sale: false,
@@ -176,5 +334,87 @@ mod tests {
         assert_eq!(l.window_anchor(Default::default()), l.delivered_at.unwrap());
         l.status = Some(Fulfilment::Shipped);
         assert_eq!(l.fulfilment(), Fulfilment::Shipped);
+    }
+
+    #[test]
+    fn a_bad_snapshot_names_every_problem_with_its_field() {
+        let good = r#"{"number":"1","placed_at":"2026-11-01T00:00:00Z","currency":"EUR","lines":[
+            {"id":"a","sku":"S","title":"Tea","category":"food","unit_price":1000,"quantity":2,
+             "delivered_at":"2026-11-02T00:00:00Z"}]}"#;
+        let base: serde_json::Value = serde_json::from_str(good).unwrap();
+        let order = |patch: serde_json::Value| -> Order {
+            let mut v = base.clone();
+            for (k, val) in patch.as_object().unwrap() {
+                v["lines"][0][k] = val.clone();
+            }
+            serde_json::from_value(v).unwrap()
+        };
+        assert_eq!(order(serde_json::json!({})).validate(), Ok(()));
+        let table: &[(serde_json::Value, &str)] = &[
+            (serde_json::json!({"unit_price": -1}), "lines[0].unit_price"),
+            (serde_json::json!({"discount": 2001}), "lines[0].discount"),
+            (serde_json::json!({"discount": -5}), "lines[0].discount"),
+            (serde_json::json!({"quantity": 0}), "lines[0].quantity"),
+            (
+                serde_json::json!({"quantity_claimed": 3}),
+                "lines[0].quantity_claimed",
+            ),
+            (
+                serde_json::json!({"title": "Tea\u{202E}gnp.exe"}),
+                "lines[0].title",
+            ),
+            (
+                serde_json::json!({"title": "x".repeat(301)}),
+                "lines[0].title",
+            ),
+            (serde_json::json!({"title": "  "}), "lines[0].title"),
+            (
+                serde_json::json!({"variant": "Blue\u{0007}"}),
+                "lines[0].variant",
+            ),
+            (serde_json::json!({"sku": "s".repeat(65)}), "lines[0].sku"),
+            (
+                serde_json::json!({"image_url": "http://shop.example/a.png"}),
+                "lines[0].image_url",
+            ),
+            (
+                serde_json::json!({"image_url": "javascript:alert(1)"}),
+                "lines[0].image_url",
+            ),
+            (
+                serde_json::json!({"delivered_at": "2026-10-01T00:00:00Z"}),
+                "lines[0].delivered_at",
+            ),
+            (serde_json::json!({"tags": ["ok", ""]}), "lines[0].tags[1]"),
+        ];
+        for (patch, path) in table {
+            let problems = order(patch.clone()).validate().unwrap_err();
+            assert_eq!(
+                problems.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(),
+                [*path],
+                "{patch}"
+            );
+        }
+        let mut two = order(serde_json::json!({"unit_price": -1, "quantity": 0}));
+        two.lines.push(two.lines[0].clone());
+        let paths: Vec<String> = two
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|p| p.path)
+            .collect();
+        assert!(
+            paths.contains(&"lines[1].id".to_string()),
+            "duplicate ids: {paths:?}"
+        );
+        assert!(paths.len() >= 5, "every problem at once: {paths:?}");
+    }
+
+    #[test]
+    fn a_discount_above_the_price_never_pays_back_a_negative_amount() {
+        let eur = Currency::new("EUR").unwrap();
+        // Such a line is refused by validate(); the engine is still safe with it.
+        assert_eq!(line(5000, 1, 0).paid_for(1, eur).unwrap().minor, 0);
+        assert_eq!(line(-5000, 1, 0).paid_for(1, eur).unwrap().minor, 1000);
     }
 }

@@ -3,12 +3,13 @@
 //! silently weakens a rule; ranges serde cannot express are checked by [`Policy::validate`],
 //! which names the field path.
 
-use crate::commitment::{BusinessHours, Commitments};
+use crate::case_type::CaseKind;
+use crate::commitment::{add_span, BusinessHours, Commitments, DueTimes, Priority};
 use crate::reasons::{default_reasons, ReasonDef};
 use crate::resolution::{ItemCondition, Resolution};
 use crate::text::Texts;
 use crate::zone::ShopZone;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -308,6 +309,25 @@ impl Policy {
         Ok(policy)
     }
 
+    /// When a case of `kind` and `priority` submitted at `submitted` is due for its first
+    /// answer (the sooner of the shop's promise and the priority's tier) and its resolution.
+    pub fn due_times(
+        &self,
+        kind: CaseKind,
+        priority: Priority,
+        submitted: DateTime<Utc>,
+    ) -> DueTimes {
+        let c = self.commitments.for_kind(kind);
+        let bh = self.business_hours.as_ref();
+        let zone = &self.time_zone;
+        let promised = add_span(c.respond_within, submitted, zone, bh);
+        let tier = add_span(priority.respond_span(), submitted, zone, None);
+        DueTimes {
+            respond_by: promised.min(tier),
+            resolve_by: c.resolve_within.map(|s| add_span(s, submitted, zone, bh)),
+        }
+    }
+
     /// Checks what serde cannot: ranges, duplicates, references between fields.
     ///
     /// # Errors
@@ -387,6 +407,12 @@ impl Policy {
                     "at least one resolution",
                 ));
             }
+            if r.questions.len() > crate::reasons::MAX_QUESTIONS {
+                return Err(err(
+                    format!("reasons[{i}].questions"),
+                    "at most 20 questions",
+                ));
+            }
             let mut ids = std::collections::BTreeSet::new();
             for (j, q) in r.questions.iter().enumerate() {
                 if !ids.insert(q.id.as_str()) {
@@ -400,6 +426,15 @@ impl Policy {
                         return Err(err(
                             format!("reasons[{i}].questions[{j}].options"),
                             "at least one option",
+                        ));
+                    }
+                    if let Some(k) = options
+                        .iter()
+                        .position(|o| o.is_empty() || o.len() > crate::case::MAX_CHOICE_ANSWER)
+                    {
+                        return Err(err(
+                            format!("reasons[{i}].questions[{j}].options[{k}]"),
+                            "an option of 1 to 200 bytes",
                         ));
                     }
                 }

@@ -63,6 +63,9 @@ pub enum QuestionKind {
     },
 }
 
+/// Most follow-up questions one reason may ask.
+pub const MAX_QUESTIONS: usize = 20;
+
 fn default_text_length() -> u32 {
     2000
 }

@@ -33,15 +33,29 @@ pub fn is_language_tag(tag: &str) -> bool {
 /// # Errors
 /// What was expected, e.g. `"a text of 1 to 500 characters"`.
 pub fn check_text(text: &str) -> Result<(), String> {
-    if text.trim().is_empty() || text.chars().count() > MAX_TEXT_CHARS {
-        return Err(format!("a text of 1 to {MAX_TEXT_CHARS} characters"));
+    check_bounded(text, MAX_TEXT_CHARS)
+}
+
+/// [`check_text`] with another length limit: 1 to `max_chars` characters, not blank, no
+/// control or direction-override characters. The count stops at the limit, so a huge text
+/// costs no more than a long one.
+///
+/// # Errors
+/// What was expected.
+pub fn check_bounded(text: &str, max_chars: usize) -> Result<(), String> {
+    if text.trim().is_empty() || text.chars().nth(max_chars).is_some() {
+        return Err(format!("a text of 1 to {max_chars} characters"));
     }
-    let hostile =
-        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-    if text.chars().any(hostile) {
+    if text.chars().any(is_hostile) {
         return Err("a text without control or direction-override characters".into());
     }
     Ok(())
+}
+
+/// A control character, or one that overrides or isolates the direction of the text after it
+/// (LRE…RLO, LRI…PDI): in a title it could make the text display as something it is not.
+pub fn is_hostile(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 impl Texts {

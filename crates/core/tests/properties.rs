@@ -42,7 +42,7 @@ prop_compose! {
               category in prop::sample::select(vec!["kitchen", "electronics", "appliances", "apparel"])) -> (Line, Option<i64>) {
         let discount = unit_price * i64::from(quantity) * discount_pct / 100;
         (Line {
-            id: String::new(), sku: "SKU".into(), title: "t".into(), category: category.into(), tags: vec![],
+            id: String::new(), sku: "SKU".into(), title: "t".into(), variant: None, image_url: None, category: category.into(), tags: vec![],
             final_sale, unit_price, discount, quantity, quantity_claimed: claimed.min(quantity), status: None,
             fulfilled_at: None, delivered_at: None,
         }, delivered_offset)
@@ -109,6 +109,7 @@ proptest! {
     #[test]
     fn refunds_stay_between_zero_and_what_was_paid(o in order(), z in zone(), bp in 0u32..=10_000, shipping in 0i64..100_000,
                                                    reason in prop::sample::select(vec!["changed_mind", "wrong_size"]), at_off in 0i64..30 * 86_400) {
+        prop_assert!(o.validate().is_ok(), "a sane order is accepted: {:?}", o.validate());
         let p = policy_with(z, bp, shipping);
         let now = o.placed_at + Duration::seconds(at_off);
         for line in &o.lines {
@@ -210,6 +211,67 @@ proptest! {
             let mut swapped = body.clone();
             swapped.swap(pos, pos + 1);
             prop_assert!(TrackingNumber::parse(std::str::from_utf8(&swapped).unwrap()).is_err());
+        }
+    }
+}
+
+prop_compose! {
+    /// Lines as a careless or hostile backend might send them: any price, any discount, any
+    /// quantity and claim.
+    fn wild_line()(unit_price in prop_oneof![any::<i64>(), -1_000i64..10_000_000],
+                   discount in prop_oneof![any::<i64>(), -1_000i64..10_000_000],
+                   quantity in prop_oneof![any::<u32>(), 0u32..10],
+                   claimed in prop_oneof![any::<u32>(), 0u32..10]) -> Line {
+        Line {
+            id: String::new(), sku: "SKU".into(), title: "t".into(), variant: None, image_url: None,
+            category: "kitchen".into(), tags: vec![], final_sale: false, unit_price, discount,
+            quantity, quantity_claimed: claimed, status: None, fulfilled_at: None, delivered_at: None,
+        }
+    }
+}
+
+proptest! {
+    /// For any order the validator accepts, every quote the engine makes is between zero and
+    /// what the chosen units cost, and no check panics on what it refuses.
+    #[test]
+    fn wild_orders_the_validator_accepts_never_refund_out_of_range(lines in prop::collection::vec(wild_line(), 1..4),
+                                                   restocking_bp in 0u32..=10_000, shipping in 0i64..100_000) {
+        let placed = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
+        let order = Order {
+            number: "1".into(), placed_at: placed, currency: Currency::new("EUR").unwrap(),
+            shipping_country: None,
+            lines: lines.into_iter().enumerate().map(|(i, mut l)| {
+                l.id = format!("L{i}");
+                l.delivered_at = Some(placed + Duration::days(1));
+                l
+            }).collect(),
+        };
+        let valid = order.validate().is_ok();
+        let policy = policy_with(ShopZone::parse("UTC").unwrap(), restocking_bp, shipping);
+        let now = placed + Duration::days(3);
+        for line in &order.lines {
+            for quantity in [1, line.quantity.saturating_sub(line.quantity_claimed), line.quantity] {
+                let Ok(paid) = line.paid_for(quantity, order.currency) else { continue };
+                if valid {
+                    prop_assert!(paid.minor >= 0, "paid {} for {quantity} of {line:?}", paid.minor);
+                    prop_assert!(paid.minor <= line.unit_price * i64::from(quantity));
+                }
+                let draft = CaseDraft {
+                    case_type: CaseType::Return,
+                    lines: vec![DraftLine { line_id: line.id.clone(), quantity }],
+                    resolution: Some(Resolution::Refund),
+                    reason: Some("changed_mind".into()),
+                    condition: Some(ItemCondition::NewUnopened),
+                    answers: BTreeMap::new(),
+                    evidence: vec![],
+                    description: String::new(),
+                };
+                if let (true, Ok(accepted)) = (valid, validate_case(&policy, &order, &draft, now)) {
+                    let q = accepted.quote.unwrap();
+                    let paid: i64 = q.lines.iter().map(|l| l.paid.minor).sum();
+                    prop_assert!((0..=paid).contains(&q.total.minor), "total {} of {paid}", q.total.minor);
+                }
+            }
         }
     }
 }

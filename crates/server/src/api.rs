@@ -6,7 +6,7 @@ use aftersales_core::api::{
     ViolationDetail,
 };
 use aftersales_core::case::{validate_case, Violation};
-use aftersales_core::commitment::{due_times, Priority};
+use aftersales_core::commitment::Priority;
 use aftersales_core::policy::Policy;
 use aftersales_core::tracking::TrackingNumber;
 use axum::extract::rejection::JsonRejection;
@@ -254,12 +254,9 @@ async fn create_case(
         .find_order(&number, &email)?
         .ok_or_else(ApiError::order_not_found)?;
     let accepted = validate_case(&state.policy, &order, &req.case, now).map_err(refused)?;
-    let due = due_times(
-        &state.policy,
-        req.case.case_type.kind(),
-        Priority::default(),
-        now,
-    );
+    let due = state
+        .policy
+        .due_times(req.case.case_type.kind(), Priority::default(), now);
     let case = store.insert_case(&order, &accepted, due, now, mint_tracking_number)?;
     Ok((
         StatusCode::CREATED,
@@ -280,7 +277,7 @@ fn refused(violations: Vec<Violation>) -> ApiError {
     let details: Vec<ViolationDetail> = violations
         .iter()
         .map(|v| ViolationDetail {
-            code: v.code.clone(),
+            code: v.code.code().to_string(),
             field: v.field.clone(),
             message: v.message().into(),
         })

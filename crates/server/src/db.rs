@@ -11,7 +11,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE orders (
     number           TEXT PRIMARY KEY,
     email            TEXT NOT NULL,
@@ -61,7 +62,13 @@ CREATE TABLE case_events (
 );
 CREATE INDEX cases_by_order ON cases(order_number);
 CREATE INDEX case_lines_by_line ON case_lines(line_id);
-"#];
+"#,
+    // 2: only cases that take units off a line hold a claim (core's CaseKind::claims_units): a
+    // question or complaint naming an item, or a repair, never blocked its return.
+    r#"
+UPDATE cases SET holds_claim = 0 WHERE kind IN ('repair', 'question', 'complaint');
+"#,
+];
 
 /// An error from the database, with the operation that failed.
 #[derive(Debug)]
@@ -141,8 +148,18 @@ impl Store {
         Ok(())
     }
 
-    /// Inserts or replaces an order and its lines (cases are kept).
+    /// Inserts or replaces an order and its lines (cases are kept). The snapshot is checked
+    /// first ([`Order::validate`]): nothing stored can make an order unreadable or a refund
+    /// wrong.
     pub fn upsert_order(&mut self, order: &Order, email: &str) -> Result<(), DbError> {
+        if let Err(problems) = order.validate() {
+            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            return Err(DbError(format!(
+                "order {:?} is not a valid snapshot: {}",
+                order.number.chars().take(64).collect::<String>(),
+                list.join("; ")
+            )));
+        }
         let tx = self.conn.transaction()?;
         tx.execute(
             "DELETE FROM order_lines WHERE order_number = ?1",
@@ -192,18 +209,23 @@ impl Store {
             "SELECT l.line_json,
                     COALESCE((SELECT SUM(cl.quantity) FROM case_lines cl JOIN cases c ON c.id = cl.case_id
                               WHERE c.order_number = l.order_number AND cl.line_id = l.line_id
-                                AND c.holds_claim = 1 AND c.kind <> 'repair'), 0)
+                                AND c.holds_claim = 1), 0)
              FROM order_lines l WHERE l.order_number = ?1 ORDER BY l.position",
         )?;
         let rows = stmt
             .query_map([number], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
             })?
             .collect::<Result<Vec<_>, _>>()?;
         let mut lines = Vec::with_capacity(rows.len());
         for (json, claimed) in rows {
             let line: Line = serde_json::from_str(&json)
                 .map_err(|e| DbError(format!("order {number}: stored line is unreadable: {e}")))?;
+            // Whatever was stored, the claim reads as 0 to the units ordered: no sum of old
+            // rows can make an order unreadable.
+            let claimed = u32::try_from(claimed.max(0))
+                .unwrap_or(u32::MAX)
+                .min(line.quantity);
             lines.push(Line {
                 quantity_claimed: claimed,
                 ..line
@@ -242,8 +264,9 @@ impl Store {
             let tracking_number = mint()?;
             let inserted = tx.execute(
                 "INSERT INTO cases (tracking_number, kind, status, order_number, resolution, reason,
-                 refund_minor, currency, needs_review, draft_json, created_at, respond_by, resolve_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                 refund_minor, currency, needs_review, draft_json, created_at, respond_by, resolve_by,
+                 holds_claim)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
                  ON CONFLICT(tracking_number) DO NOTHING",
                 params![
                     tracking_number.as_str(),
@@ -259,6 +282,7 @@ impl Store {
                     now.to_rfc3339(),
                     due.respond_by.to_rfc3339(),
                     due.resolve_by.map(|t| t.to_rfc3339()),
+                    draft.case_type.kind().claims_units(),
                 ],
             )?;
             if inserted == 0 {

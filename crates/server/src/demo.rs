@@ -26,6 +26,8 @@ fn line(
         id: id.into(),
         sku: sku.into(),
         title: title.into(),
+        variant: None,
+        image_url: None,
         category: category.into(),
         tags: Vec::new(),
         final_sale: false,

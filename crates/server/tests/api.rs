@@ -280,6 +280,44 @@ async fn a_question_needs_no_item_and_gets_its_own_promise() {
 }
 
 #[tokio::test]
+async fn a_question_about_an_item_claims_nothing_and_cannot_name_a_huge_quantity() {
+    let s = start(t(NOW), t(NOW)).await;
+    let ask = |quantity: u64| {
+        json!({"order_number": "1001", "email": "mei@example.com", "case": {
+            "type": "question", "description": "Does the kettle work on 110 V?",
+            "lines": [{"line_id": "1001-1", "quantity": quantity}]}})
+    };
+    let (status, body) = s.post("/v1/cases", ask(4_000_000_000)).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["code"], "invalid_quantity");
+    let (status, body) = s.post("/v1/cases", ask(1)).await;
+    assert_eq!(status, 201, "{body}");
+    // The kettle is still the shopper's to return, and the order still reads.
+    let (status, body) = s.post("/v1/cases", return_body("1001-1", 1)).await;
+    assert_eq!(status, 201, "the question did not claim the kettle: {body}");
+    let (status, _) = s.post("/v1/cases", return_body("1001-1", 1)).await;
+    assert_eq!(status, 422, "the return did");
+}
+
+#[tokio::test]
+async fn a_case_cannot_list_more_lines_than_its_order() {
+    let s = start(t(NOW), t(NOW)).await;
+    let lines: Vec<Value> = (0..4)
+        .map(|i| json!({"line_id": format!("x{i}"), "quantity": 1}))
+        .collect();
+    let body = json!({"order_number": "1001", "email": "mei@example.com", "case": {
+        "type": "return", "lines": lines, "resolution": "refund", "reason": "changed_mind"}});
+    let (status, body) = s.post("/v1/cases", body).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["code"], "too_many_lines");
+    assert_eq!(
+        body["error"]["violations"].as_array().unwrap().len(),
+        1,
+        "nothing more is looked at"
+    );
+}
+
+#[tokio::test]
 async fn bad_bodies_get_clear_json_errors() {
     let s = start(t(NOW), t(NOW)).await;
     let cases: [(&str, &'static str, &str, u16, &str); 6] = [
