@@ -53,6 +53,22 @@ impl CaseKind {
         )
     }
 
+    /// The resolutions a case of this kind may lead to (for a complaint or delivery problem,
+    /// whatever its detail).
+    pub fn resolutions(self) -> &'static [Resolution] {
+        use Resolution::*;
+        match self {
+            CaseKind::Return => &[Refund, StoreCredit, KeepItem],
+            CaseKind::Exchange => &[Exchange],
+            CaseKind::Repair => &[Repair],
+            CaseKind::Reshipment => &[Reship],
+            CaseKind::Compensation => &[Compensation],
+            CaseKind::LogisticsIssue => &[Reship, Compensation],
+            CaseKind::Complaint => &[Compensation],
+            CaseKind::Question => &[],
+        }
+    }
+
     /// The stable machine code, e.g. `"logistics_issue"`.
     pub fn code(self) -> &'static str {
         match self {
@@ -140,17 +156,7 @@ impl CaseType {
     /// The resolutions this type of case may ask for. Empty: none is asked (a question, a
     /// complaint the shop answers in words).
     pub fn resolutions(self) -> &'static [Resolution] {
-        use Resolution::*;
-        match self {
-            CaseType::Return => &[Refund, StoreCredit, KeepItem],
-            CaseType::Exchange => &[Exchange],
-            CaseType::Repair => &[Repair],
-            CaseType::Reshipment => &[Reship],
-            CaseType::Compensation => &[Compensation],
-            CaseType::LogisticsIssue { .. } => &[Reship, Compensation],
-            CaseType::Complaint { .. } => &[Compensation],
-            CaseType::Question => &[],
-        }
+        self.kind().resolutions()
     }
 
     /// True when the case must name order lines, a resolution and a reason.

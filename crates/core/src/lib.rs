@@ -28,6 +28,7 @@ pub mod eligibility;
 pub mod error;
 pub mod lifecycle;
 pub mod money;
+pub mod options;
 pub mod order;
 pub mod policy;
 pub mod reasons;

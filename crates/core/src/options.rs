@@ -1,0 +1,237 @@
+//! "What do you need help with?": what an order allows now, kind by kind, with the one fact
+//! that explains each answer.
+//!
+//! How an option is decided, in order:
+//! 1. a question and a complaint are always open (they claim nothing);
+//! 2. an item kind (return, exchange, repair, delivery problem) is open when at least one
+//!    line has an eligible or needs-review verdict for one of the kind's resolutions; it is
+//!    open until the latest last day among those verdicts (`None` when one is unlimited), and
+//!    "faults only" when every open verdict is for merchant faults only;
+//! 3. otherwise it is closed, with the verdict that says most about why: an item already being
+//!    handled first, then a closed window (the latest), then delivery state, then the rules.
+
+use crate::case_type::CaseKind;
+use crate::eligibility::{evaluate, Ineligible, LineVerdicts, Outcome};
+use crate::order::Order;
+use crate::policy::Policy;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The kinds the shopper chooses between, in the order they are listed. Reshipment and
+/// compensation are what a delivery problem leads to, not a choice of their own.
+pub const CHOOSABLE: [CaseKind; 6] = [
+    CaseKind::Return,
+    CaseKind::Exchange,
+    CaseKind::Repair,
+    CaseKind::LogisticsIssue,
+    CaseKind::Complaint,
+    CaseKind::Question,
+];
+
+/// One entry of the choice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseOption {
+    /// The kind of case.
+    pub kind: CaseKind,
+    /// Whether it can be opened now, and the fact that goes with the answer.
+    pub status: OptionStatus,
+}
+
+/// Open (until when, for which lines) or closed (why).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum OptionStatus {
+    /// May be opened now.
+    Open {
+        /// Last day (shop time) it may be opened for some line; `None` when unlimited or when
+        /// the kind names no item.
+        until: Option<NaiveDate>,
+        /// Only for faults of the shop (a defect, damage, a wrong item).
+        faults_only: bool,
+        /// The lines it may name (every line for a question or complaint).
+        lines: Vec<String>,
+    },
+    /// Cannot be opened now.
+    Closed {
+        /// Why, from the most telling line.
+        reason: Ineligible,
+    },
+}
+
+impl OptionStatus {
+    /// Whether the option may be chosen.
+    pub fn is_open(&self) -> bool {
+        matches!(self, OptionStatus::Open { .. })
+    }
+}
+
+/// Every choosable kind for `order` at `now`, in [`CHOOSABLE`] order.
+pub fn case_options(policy: &Policy, order: &Order, now: DateTime<Utc>) -> Vec<CaseOption> {
+    let verdicts = evaluate(policy, order, now);
+    CHOOSABLE
+        .iter()
+        .map(|&kind| CaseOption {
+            kind,
+            status: option_for(kind, order, &verdicts),
+        })
+        .collect()
+}
+
+/// The option for one kind, from verdicts already made.
+pub fn option_for(kind: CaseKind, order: &Order, verdicts: &[LineVerdicts]) -> OptionStatus {
+    if !kind.claims_units() && kind != CaseKind::Repair {
+        return OptionStatus::Open {
+            until: None,
+            faults_only: false,
+            lines: order.lines.iter().map(|l| l.id.clone()).collect(),
+        };
+    }
+    let mut lines = Vec::new();
+    let mut until = Some(None::<NaiveDate>);
+    let mut faults_only = true;
+    let mut refusal: Option<&Ineligible> = None;
+    for lv in verdicts {
+        let mut open_here = false;
+        for &res in kind.resolutions() {
+            let Some(outcome) = lv.get(res) else { continue };
+            match outcome {
+                Outcome::Eligible(a) | Outcome::NeedsReview(a) => {
+                    open_here = true;
+                    faults_only &= a.merchant_fault_only;
+                    until = match (until, a.last_day) {
+                        (Some(best), Some(d)) => Some(Some(best.map_or(d, |b| b.max(d)))),
+                        _ => None,
+                    };
+                }
+                Outcome::NotEligible { reason } => {
+                    if refusal.is_none_or(|r| telling(reason) > telling(r)) {
+                        refusal = Some(reason);
+                    }
+                }
+            }
+        }
+        if open_here {
+            lines.push(lv.line_id.clone());
+        }
+    }
+    if lines.is_empty() {
+        OptionStatus::Closed {
+            reason: refusal.cloned().unwrap_or(Ineligible::NotOffered),
+        }
+    } else {
+        OptionStatus::Open {
+            until: until.flatten(),
+            faults_only,
+            lines,
+        }
+    }
+}
+
+/// How much a refusal says to the shopper: higher says more.
+fn telling(i: &Ineligible) -> (u8, Option<NaiveDate>) {
+    match i {
+        Ineligible::FullyClaimed => (6, None),
+        Ineligible::WindowClosed { last_day, .. } => (5, Some(*last_day)),
+        Ineligible::NotDelivered => (4, None),
+        Ineligible::NotShipped => (3, None),
+        Ineligible::FinalSale => (2, None),
+        Ineligible::NotPermitted { .. } => (1, None),
+        Ineligible::NotOffered => (0, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order(lines: &str) -> Order {
+        serde_json::from_str(&format!(
+            r#"{{"number":"1","placed_at":"2026-10-01T00:00:00Z","currency":"CNY","lines":[{lines}]}}"#
+        ))
+        .unwrap()
+    }
+
+    fn status(o: &Order, now: &str, kind: CaseKind) -> OptionStatus {
+        case_options(&Policy::default(), o, now.parse().unwrap())
+            .into_iter()
+            .find(|c| c.kind == kind)
+            .unwrap()
+            .status
+    }
+
+    const KETTLE: &str = r#"{"id":"k","sku":"K","title":"Kettle","category":"appliances","unit_price":19900,"quantity":1,"delivered_at":"2026-11-20T00:00:00Z"}"#;
+    const MUG: &str = r#"{"id":"m","sku":"M","title":"Mug","category":"kitchen","unit_price":4900,"quantity":1,"delivered_at":"2026-10-02T00:00:00Z"}"#;
+
+    #[test]
+    fn each_kind_says_until_when_or_why_not() {
+        let o = order(&format!("{KETTLE},{MUG}"));
+        let now = "2026-11-22T00:00:00Z";
+        // Default policy in Shanghai: 7 days to return, 15 to exchange (faults only), a year of
+        // warranty on appliances.
+        assert_eq!(
+            status(&o, now, CaseKind::Return),
+            OptionStatus::Open {
+                until: NaiveDate::from_ymd_opt(2026, 11, 27),
+                faults_only: false,
+                lines: vec!["k".into()],
+            }
+        );
+        assert!(matches!(
+            status(&o, now, CaseKind::Exchange),
+            OptionStatus::Open {
+                faults_only: true,
+                ..
+            }
+        ));
+        match status(&o, now, CaseKind::Repair) {
+            OptionStatus::Open { until, lines, .. } => {
+                assert_eq!(lines, ["k"]);
+                assert_eq!(until, NaiveDate::from_ymd_opt(2027, 11, 20));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            status(&o, now, CaseKind::Question),
+            OptionStatus::Open {
+                until: None,
+                faults_only: false,
+                lines: vec!["k".into(), "m".into()],
+            }
+        );
+        // Two months on, every window has closed: the latest is the reason given.
+        let late = "2026-12-30T00:00:00Z";
+        match status(&o, late, CaseKind::Return) {
+            OptionStatus::Closed {
+                reason: Ineligible::WindowClosed { last_day, days: 7 },
+            } => assert_eq!(last_day, NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()),
+            other => panic!("{other:?}"),
+        }
+        assert!(status(&o, late, CaseKind::Complaint).is_open());
+    }
+
+    #[test]
+    fn an_item_being_handled_is_said_before_a_closed_window() {
+        let claimed = KETTLE.replace(r#""quantity":1"#, r#""quantity":1,"quantity_claimed":1"#);
+        let o = order(&format!("{claimed},{MUG}"));
+        assert_eq!(
+            status(&o, "2026-11-22T00:00:00Z", CaseKind::Return),
+            OptionStatus::Closed {
+                reason: Ineligible::FullyClaimed
+            }
+        );
+    }
+
+    #[test]
+    fn a_parcel_on_its_way_opens_a_delivery_problem_only() {
+        let shipped = r#"{"id":"p","sku":"P","title":"Lamp","category":"kitchen","unit_price":100,"quantity":1,"fulfilled_at":"2026-11-10T00:00:00Z"}"#;
+        let o = order(shipped);
+        let now = "2026-11-22T00:00:00Z";
+        assert!(status(&o, now, CaseKind::LogisticsIssue).is_open());
+        assert_eq!(
+            status(&o, now, CaseKind::Return),
+            OptionStatus::Closed {
+                reason: Ineligible::NotDelivered
+            }
+        );
+    }
+}
