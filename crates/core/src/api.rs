@@ -39,6 +39,81 @@ pub struct CreateCaseRequest {
     pub email: String,
     /// The case.
     pub case: CaseDraft,
+    /// How the shop should reach the shopper about this case (the order's e-mail when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+}
+
+/// How to reach the shopper about a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// E-mail address.
+    pub email: String,
+    /// Phone number, as the shopper wrote it (digits, spaces, `+ - ( )`), or empty.
+    #[serde(default)]
+    pub phone: String,
+    /// Which of the two they prefer.
+    #[serde(default)]
+    pub channel: Channel,
+}
+
+/// The shopper's preferred way to be contacted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// By e-mail.
+    #[default]
+    Email,
+    /// By phone.
+    Phone,
+}
+
+/// A contact problem, as a field path and what was expected.
+pub type ContactProblem = (&'static str, &'static str);
+
+impl Contact {
+    /// Checks the contact: an e-mail of at most 254 bytes with an `@` inside, a phone of at most
+    /// 32 characters of digits, spaces and `+ - ( )` with at least 5 digits, and a phone given
+    /// when the shopper prefers phone.
+    ///
+    /// # Errors
+    /// Every problem, each as (field, expected).
+    pub fn validate(&self) -> Result<(), Vec<ContactProblem>> {
+        let mut out = Vec::new();
+        let email = self.email.trim();
+        let at = email.find('@');
+        if email.len() > 254
+            || at.is_none_or(|i| i == 0 || i + 1 == email.len())
+            || email.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            out.push((
+                "contact.email",
+                "an e-mail address such as name@example.com",
+            ));
+        }
+        let phone = self.phone.trim();
+        let digits = phone.chars().filter(char::is_ascii_digit).count();
+        if !phone.is_empty()
+            && (phone.chars().count() > 32
+                || digits < 5
+                || !phone
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || " +-()".contains(c)))
+        {
+            out.push((
+                "contact.phone",
+                "a phone number of 5 to 32 digits, spaces and + - ( )",
+            ));
+        } else if phone.is_empty() && self.channel == Channel::Phone {
+            out.push(("contact.phone", "a phone number, to be called on"));
+        }
+        if out.is_empty() {
+            Ok(())
+        } else {
+            Err(out)
+        }
+    }
 }
 
 /// `POST /v1/cases` answer (201).

@@ -2,8 +2,8 @@
 
 use crate::db::{DbError, Store};
 use aftersales_core::api::{
-    CaseReceipt, CreateCaseRequest, ErrorBody, ErrorDetail, LookupRequest, LookupResponse,
-    ViolationDetail,
+    CaseReceipt, Channel, Contact, CreateCaseRequest, ErrorBody, ErrorDetail, LookupRequest,
+    LookupResponse, ViolationDetail,
 };
 use aftersales_core::case::{validate_case, Violation};
 use aftersales_core::commitment::Priority;
@@ -11,7 +11,7 @@ use aftersales_core::policy::Policy;
 use aftersales_core::tracking::TrackingNumber;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -63,7 +63,7 @@ pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
 /// # Errors
 /// An origin that is not a valid header value.
 pub fn with_cors(app: Router, origins: &[String]) -> std::io::Result<Router> {
-    use axum::http::{header::CONTENT_TYPE, HeaderValue, Method};
+    use axum::http::{header::CONTENT_TYPE, HeaderName, HeaderValue, Method};
     if origins.is_empty() {
         return Ok(app);
     }
@@ -78,7 +78,7 @@ pub fn with_cors(app: Router, origins: &[String]) -> std::io::Result<Router> {
     let cors = tower_http::cors::CorsLayer::new()
         .allow_origin(list)
         .allow_methods([Method::GET, Method::POST])
-        .allow_headers([CONTENT_TYPE]);
+        .allow_headers([CONTENT_TYPE, HeaderName::from_static("idempotency-key")]);
     Ok(app.layer(cors))
 }
 
@@ -241,35 +241,101 @@ async fn lookup(
     }))
 }
 
+/// The longest idempotency key accepted.
+const MAX_IDEMPOTENCY_KEY: usize = 100;
+
+/// The `Idempotency-Key` header: absent, or 1 to 100 characters of `A-Z a-z 0-9 - _`.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value.to_str().unwrap_or_default();
+    let ok = !key.is_empty()
+        && key.len() <= MAX_IDEMPOTENCY_KEY
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(Some(key.to_string()))
+    } else {
+        Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_idempotency_key",
+            "The Idempotency-Key header must be 1 to 100 letters, digits, '-' or '_'.",
+        )
+        .field("Idempotency-Key"))
+    }
+}
+
 async fn create_case(
     State(state): State<AppState>,
+    headers: HeaderMap,
     body: Result<Json<CreateCaseRequest>, JsonRejection>,
-) -> Result<(StatusCode, Json<CaseReceipt>), ApiError> {
+) -> Result<Response, ApiError> {
     let Json(req) = body?;
+    let key = idempotency_key(&headers)?;
     let (number, email) = check_credentials(&req.order_number, &req.email)?;
+    let contact = req.contact.clone().unwrap_or(Contact {
+        email: email.clone(),
+        phone: String::new(),
+        channel: Channel::Email,
+    });
+    if let Err(problems) = contact.validate() {
+        let (field, expected) = problems[0];
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_contact",
+            &format!("How to reach you: expected {expected}."),
+        )
+        .field(field));
+    }
     let now = (state.clock)();
     // One lock across read, re-check and insert: two tabs cannot both claim the last unit.
     let mut store = state.store.lock().map_err(|_| poisoned())?;
     let order = store
         .find_order(&number, &email)?
         .ok_or_else(ApiError::order_not_found)?;
+    // A repeated request (a double click, a retry after a timeout) gets the first case.
+    if let Some(k) = &key {
+        if let Some(json) = store.replay(&order.number, k)? {
+            let mut r = (StatusCode::CREATED, json).into_response();
+            r.headers_mut().insert(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("application/json"),
+            );
+            r.headers_mut().insert(
+                "idempotent-replayed",
+                axum::http::HeaderValue::from_static("true"),
+            );
+            return Ok(r);
+        }
+    }
     let accepted = validate_case(&state.policy, &order, &req.case, now).map_err(refused)?;
     let due = state
         .policy
         .due_times(req.case.case_type.kind(), Priority::default(), now);
-    let case = store.insert_case(&order, &accepted, due, now, mint_tracking_number)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(CaseReceipt {
-            tracking_number: case.tracking_number.to_string(),
-            kind: req.case.case_type.kind(),
-            status: case.status,
-            quote: accepted.quote,
-            created_at: case.created_at,
-            respond_by: case.due.respond_by,
-            resolve_by: case.due.resolve_by,
-        }),
-    ))
+    let kind = req.case.case_type.kind();
+    let quote = accepted.quote.clone();
+    let receipt = move |case: &crate::db::StoredCase| CaseReceipt {
+        tracking_number: case.tracking_number.to_string(),
+        kind,
+        status: case.status,
+        quote: quote.clone(),
+        created_at: case.created_at,
+        respond_by: case.due.respond_by,
+        resolve_by: case.due.resolve_by,
+    };
+    let case = store.insert_case(
+        &order,
+        &accepted,
+        &contact,
+        key.as_deref(),
+        due,
+        now,
+        mint_tracking_number,
+        |c| serde_json::to_string(&receipt(c)).unwrap_or_default(),
+    )?;
+    Ok((StatusCode::CREATED, Json(receipt(&case))).into_response())
 }
 
 /// 422 with every violation; the first one is also the error's own code and field.

@@ -1,5 +1,6 @@
 //! SQLite storage: orders (the shop's snapshot) and cases (what shoppers submit).
 
+use aftersales_core::api::{Channel, Contact};
 use aftersales_core::case::AcceptedCase;
 use aftersales_core::commitment::DueTimes;
 use aftersales_core::lifecycle::{Actor, Lifecycle, Status};
@@ -67,6 +68,17 @@ CREATE INDEX case_lines_by_line ON case_lines(line_id);
     // question or complaint naming an item, or a repair, never blocked its return.
     r#"
 UPDATE cases SET holds_claim = 0 WHERE kind IN ('repair', 'question', 'complaint');
+"#,
+    // 3: how to reach the shopper, and the request's idempotency key with the receipt it got,
+    // so a repeated submission is answered with the first case.
+    r#"
+ALTER TABLE cases ADD COLUMN contact_email TEXT;
+ALTER TABLE cases ADD COLUMN contact_phone TEXT;
+ALTER TABLE cases ADD COLUMN contact_channel TEXT;
+ALTER TABLE cases ADD COLUMN idempotency_key TEXT;
+ALTER TABLE cases ADD COLUMN receipt_json TEXT;
+CREATE UNIQUE INDEX cases_by_idempotency_key ON cases(order_number, idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
 "#,
 ];
 
@@ -240,15 +252,34 @@ impl Store {
         }))
     }
 
-    /// Stores an accepted case with its lines and its first event, and returns it. The
-    /// tracking number comes from `mint`, called again in the unlikely event of a collision.
+    /// The receipt given to the first request with this idempotency key on this order.
+    pub fn replay(&self, order_number: &str, key: &str) -> Result<Option<String>, DbError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT receipt_json FROM cases WHERE order_number = ?1 AND idempotency_key = ?2",
+                params![order_number, key],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    /// Stores an accepted case with its lines, its first event, how to reach the shopper, the
+    /// request's idempotency key and the receipt `receipt` makes of it (kept to answer a
+    /// repeated request), in one transaction. The tracking number comes from `mint`, called
+    /// again in the unlikely event of a collision.
+    #[allow(clippy::too_many_arguments)]
     pub fn insert_case(
         &mut self,
         order: &Order,
         accepted: &AcceptedCase,
+        contact: &Contact,
+        idempotency_key: Option<&str>,
         due: DueTimes,
         now: DateTime<Utc>,
         mut mint: impl FnMut() -> Result<TrackingNumber, DbError>,
+        receipt: impl Fn(&StoredCase) -> String,
     ) -> Result<StoredCase, DbError> {
         let draft = &accepted.draft;
         let mut lifecycle = Lifecycle::new(now);
@@ -289,6 +320,27 @@ impl Store {
                 continue;
             }
             let id = tx.last_insert_rowid();
+            let stored = StoredCase {
+                tracking_number,
+                status,
+                created_at: now,
+                due,
+            };
+            tx.execute(
+                "UPDATE cases SET contact_email = ?2, contact_phone = ?3, contact_channel = ?4,
+                 idempotency_key = ?5, receipt_json = ?6 WHERE id = ?1",
+                params![
+                    id,
+                    normalise_email(&contact.email),
+                    contact.phone.trim(),
+                    match contact.channel {
+                        Channel::Email => "email",
+                        Channel::Phone => "phone",
+                    },
+                    idempotency_key,
+                    receipt(&stored),
+                ],
+            )?;
             for l in &draft.lines {
                 tx.execute(
                     "INSERT INTO case_lines (case_id, line_id, quantity) VALUES (?1, ?2, ?3)",
@@ -320,12 +372,7 @@ impl Store {
                 )?;
             }
             tx.commit()?;
-            return Ok(StoredCase {
-                tracking_number,
-                status,
-                created_at: now,
-                due,
-            });
+            return Ok(stored);
         }
         Err(DbError("could not mint a unique tracking number".into()))
     }

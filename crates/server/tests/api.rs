@@ -300,6 +300,75 @@ async fn a_question_about_an_item_claims_nothing_and_cannot_name_a_huge_quantity
 }
 
 #[tokio::test]
+async fn a_repeated_idempotency_key_gets_the_first_case_and_claims_once() {
+    let s = start(t(NOW), t(NOW)).await;
+    let send = |key: &'static str| {
+        s.client
+            .post(format!("{}/v1/cases", s.base))
+            .header("idempotency-key", key)
+            .json(&return_body("1001-1", 1))
+            .send()
+    };
+    let first = send("k-1").await.unwrap();
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+    let again = send("k-1").await.unwrap();
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again, first, "the same receipt, not a second case");
+    // Another key is another case: the kettle is now claimed.
+    let other = send("k-2").await.unwrap();
+    assert_eq!(other.status(), 422);
+    let bad = s
+        .client
+        .post(format!("{}/v1/cases", s.base))
+        .header("idempotency-key", "no spaces allowed")
+        .json(&return_body("1001-1", 1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let body: Value = bad.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "invalid_idempotency_key");
+}
+
+#[tokio::test]
+async fn contact_details_are_checked_and_stored() {
+    let s = start(t(NOW), t(NOW)).await;
+    let with = |contact: Value| {
+        let mut b = return_body("1001-1", 1);
+        b["contact"] = contact;
+        b
+    };
+    let (status, body) = s
+        .post(
+            "/v1/cases",
+            with(json!({"email": "mei@example.com", "channel": "phone"})),
+        )
+        .await;
+    assert_eq!(status, 400, "phone preferred, none given: {body}");
+    assert_eq!(body["error"]["field"], "contact.phone");
+    let (status, body) = s
+        .post(
+            "/v1/cases",
+            with(json!({"email": "mei@", "phone": "+86 138 0000 0000"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (400, Some("contact.email"))
+    );
+    let (status, body) = s
+        .post(
+            "/v1/cases",
+            with(json!({"email": "Mei.Work@Example.com", "phone": "+86 138 0000 0000", "channel": "phone"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+}
+
+#[tokio::test]
 async fn a_case_cannot_list_more_lines_than_its_order() {
     let s = start(t(NOW), t(NOW)).await;
     let lines: Vec<Value> = (0..4)
