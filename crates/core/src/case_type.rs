@@ -108,6 +108,60 @@ pub enum LogisticsProblem {
     Late,
     /// The parcel went to a wrong address.
     WrongAddress,
+    /// A part of the order is missing from the parcel.
+    MissingPart,
+}
+
+impl LogisticsProblem {
+    /// Every problem, in the order the widget lists them.
+    pub const ALL: [LogisticsProblem; 5] = [
+        LogisticsProblem::Lost,
+        LogisticsProblem::Damaged,
+        LogisticsProblem::MissingPart,
+        LogisticsProblem::Late,
+        LogisticsProblem::WrongAddress,
+    ];
+
+    /// The stable machine code, e.g. `"wrong_address"`.
+    pub fn code(self) -> &'static str {
+        match self {
+            LogisticsProblem::Lost => "lost",
+            LogisticsProblem::Damaged => "damaged",
+            LogisticsProblem::Late => "late",
+            LogisticsProblem::WrongAddress => "wrong_address",
+            LogisticsProblem::MissingPart => "missing_part",
+        }
+    }
+
+    /// The reason of the default tree this problem is, when it leads to a remedy for items
+    /// (reship, compensation); `None` for a problem the shop answers in words (late, sent to a
+    /// wrong address) until the carrier has been asked.
+    pub fn reason_code(self) -> Option<&'static str> {
+        match self {
+            LogisticsProblem::Lost => Some("lost_in_delivery"),
+            LogisticsProblem::Damaged => Some("arrived_damaged"),
+            LogisticsProblem::MissingPart => Some("missing_part"),
+            LogisticsProblem::Late | LogisticsProblem::WrongAddress => None,
+        }
+    }
+}
+
+impl ComplaintAbout {
+    /// Every subject, in the order the widget lists them.
+    pub const ALL: [ComplaintAbout; 3] = [
+        ComplaintAbout::Product,
+        ComplaintAbout::Service,
+        ComplaintAbout::Logistics,
+    ];
+
+    /// The stable machine code, e.g. `"service"`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ComplaintAbout::Product => "product",
+            ComplaintAbout::Service => "service",
+            ComplaintAbout::Logistics => "logistics",
+        }
+    }
 }
 
 /// The type of a case, with its detail.

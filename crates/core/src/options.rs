@@ -11,9 +11,11 @@
 //!    handled first, then a closed window (the latest), then delivery state, then the rules.
 
 use crate::case_type::CaseKind;
-use crate::eligibility::{evaluate, Ineligible, LineVerdicts, Outcome};
+use crate::eligibility::{evaluate, evaluate_one, Ineligible, LineVerdicts, Outcome};
 use crate::order::Order;
 use crate::policy::Policy;
+use crate::reasons::{Fault, ReasonDef};
+use crate::resolution::Resolution;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -127,6 +129,46 @@ pub fn option_for(kind: CaseKind, order: &Order, verdicts: &[LineVerdicts]) -> O
     }
 }
 
+/// The reasons a shopper may give for a case of `kind`: those that can lead to one of its
+/// resolutions, without the shopper's own reasons when the kind is open for faults only (an
+/// exchange in its fault-only window), in the policy's order.
+pub fn reasons_for(policy: &Policy, kind: CaseKind, faults_only: bool) -> Vec<&ReasonDef> {
+    policy
+        .reasons
+        .iter()
+        .filter(|r| r.resolutions.iter().any(|x| kind.resolutions().contains(x)))
+        .filter(|r| !(faults_only && r.fault == Fault::Shopper))
+        .collect()
+}
+
+/// The resolutions the shopper may ask for: allowed for `kind`, offered for `reason`, and open
+/// (eligible or needs review) for every chosen line at `now`, in the reason's order. A
+/// resolution that pays money back in full for a shopper's reason is not hidden: its quote
+/// shows the fees.
+pub fn resolutions_for(
+    policy: &Policy,
+    order: &Order,
+    line_ids: &[&str],
+    reason: &ReasonDef,
+    kind: CaseKind,
+    now: DateTime<Utc>,
+) -> Vec<Resolution> {
+    let lines: Vec<_> = line_ids.iter().filter_map(|id| order.line(id)).collect();
+    reason
+        .resolutions
+        .iter()
+        .copied()
+        .filter(|r| kind.resolutions().contains(r))
+        .filter(|&r| {
+            lines.iter().all(|l| {
+                evaluate_one(policy, order, l, r, now)
+                    .allowance()
+                    .is_some_and(|a| !(a.merchant_fault_only && reason.fault == Fault::Shopper))
+            })
+        })
+        .collect()
+}
+
 /// How much a refusal says to the shopper: higher says more.
 fn telling(i: &Ineligible) -> (u8, Option<NaiveDate>) {
     match i {
@@ -207,6 +249,37 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(status(&o, late, CaseKind::Complaint).is_open());
+    }
+
+    #[test]
+    fn reasons_and_resolutions_follow_the_kind_the_reason_and_the_lines() {
+        let p = Policy::default();
+        let o = order(&format!("{KETTLE},{MUG}"));
+        let now: DateTime<Utc> = "2026-11-22T00:00:00Z".parse().unwrap();
+        let codes = |rs: Vec<&ReasonDef>| rs.iter().map(|r| r.code.clone()).collect::<Vec<_>>();
+        let exchange = codes(reasons_for(&p, CaseKind::Exchange, true));
+        assert!(exchange.contains(&"defective".to_string()));
+        assert!(
+            !exchange.contains(&"changed_mind".to_string()),
+            "faults only"
+        );
+        assert_eq!(
+            codes(reasons_for(&p, CaseKind::Repair, false)),
+            ["defective"]
+        );
+        let defective = p.reason("defective").unwrap();
+        assert_eq!(
+            resolutions_for(&p, &o, &["k"], defective, CaseKind::Return, now),
+            [Resolution::Refund, Resolution::StoreCredit]
+        );
+        // The mug's windows have all closed: with it chosen nothing is left.
+        assert!(resolutions_for(&p, &o, &["k", "m"], defective, CaseKind::Return, now).is_empty());
+        let mind = p.reason("changed_mind").unwrap();
+        assert_eq!(
+            resolutions_for(&p, &o, &["k"], mind, CaseKind::Exchange, now),
+            [],
+            "an exchange for a change of mind is past its fault-only window"
+        );
     }
 
     #[test]

@@ -1,15 +1,17 @@
 //! The `/v1` HTTP API and the static files of the demo shop.
 
 use crate::db::{DbError, Store};
+use crate::evidence;
 use aftersales_core::api::{
     CaseReceipt, Channel, Contact, CreateCaseRequest, ErrorBody, ErrorDetail, LookupRequest,
     LookupResponse, ViolationDetail,
 };
-use aftersales_core::case::{validate_case, Violation};
+use aftersales_core::case::{validate_case, EvidenceKind, Violation, ViolationCode};
 use aftersales_core::commitment::Priority;
 use aftersales_core::policy::Policy;
 use aftersales_core::tracking::TrackingNumber;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{BytesRejection, JsonRejection};
+use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -33,6 +35,8 @@ pub struct AppState {
     pub policy: Arc<Policy>,
     /// The clock.
     pub clock: Clock,
+    /// Photo checks running at once (decoding is CPU-bound; two cores here).
+    pub decode_slots: Arc<tokio::sync::Semaphore>,
 }
 
 /// The router: the API under `/v1`, and, when `assets` is given, the built widget and the demo
@@ -43,6 +47,10 @@ pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
         .route("/v1/policy", get(policy))
         .route("/v1/orders/lookup", post(lookup))
         .route("/v1/cases", post(create_case))
+        .route(
+            "/v1/evidence",
+            post(upload_evidence).layer(DefaultBodyLimit::max(evidence::MAX_BYTES + 1)),
+        )
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such endpoint.")
         })
@@ -78,7 +86,12 @@ pub fn with_cors(app: Router, origins: &[String]) -> std::io::Result<Router> {
     let cors = tower_http::cors::CorsLayer::new()
         .allow_origin(list)
         .allow_methods([Method::GET, Method::POST])
-        .allow_headers([CONTENT_TYPE, HeaderName::from_static("idempotency-key")]);
+        .allow_headers([
+            CONTENT_TYPE,
+            HeaderName::from_static("idempotency-key"),
+            HeaderName::from_static("x-order-number"),
+            HeaderName::from_static("x-order-email"),
+        ]);
     Ok(app.layer(cors))
 }
 
@@ -311,6 +324,27 @@ async fn create_case(
         }
     }
     let accepted = validate_case(&state.policy, &order, &req.case, now).map_err(refused)?;
+    // Photos must be this order's own uploads, not yet part of another case.
+    let photos: Vec<(usize, &str)> = req
+        .case
+        .evidence
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == EvidenceKind::Photo)
+        .map(|(i, e)| (i, e.reference.as_str()))
+        .collect();
+    let ids: Vec<&str> = photos.iter().map(|(_, id)| *id).collect();
+    let bad = store.unusable_evidence(&order.number, &ids)?;
+    if !bad.is_empty() {
+        return Err(refused(
+            bad.into_iter()
+                .map(|k| Violation {
+                    code: ViolationCode::InvalidEvidence,
+                    field: format!("evidence[{}].reference", photos[k].0),
+                })
+                .collect(),
+        ));
+    }
     let due = state
         .policy
         .due_times(req.case.case_type.kind(), Priority::default(), now);
@@ -336,6 +370,73 @@ async fn create_case(
         |c| serde_json::to_string(&receipt(c)).unwrap_or_default(),
     )?;
     Ok((StatusCode::CREATED, Json(receipt(&case))).into_response())
+}
+
+/// `POST /v1/evidence`: a photo for a case about to be submitted. The order's number and
+/// e-mail come in `X-Order-Number` and `X-Order-Email` (the same 404 for either wrong); the
+/// body is the image itself. Answers `201 {"id", "sha256", "width", "height", "bytes"}`.
+async fn upload_evidence(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<axum::body::Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (number, email) = check_credentials(&header("x-order-number"), &header("x-order-email"))?;
+    let refused = |r: evidence::Refusal| {
+        let status = match r {
+            evidence::Refusal::TooBig => StatusCode::PAYLOAD_TOO_LARGE,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        ApiError::new(status, r.code(), r.message()).field("body")
+    };
+    let bytes = body.map_err(|_| refused(evidence::Refusal::TooBig))?;
+    {
+        let store = state.store.lock().map_err(|_| poisoned())?;
+        let order = store
+            .find_order(&number, &email)?
+            .ok_or_else(ApiError::order_not_found)?;
+        if store.evidence_count(&order.number)? >= evidence::MAX_PER_ORDER {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_much_evidence",
+                "This order already has as many photos as it may.",
+            ));
+        }
+    }
+    // The type is known by the first bytes before any slot is taken or pixel decoded.
+    if evidence::sniff(&bytes).is_none() {
+        return Err(refused(evidence::Refusal::NotAnImage));
+    }
+    // Decoding is slow work: never under the database lock, at most two at once.
+    let _slot = state
+        .decode_slots
+        .acquire()
+        .await
+        .map_err(|_| ApiError::from(DbError("decoder closed".into())))?;
+    let photo = tokio::task::spawn_blocking(move || evidence::check(&bytes))
+        .await
+        .map_err(|e| ApiError::from(DbError(format!("photo check failed: {e}"))))?
+        .map_err(refused)?;
+    let id = format!("ph_{}", mint_tracking_number()?.as_str().replace('-', ""));
+    let now = (state.clock)();
+    state
+        .store
+        .lock()
+        .map_err(|_| poisoned())?
+        .insert_evidence(&id, &number, &photo, now)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "id": id, "sha256": photo.sha256, "width": photo.width, "height": photo.height,
+            "bytes": photo.jpeg.len(),
+        })),
+    ))
 }
 
 /// 422 with every violation; the first one is also the error's own code and field.

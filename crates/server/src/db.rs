@@ -1,7 +1,7 @@
 //! SQLite storage: orders (the shop's snapshot) and cases (what shoppers submit).
 
 use aftersales_core::api::{Channel, Contact};
-use aftersales_core::case::AcceptedCase;
+use aftersales_core::case::{AcceptedCase, EvidenceKind};
 use aftersales_core::commitment::DueTimes;
 use aftersales_core::lifecycle::{Actor, Lifecycle, Status};
 use aftersales_core::money::Currency;
@@ -79,6 +79,22 @@ ALTER TABLE cases ADD COLUMN idempotency_key TEXT;
 ALTER TABLE cases ADD COLUMN receipt_json TEXT;
 CREATE UNIQUE INDEX cases_by_idempotency_key ON cases(order_number, idempotency_key)
     WHERE idempotency_key IS NOT NULL;
+"#,
+    // 4: photos attached to cases, stored re-encoded (crate::evidence), tied to their order
+    // when uploaded and to their case when it is submitted.
+    r#"
+CREATE TABLE evidence (
+    id           TEXT PRIMARY KEY,
+    order_number TEXT NOT NULL,
+    sha256       TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    width        INTEGER NOT NULL,
+    height       INTEGER NOT NULL,
+    bytes        BLOB NOT NULL,
+    created_at   TEXT NOT NULL,
+    case_id      INTEGER REFERENCES cases(id) ON DELETE SET NULL
+);
+CREATE INDEX evidence_by_order ON evidence(order_number);
 "#,
 ];
 
@@ -341,6 +357,16 @@ impl Store {
                     receipt(&stored),
                 ],
             )?;
+            for e in draft
+                .evidence
+                .iter()
+                .filter(|e| e.kind == EvidenceKind::Photo)
+            {
+                tx.execute(
+                    "UPDATE evidence SET case_id = ?1 WHERE id = ?2 AND order_number = ?3",
+                    params![id, e.reference, order.number],
+                )?;
+            }
             for l in &draft.lines {
                 tx.execute(
                     "INSERT INTO case_lines (case_id, line_id, quantity) VALUES (?1, ?2, ?3)",
@@ -375,6 +401,57 @@ impl Store {
             return Ok(stored);
         }
         Err(DbError("could not mint a unique tracking number".into()))
+    }
+
+    /// Photos already uploaded for an order.
+    pub fn evidence_count(&self, order_number: &str) -> Result<i64, DbError> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM evidence WHERE order_number = ?1",
+            [order_number],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Stores a checked photo for an order under `id`.
+    pub fn insert_evidence(
+        &mut self,
+        id: &str,
+        order_number: &str,
+        photo: &crate::evidence::Photo,
+        now: DateTime<Utc>,
+    ) -> Result<(), DbError> {
+        self.conn.execute(
+            "INSERT INTO evidence (id, order_number, sha256, content_type, width, height, bytes, created_at)
+             VALUES (?1, ?2, ?3, 'image/jpeg', ?4, ?5, ?6, ?7)",
+            params![
+                id,
+                order_number,
+                photo.sha256,
+                photo.width,
+                photo.height,
+                photo.jpeg,
+                now.to_rfc3339()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The positions in `ids` of photos that are not this order's or already belong to a case.
+    pub fn unusable_evidence(
+        &self,
+        order_number: &str,
+        ids: &[&str],
+    ) -> Result<Vec<usize>, DbError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT 1 FROM evidence WHERE id = ?1 AND order_number = ?2 AND case_id IS NULL",
+        )?;
+        let mut bad = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            if !stmt.exists(params![id, order_number])? {
+                bad.push(i);
+            }
+        }
+        Ok(bad)
     }
 
     /// Number of stored cases (for tests and the health endpoint).

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod db;
 pub mod demo;
+pub mod evidence;
 
 use api::{AppState, Clock};
 use db::Store;
@@ -37,6 +38,7 @@ pub async fn bind(opts: ServeOptions) -> std::io::Result<(tokio::net::TcpListene
         store: Arc::new(Mutex::new(opts.store)),
         policy: Arc::new(opts.policy),
         clock: opts.clock,
+        decode_slots: Arc::new(tokio::sync::Semaphore::new(2)),
     };
     let app = api::router(state, opts.assets);
     Ok((listener, api::with_cors(app, &opts.allowed_origins)?))

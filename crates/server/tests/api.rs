@@ -555,3 +555,77 @@ async fn a_rule_asking_for_review_starts_the_case_under_review() {
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["status"], "under_review");
 }
+
+fn tiny_png() -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(32, 24, image::Rgb([200, 30, 30]));
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+impl Server {
+    async fn upload(&self, number: &str, email: &str, bytes: Vec<u8>) -> (u16, Value) {
+        let r = self
+            .client
+            .post(format!("{}/v1/evidence", self.base))
+            .header("x-order-number", number)
+            .header("x-order-email", email)
+            .header("content-type", "image/png")
+            .body(bytes)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap())
+    }
+}
+
+#[tokio::test]
+async fn photos_are_checked_by_content_and_belong_to_their_order_and_case() {
+    let s = start(t(NOW), t(NOW)).await;
+    let (status, body) = s.upload("1001", "mei@example.com", tiny_png()).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(
+        (body["width"].as_u64(), body["height"].as_u64()),
+        (Some(32), Some(24))
+    );
+    let id = body["id"].as_str().unwrap().to_string();
+    assert!(id.starts_with("ph_"));
+
+    let zip = b"PK\x03\x04\x14\x00\x00\x00\x08\x00not-a.png".to_vec();
+    let (status, body) = s.upload("1001", "mei@example.com", zip).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("evidence_not_an_image"))
+    );
+    let (status, body) = s.upload("1001", "sam@example.com", tiny_png()).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("order_not_found"))
+    );
+    let (status, body) = s
+        .upload("1001", "mei@example.com", vec![0xFF; 11 * 1024 * 1024])
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (413, Some("evidence_too_big"))
+    );
+
+    // The kettle is faulty: a defect with this order's photo is accepted, once.
+    let defect = |photo: &str| {
+        json!({"order_number": "1001", "email": "mei@example.com", "case": {
+            "type": "repair", "lines": [{"line_id": "1001-1", "quantity": 1}],
+            "resolution": "repair", "reason": "defective",
+            "answers": {"what_happened": "It stopped heating."},
+            "evidence": [{"kind": "photo", "reference": photo}]}})
+    };
+    let (status, body) = s.post("/v1/cases", defect("ph_SOMEONEELSES")).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["field"], "case.evidence[0].reference");
+    let (status, body) = s.post("/v1/cases", defect(&id)).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, _) = s.post("/v1/cases", defect(&id)).await;
+    assert_eq!(status, 422, "a photo belongs to one case");
+}

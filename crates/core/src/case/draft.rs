@@ -112,7 +112,7 @@ impl TryFrom<RawDraft> for CaseDraft {
             }
             (CaseKind::LogisticsIssue, None, Some(problem)) => CaseType::LogisticsIssue { problem },
             (CaseKind::LogisticsIssue, _, _) => {
-                return Err("a logistics issue takes \"problem\" (lost, damaged, late or wrong_address) and no \"about\"".into())
+                return Err("a logistics issue takes \"problem\" (lost, damaged, missing_part, late or wrong_address) and no \"about\"".into())
             }
             (kind, Some(_), _) | (kind, _, Some(_)) => {
                 return Err(format!("\"about\" and \"problem\" do not apply to a {} case", kind.code()))

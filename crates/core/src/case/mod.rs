@@ -17,7 +17,7 @@ pub use draft::{
     CaseDraft, DraftLine, EvidenceItem, EvidenceKind, MAX_CHOICE_ANSWER, MAX_DESCRIPTION,
     MAX_EVIDENCE, MAX_REFERENCE,
 };
-pub use quote::{price_line, Quote, QuoteLine};
+pub use quote::{estimate, price_line, Quote, QuoteLine};
 pub use validate::{conditions_asked, validate_case, AcceptedCase};
 pub use violation::{Violation, ViolationCode};
 
@@ -363,5 +363,39 @@ mod tests {
             None
         );
         assert_eq!(conditions_asked(&p, None, Resolution::Refund), None);
+    }
+
+    #[test]
+    fn the_estimate_is_the_quote_an_accepted_case_gets() {
+        let policy = Policy {
+            fees: Fees {
+                restocking: Some(FeeAmount::BasisPoints(1000)),
+                return_shipping: Some(500),
+                free_returns: false,
+            },
+            ..Policy::default()
+        };
+        let d = ret("c", 1, "changed_mind");
+        let accepted = validate_case(&policy, &order(), &d, now()).unwrap();
+        assert_eq!(
+            estimate(
+                &policy,
+                &order(),
+                &d.lines,
+                Fault::Shopper,
+                Resolution::Refund
+            ),
+            accepted.quote
+        );
+        assert_eq!(
+            estimate(
+                &policy,
+                &order(),
+                &d.lines,
+                Fault::Shopper,
+                Resolution::Exchange
+            ),
+            None
+        );
     }
 }

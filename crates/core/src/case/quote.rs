@@ -96,3 +96,26 @@ pub(crate) fn quote(
         fees_borne_by: fault,
     }
 }
+
+/// What the engine would pay back for `lines` with `resolution`, before the case is complete
+/// (the widget shows it beside each choice): the same pricing as an accepted case. `None` for a
+/// resolution that pays no money, or lines not on the order.
+pub fn estimate(
+    policy: &Policy,
+    order: &Order,
+    lines: &[super::DraftLine],
+    fault: Fault,
+    resolution: Resolution,
+) -> Option<Quote> {
+    if !resolution.pays_money() || lines.is_empty() {
+        return None;
+    }
+    let priced = lines
+        .iter()
+        .map(|dl| {
+            let line = order.line(&dl.line_id)?;
+            price_line(policy, order, line, dl.quantity, Some(fault)).ok()
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(quote(policy, order, priced, fault, resolution))
+}
