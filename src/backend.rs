@@ -7,15 +7,19 @@
 use crate::format;
 use crate::i18n::Msg;
 use aftersales_core::api::{
-    CaseReceipt, CreateCaseRequest, ErrorBody, ErrorDetail, LookupRequest, LookupResponse,
-    ViolationDetail,
+    CaseReceipt, CreateCaseRequest, ErrorBody, ErrorDetail, EvidenceReceipt, LookupRequest,
+    LookupResponse, ViolationDetail,
 };
+
 use aftersales_core::policy::Policy;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+
+/// Hears how much of an upload was sent (0.0 to 1.0).
+pub type Progress = std::rc::Rc<dyn Fn(f64)>;
 
 /// A future that stays on the browser's one thread.
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
@@ -26,9 +30,22 @@ pub trait Backend: Send + Sync {
     fn lookup(&self, req: LookupRequest) -> LocalFuture<Result<LookupResponse, BackendError>>;
     /// The shop's policy, to show before any order is found.
     fn policy(&self) -> LocalFuture<Result<Policy, BackendError>>;
-    /// Submits a case and gets its receipt (with the tracking number).
-    fn submit_case(&self, req: CreateCaseRequest)
-        -> LocalFuture<Result<CaseReceipt, BackendError>>;
+    /// Submits a case and gets its receipt (with the tracking number). The same
+    /// `idempotency_key` sent again (a retry after a timeout) gets the first case, never a
+    /// second one.
+    fn submit_case(
+        &self,
+        req: CreateCaseRequest,
+        idempotency_key: String,
+    ) -> LocalFuture<Result<CaseReceipt, BackendError>>;
+    /// Uploads a photo for a case about to be submitted on the order found with `credentials`;
+    /// `progress` hears the share sent so far (0.0 to 1.0).
+    fn upload_evidence(
+        &self,
+        credentials: LookupRequest,
+        photo: web_sys::Blob,
+        progress: Progress,
+    ) -> LocalFuture<Result<EvidenceReceipt, BackendError>>;
 }
 
 /// The backend the widget was mounted with, shared through the reactive context.
@@ -161,7 +178,78 @@ impl Backend for HttpBackend {
     fn submit_case(
         &self,
         req: CreateCaseRequest,
+        idempotency_key: String,
     ) -> LocalFuture<Result<CaseReceipt, BackendError>> {
-        self.post("/v1/cases", &req)
+        send(
+            gloo_net::http::Request::post(&format!("{}/v1/cases", self.base))
+                .header("Idempotency-Key", &idempotency_key) // i18n-ok: a header name
+                .json(&req),
+        )
     }
+
+    fn upload_evidence(
+        &self,
+        credentials: LookupRequest,
+        photo: web_sys::Blob,
+        progress: Progress,
+    ) -> LocalFuture<Result<EvidenceReceipt, BackendError>> {
+        let url = format!("{}/v1/evidence", self.base);
+        Box::pin(async move {
+            let (status, text) = xhr_upload(&url, &credentials, &photo, progress).await?;
+            if (200..300).contains(&status) {
+                return serde_json::from_str(&text)
+                    .map_err(|e| BackendError::Broken(format!("HTTP {status}: {e}")));
+                // i18n-ok: a diagnostic
+            }
+            match serde_json::from_str::<ErrorBody>(&text) {
+                Ok(body) if (400..500).contains(&status) => Err(BackendError::Refused(body.error)),
+                _ => Err(BackendError::Broken(format!("HTTP {status}"))), // i18n-ok: a diagnostic
+            }
+        })
+    }
+}
+
+/// Sends `photo` with `XMLHttpRequest`, the one browser API that reports upload progress;
+/// answers the status and body. Times out after two minutes.
+async fn xhr_upload(
+    url: &str,
+    credentials: &LookupRequest,
+    photo: &web_sys::Blob,
+    progress: Progress,
+) -> Result<(u16, String), BackendError> {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let broken = |e: wasm_bindgen::JsValue| BackendError::Broken(format!("{e:?}")); // i18n-ok: a diagnostic
+    let xhr = web_sys::XmlHttpRequest::new().map_err(broken)?;
+    xhr.open_with_async("POST", url, true).map_err(broken)?; // i18n-ok: an HTTP method
+    xhr.set_timeout(120_000);
+    for (name, value) in [
+        ("X-Order-Number", credentials.order_number.as_str()), // i18n-ok: a header name
+        ("X-Order-Email", credentials.email.as_str()),         // i18n-ok: a header name
+        ("Content-Type", photo.type_().as_str()),              // i18n-ok: a header name
+    ] {
+        xhr.set_request_header(name, value).map_err(broken)?;
+    }
+    let on_progress =
+        Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            if e.length_computable() && e.total() > 0.0 {
+                progress(e.loaded() / e.total());
+            }
+        });
+    if let Ok(upload) = xhr.upload() {
+        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    }
+    let done = js_sys::Promise::new(&mut |resolve, reject| {
+        let target = xhr.clone();
+        let _ = target.add_event_listener_with_callback("load", &resolve); // i18n-ok: an event name
+        for failure in ["error", "timeout", "abort"] {
+            let _ = target.add_event_listener_with_callback(failure, &reject);
+        }
+    });
+    xhr.send_with_opt_blob(Some(photo)).map_err(broken)?;
+    let finished = wasm_bindgen_futures::JsFuture::from(done).await;
+    drop(on_progress);
+    finished.map_err(|_| BackendError::Unreachable("upload failed".into()))?; // i18n-ok: a diagnostic
+    let text = xhr.response_text().ok().flatten().unwrap_or_default();
+    Ok((xhr.status().unwrap_or(0), text))
 }

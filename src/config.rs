@@ -309,7 +309,7 @@ mod tests {
     #[test]
     fn a_merchant_can_reword_a_message_but_not_break_it() {
         let ok = parse_messages(
-            r#"{"zh-Hans": {"panel.title": "莲松售后", "order.intro": "订单 {number}：选一件"}}"#,
+            r#"{"zh-Hans": {"panel.title": "莲松售后", "choose.intro": "订单 {number}：选一件"}}"#,
         )
         .unwrap();
         assert_eq!(ok.len(), 2);
@@ -336,8 +336,8 @@ mod tests {
                 r#"data-messages: "verdict.days_left" is a plural message and cannot be overridden"#,
             ),
             (
-                r#"{"en": {"order.intro": "Pick one"}}"#,
-                r#"data-messages: en "order.intro" must keep exactly the placeholders of the catalog ({number}); got "Pick one""#,
+                r#"{"en": {"choose.intro": "Pick one"}}"#,
+                r#"data-messages: en "choose.intro" must keep exactly the placeholders of the catalog ({number}); got "Pick one""#,
             ),
             (
                 r#"{"en": {"panel.title": "Hi {name}"}}"#,

@@ -2,10 +2,11 @@
 //! stylesheet adopted there, and the events the page can listen to.
 
 use crate::backend::{Backend, BackendHandle, HttpBackend};
-use crate::components::{FocusSteps, Widget};
 use crate::config::{Theme, WidgetConfig};
 use crate::i18n::{negotiate, I18n, Lang, Locale};
 use crate::state::WidgetEvent;
+use crate::ui::FocusSteps;
+use crate::widget::Widget;
 use aftersales_core::api::LookupRequest;
 use leptos::prelude::*;
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 
 use crate::i18n::{Lang, Msg};
 use aftersales_core::api::ViolationDetail;
-use aftersales_core::case::{CaseKind, ViolationCode};
+use aftersales_core::case::{CaseKind, ComplaintAbout, LogisticsProblem, ViolationCode};
 use aftersales_core::commitment::Span;
 use aftersales_core::eligibility::{Ineligible, Outcome};
 use aftersales_core::money::Money;
@@ -121,8 +121,23 @@ pub fn date_time(lang: &Lang, t: DateTime<Utc>, zone: &ShopZone) -> String {
     text + &suffix
 }
 
+/// An instant in the shopper's own time zone (the device's), with the zone named.
+pub fn local_date_time(lang: &Lang, t: DateTime<Utc>) -> String {
+    let opts = options(&[
+        ("year", "numeric"),
+        ("month", "short"),
+        ("day", "numeric"),
+        ("hour", "numeric"),
+        ("minute", "2-digit"),
+        ("timeZoneName", "short"),
+    ]);
+    with_tag(lang, |tag| DateTimeFormat::new_date(tag, &opts))
+        .map(|f| f.format_ms(t.timestamp_millis() as f64))
+        .unwrap_or_else(|| t.to_rfc3339())
+}
+
 /// Words joined as a list: `electronics and appliances`, `电子和家电`.
-fn list(lang: &Lang, items: &[String]) -> String {
+pub fn list(lang: &Lang, items: &[String]) -> String {
     let array: js_sys::Array = items.iter().map(|s| JsValue::from_str(s)).collect();
     with_tag(lang, |tag| {
         ListFormat::new_list(tag, &options(&[("type", "conjunction")]))
@@ -159,16 +174,89 @@ pub fn reason(lang: &Lang, def: &ReasonDef, shop_default: Option<&str>) -> Strin
         "missing_part" => Msg::ReasonMissingPart,
         "wrong_item" => Msg::ReasonWrongItem,
         "lost_in_delivery" => Msg::ReasonLostInDelivery,
-        other => {
-            let words = other.replace('_', " ");
-            let mut c = words.chars();
-            return c
-                .next()
-                .map(|f| f.to_uppercase().chain(c).collect())
-                .unwrap_or_default();
-        }
+        other => return humanize(other),
     };
     lang.t(known).to_string()
+}
+
+/// A merchant's code with no words of its own, read as words: `too_heavy` → `Too heavy`.
+pub fn humanize(code: &str) -> String {
+    let words = code.replace('_', " ");
+    let mut c = words.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The heading a group of reasons is listed under.
+pub fn reason_group(lang: &Lang, group: &str) -> String {
+    let known = match group {
+        "changed_mind" => Msg::GroupChangedMind,
+        "quality_problem" => Msg::GroupQualityProblem,
+        "delivery_problem" => Msg::GroupDeliveryProblem,
+        "wrong_item" => Msg::GroupWrongItem,
+        other => return humanize(other),
+    };
+    lang.t(known).to_string()
+}
+
+/// A follow-up question of the default reasons, in words.
+pub fn question(lang: &Lang, id: &str) -> String {
+    let known = match id {
+        "what_happened" => Msg::QuestionWhatHappened,
+        "when_noticed" => Msg::QuestionWhenNoticed,
+        "difference" => Msg::QuestionDifference,
+        "outer_box_damaged" => Msg::QuestionOuterBoxDamaged,
+        "missing" => Msg::QuestionMissing,
+        other => return humanize(other),
+    };
+    lang.t(known).to_string()
+}
+
+/// An option of a choice question, in words.
+pub fn answer_option(lang: &Lang, option: &str) -> String {
+    let known = match option {
+        "on_arrival" => Msg::AnswerOnArrival,
+        "first_use" => Msg::AnswerFirstUse,
+        "later" => Msg::AnswerLater,
+        "yes" => Msg::AnswerYes,
+        "no" => Msg::AnswerNo,
+        other => return humanize(other),
+    };
+    lang.t(known).to_string()
+}
+
+/// What the shopper may ask for, in a shopper's words.
+pub fn resolution(r: Resolution) -> Msg {
+    match r {
+        Resolution::Refund => Msg::ResolutionRefund,
+        Resolution::StoreCredit => Msg::ResolutionStoreCredit,
+        Resolution::Exchange => Msg::ResolutionExchange,
+        Resolution::Repair => Msg::ResolutionRepair,
+        Resolution::Reship => Msg::ResolutionReship,
+        Resolution::Compensation => Msg::ResolutionCompensation,
+        Resolution::KeepItem => Msg::ResolutionKeepItem,
+    }
+}
+
+/// A delivery problem, in words.
+pub fn problem(p: LogisticsProblem) -> Msg {
+    match p {
+        LogisticsProblem::Lost => Msg::ProblemLost,
+        LogisticsProblem::Damaged => Msg::ProblemDamaged,
+        LogisticsProblem::MissingPart => Msg::ProblemMissingPart,
+        LogisticsProblem::Late => Msg::ProblemLate,
+        LogisticsProblem::WrongAddress => Msg::ProblemWrongAddress,
+    }
+}
+
+/// A complaint's subject, in words.
+pub fn about(a: ComplaintAbout) -> Msg {
+    match a {
+        ComplaintAbout::Product => Msg::AboutProduct,
+        ComplaintAbout::Service => Msg::AboutService,
+        ComplaintAbout::Logistics => Msg::AboutLogistics,
+    }
 }
 
 /// The message of an item condition.
@@ -316,6 +404,26 @@ pub fn policy_summary(lang: &Lang, p: &Policy) -> Vec<String> {
             .map(str::to_string),
     );
     out
+}
+
+/// Why a kind of request cannot be opened now (the "What do you need help with?" list).
+pub fn closed(lang: &Lang, reason: &Ineligible) -> String {
+    match reason {
+        Ineligible::FullyClaimed => lang.t(Msg::ChooseClosedClaimed).to_string(),
+        Ineligible::WindowClosed { last_day, days } => lang.f(
+            Msg::ChooseClosedWindow,
+            &[
+                ("days", &days.to_string()),
+                ("date", &date(lang, *last_day)),
+            ],
+        ),
+        Ineligible::NotDelivered => lang.t(Msg::ChooseClosedNotDelivered).to_string(),
+        Ineligible::NotShipped => lang.t(Msg::ChooseClosedNotShipped).to_string(),
+        Ineligible::FinalSale => lang.t(Msg::ChooseClosedFinalSale).to_string(),
+        Ineligible::NotPermitted { .. } | Ineligible::NotOffered => {
+            lang.t(Msg::ChooseClosedNotOffered).to_string()
+        }
+    }
 }
 
 /// The verdict line under an item, e.g. `Returnable until Dec 2, 2026 (7 days left)`.

@@ -7,12 +7,14 @@
 //! the [`backend::Backend`] seam.
 
 pub mod backend;
-pub mod components;
 pub mod config;
 pub mod embed;
 pub mod format;
 pub mod i18n;
+pub mod journeys;
 pub mod state;
+pub mod ui;
+pub mod widget;
 
 /// The widget's stylesheet, injected into its shadow root.
 pub const STYLE: &str = include_str!("../style/widget.css");

@@ -1,6 +1,7 @@
 //! What the widget remembers between its steps.
 
 use aftersales_core::api::{CaseReceipt, LookupRequest, LookupResponse};
+use aftersales_core::case::CaseKind;
 use chrono::{DateTime, Duration, Utc};
 
 /// The step the widget shows.
@@ -10,8 +11,10 @@ pub enum Step {
     Lookup,
     /// The shop's policy in short.
     Policy,
-    /// Showing the order's lines and the return form.
-    Order(std::sync::Arc<LookedUp>),
+    /// "What do you need help with?" for the order found.
+    Choose(std::sync::Arc<LookedUp>),
+    /// A request of one kind about the order found.
+    Case(std::sync::Arc<LookedUp>, CaseKind),
     /// The case was sent; showing its tracking number.
     Done(std::sync::Arc<Submitted>),
 }
@@ -54,8 +57,10 @@ impl LookedUp {
 pub struct Submitted {
     /// The server's receipt.
     pub receipt: CaseReceipt,
-    /// Title of the returned item.
-    pub item_title: String,
+    /// The order's number.
+    pub order_number: String,
+    /// The items concerned: title, variant, units.
+    pub lines: Vec<(String, Option<String>, u32)>,
     /// The shop's time zone, to show the promised answer time in.
     pub zone: aftersales_core::zone::ShopZone,
 }

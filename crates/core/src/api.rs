@@ -137,6 +137,21 @@ pub struct CaseReceipt {
     pub resolve_by: Option<DateTime<Utc>>,
 }
 
+/// `POST /v1/evidence` answer (201): the stored photo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceReceipt {
+    /// The reference to put in the case's `evidence`.
+    pub id: String,
+    /// SHA-256 of the stored bytes.
+    pub sha256: String,
+    /// Stored width in pixels.
+    pub width: u32,
+    /// Stored height in pixels.
+    pub height: u32,
+    /// Stored size in bytes.
+    pub bytes: u64,
+}
+
 /// Every error answer: `{"error": {...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {

@@ -165,8 +165,8 @@ impl Order {
             if l.variant.as_deref().is_some_and(|v| !text(v, MAX_TITLE)) {
                 bad(at("variant"), "a variant of 1 to 300 characters, without control or direction-override characters");
             }
-            if l.image_url.as_deref().is_some_and(|u| !is_https_url(u)) {
-                bad(at("image_url"), "an https: address of at most 2048 bytes");
+            if l.image_url.as_deref().is_some_and(|u| !is_image_url(u)) {
+                bad(at("image_url"), "an https: address, or a path on the shop's own site starting with /, of at most 2048 bytes");
             }
             if !text(&l.category, MAX_CODE) {
                 bad(at("category"), "a category of 1 to 64 characters");
@@ -278,6 +278,18 @@ impl Line {
             currency,
         ))
     }
+}
+
+/// Where a product picture may come from: `https:`, or a path on the shop's own site
+/// (`/images/kettle.jpg`; not `//host`, which would be another site).
+pub fn is_image_url(s: &str) -> bool {
+    is_https_url(s)
+        || (s.starts_with('/')
+            && !s.starts_with("//")
+            && s.len() <= MAX_URL
+            && !s
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '\\'))
 }
 
 /// `https://` with something after it, no spaces or control characters, at most

@@ -67,6 +67,42 @@ pub fn orders(now: DateTime<Utc>) -> Vec<DemoOrder> {
     );
     scarf.final_sale = true;
     scarf.discount = 5_000;
+    let mut kettle = line(
+        "1001-1",
+        "KET-200",
+        "Electric kettle, 1.7 l",
+        "appliances",
+        19_900,
+        1,
+        days(2),
+    );
+    kettle.image_url = Some("/images/kettle.svg".into());
+    let mut tee = line(
+        "1001-2",
+        "TEE-BLK-M",
+        "Cotton T-shirt",
+        "apparel",
+        7_900,
+        2,
+        days(10),
+    );
+    tee.variant = Some("Black / M".into());
+    tee.image_url = Some("/images/tshirt.svg".into());
+    headphones.image_url = Some("/images/headphones.svg".into());
+    // Order 1003: a speaker bought eight months ago (only its warranty is left) and a lamp
+    // shipped twelve days ago that never arrived.
+    let speaker = line(
+        "1003-1",
+        "SPK-10",
+        "Bluetooth speaker",
+        "electronics",
+        29_900,
+        1,
+        days(240),
+    );
+    let mut lamp = line("1003-2", "LMP-DESK", "Desk lamp", "home", 15_900, 1, None);
+    lamp.variant = Some("Walnut".into());
+    lamp.fulfilled_at = days(12);
     vec![
         DemoOrder {
             email: "mei@example.com",
@@ -75,27 +111,7 @@ pub fn orders(now: DateTime<Utc>) -> Vec<DemoOrder> {
                 placed_at: now - Duration::days(12),
                 currency: cny,
                 shipping_country: Some("CN".into()),
-                lines: vec![
-                    line(
-                        "1001-1",
-                        "KET-200",
-                        "Electric kettle, 1.7 l",
-                        "appliances",
-                        19_900,
-                        1,
-                        days(2),
-                    ),
-                    line(
-                        "1001-2",
-                        "TEE-BLK-M",
-                        "Cotton T-shirt, black, M",
-                        "apparel",
-                        7_900,
-                        2,
-                        days(10),
-                    ),
-                    headphones,
-                ],
+                lines: vec![kettle, tee, headphones],
             },
         },
         DemoOrder {
@@ -126,6 +142,16 @@ pub fn orders(now: DateTime<Utc>) -> Vec<DemoOrder> {
                     ),
                     scarf,
                 ],
+            },
+        },
+        DemoOrder {
+            email: "li@example.com",
+            order: Order {
+                number: "1003".into(),
+                placed_at: now - Duration::days(250),
+                currency: cny,
+                shipping_country: Some("CN".into()),
+                lines: vec![speaker, lamp],
             },
         },
     ]

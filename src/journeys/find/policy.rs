@@ -1,8 +1,8 @@
 use crate::backend::BackendHandle;
-use crate::components::widget::StepHeading;
 use crate::format;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::state::Step;
+use crate::ui::StepHeading;
 use leptos::prelude::*;
 
 /// The shop's returns policy and promises in a few sentences, before any order is found

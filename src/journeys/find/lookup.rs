@@ -1,7 +1,7 @@
 use crate::backend::BackendHandle;
-use crate::components::widget::StepHeading;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::state::{device_now, LookedUp, Step};
+use crate::ui::{Stage, StepHeading, TextField, ITEM_STAGES};
 use aftersales_core::api::LookupRequest;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -14,71 +14,6 @@ fn check_email(e: &str) -> Option<Msg> {
     let e = e.trim();
     let ok = e.len() > 2 && e.contains('@') && !e.starts_with('@') && !e.ends_with('@');
     (!ok).then_some(Msg::LookupErrorEmail)
-}
-
-/// A required text field: visible label, a hint saying what to enter, and its problem under
-/// it (announced, tied to the input, re-checked as the shopper types once it has been shown).
-#[component]
-fn TextField(
-    /// The input's id; the hint and the error take `<id>-hint` and `<id>-error`.
-    id: &'static str,
-    /// The input's form name.
-    name: &'static str,
-    /// The label.
-    label: Msg,
-    /// What to enter, or where to find it.
-    hint: Msg,
-    /// `text`, `email`, …
-    #[prop(default = "text")]
-    input_type: &'static str,
-    /// The input's `autocomplete`.
-    autocomplete: &'static str,
-    /// The longest accepted value.
-    maxlength: u32,
-    /// What the shopper typed.
-    value: RwSignal<String>,
-    /// The field's problem, if any.
-    error: RwSignal<Option<Msg>>,
-    /// The field's own check, run again on each keystroke while a problem shows.
-    check: fn(&str) -> Option<Msg>,
-    /// The input, to move focus to.
-    node_ref: NodeRef<leptos::html::Input>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error")); // i18n-ok: ids
-    let described = format!("{hint_id} {error_id}");
-    view! {
-        <div class="as-field">
-            <label class="as-field__label" for=id>
-                {tr(label)}
-                <span class="as-field__required">{tr(Msg::LookupRequired)}</span>
-            </label>
-            <p class="as-field__hint" id=hint_id>{tr(hint)}</p>
-            <input
-                id=id
-                class="as-input"
-                part="input"
-                name=name
-                type=input_type
-                autocomplete=autocomplete
-                maxlength=maxlength.to_string()
-                required
-                aria-describedby=described
-                aria-invalid=move || error.get().is_some().then_some("true")
-                node_ref=node_ref
-                prop:value=move || value.get()
-                on:input=move |ev| {
-                    value.set(event_target_value(&ev));
-                    if error.get_untracked().is_some() {
-                        error.set(check(&value.get_untracked()));
-                    }
-                }
-            />
-            <p class="as-field__error" id=error_id aria-live="polite">
-                {move || error.get().map(|m| i18n.t(m))}
-            </p>
-        </div>
-    }
 }
 
 /// Step 1: the shopper finds their order by number and e-mail.
@@ -121,7 +56,7 @@ pub fn LookupForm(
             Ok(found) => {
                 remembered.set(req.clone());
                 i18n.adopt_shop_default(found.policy.default_locale.as_deref());
-                step.set(Step::Order(Arc::new(LookedUp::new(req, found, at))));
+                step.set(Step::Choose(Arc::new(LookedUp::new(req, found, at))));
             }
             Err(e) => match e.code() {
                 Some("invalid_order_number") => number_error.set(Some(e.message())),
@@ -166,7 +101,7 @@ pub fn LookupForm(
 
     view! {
         <form class="as-form" on:submit=submit novalidate>
-            <StepHeading title=Msg::LookupHeading place=Some((1, 3)) />
+            <StepHeading title=Msg::LookupHeading stage=Some((ITEM_STAGES, Stage::Find)) />
             <p class="as-intro">{tr(Msg::LookupIntro)}</p>
             <TextField
                 id="as-order-number"

@@ -1,6 +1,7 @@
-use crate::components::{LookupForm, PolicyView, ReceiptView, ReturnForm};
 use crate::config::View;
 use crate::i18n::{tr, use_i18n, Lang, Locale, Msg};
+use crate::journeys::store::Drafts;
+use crate::journeys::{CaseJourney, ChooseView, LookupForm, PolicyView, ReceiptView};
 use crate::state::{Events, Step, WidgetEvent};
 use aftersales_core::api::LookupRequest;
 use leptos::prelude::*;
@@ -32,6 +33,7 @@ pub fn Widget(
     modal: bool,
 ) -> impl IntoView {
     provide_context(Events(on_event));
+    provide_context(Drafts::new());
     let i18n = use_i18n();
     let first = match view {
         View::Lookup => Step::Lookup,
@@ -106,7 +108,8 @@ pub fn Widget(
                 {move || match step.get() {
                     Step::Lookup => view! { <LookupForm step=step remembered=remembered prefill=prefill /> }.into_any(),
                     Step::Policy => view! { <PolicyView step=step policy_url=policy_url.clone() /> }.into_any(),
-                    Step::Order(found) => view! { <ReturnForm found=found step=step /> }.into_any(),
+                    Step::Choose(found) => view! { <ChooseView found=found step=step /> }.into_any(),
+                    Step::Case(found, kind) => view! { <CaseJourney found=found kind=kind step=step /> }.into_any(),
                     Step::Done(sent) => view! { <ReceiptView sent=sent step=step /> }.into_any(),
                 }}
             </div>
@@ -159,40 +162,3 @@ fn trap_tab(ev: &leptos::ev::KeyboardEvent) {
         let _ = first.focus();
     }
 }
-
-/// A step's heading and its place in the journey. Focus moves to it when the step appears
-/// (after the first step of an inline widget, which must not pull the page's focus), so a
-/// screen reader reads where the shopper is now.
-#[component]
-pub fn StepHeading(
-    /// The heading's message.
-    title: Msg,
-    /// The step's number and the number of steps, when it is part of the journey.
-    #[prop(default = None)]
-    place: Option<(u8, u8)>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let heading = NodeRef::<leptos::html::H3>::new();
-    let focus = expect_context::<FocusSteps>();
-    Effect::new(move |_| {
-        if let Some(h) = heading.get() {
-            if focus.0.get_value() {
-                let _ = h.focus();
-            }
-            focus.0.set_value(true);
-        }
-    });
-    view! {
-        {place.map(|(n, total)| view! {
-            <p class="as-step__count" part="step-count">
-                {move || i18n.f(Msg::PanelStep, &[("n", &n.to_string()), ("total", &total.to_string())])}
-            </p>
-        })}
-        <h3 class="as-step__heading" tabindex="-1" node_ref=heading>{tr(title)}</h3>
-    }
-}
-
-/// Whether a new step heading takes focus: from the start in a floating widget, after the
-/// first step in an inline one.
-#[derive(Clone, Copy)]
-pub struct FocusSteps(pub StoredValue<bool>);

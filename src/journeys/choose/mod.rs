@@ -1,0 +1,138 @@
+//! "What do you need help with?": core's options for the order found, each with the one fact
+//! that explains it. What cannot be done now is said, not offered as a dead button.
+
+use crate::format;
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::state::{device_now, LookedUp, Step};
+use crate::ui::{Stage, StepHeading, ITEM_STAGES};
+use aftersales_core::case::CaseKind;
+use aftersales_core::options::{case_options, OptionStatus};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// The kind's name on its button.
+pub fn kind_name(kind: CaseKind) -> Msg {
+    match kind {
+        CaseKind::Return => Msg::ChooseReturn,
+        CaseKind::Exchange => Msg::ChooseExchange,
+        CaseKind::Repair => Msg::ChooseRepair,
+        CaseKind::LogisticsIssue => Msg::ChooseDelivery,
+        CaseKind::Complaint => Msg::ChooseComplaint,
+        CaseKind::Question => Msg::ChooseQuestion,
+        CaseKind::Reshipment => Msg::ChooseReshipment,
+        CaseKind::Compensation => Msg::ChooseCompensation,
+    }
+}
+
+/// The step after the order is found.
+#[component]
+pub fn ChooseView(
+    /// The order found.
+    found: Arc<LookedUp>,
+    /// The widget's step.
+    step: RwSignal<Step>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let policy = &found.response.policy;
+    let now = found.now(device_now());
+    let options = case_options(policy, &found.response.order, now);
+    let open_items = options
+        .iter()
+        .filter(|o| o.status.is_open() && o.kind.claims_units())
+        .count();
+    let number = found.response.order.number.clone();
+    let respond = policy
+        .commitments
+        .for_kind(CaseKind::Question)
+        .respond_within;
+    let rows = options
+        .into_iter()
+        .map(|o| {
+            let kind = o.kind;
+            let open = o.status.is_open();
+            let found = found.clone();
+            let why = move || {
+                let lang = i18n.lang();
+                match &o.status {
+                    OptionStatus::Open {
+                        until, faults_only, ..
+                    } => {
+                        let base = match (kind, until) {
+                            (CaseKind::Return, Some(d)) => lang.f(
+                                Msg::ChooseReturnUntil,
+                                &[("date", &format::date(&lang, *d))],
+                            ),
+                            (CaseKind::Exchange, Some(d)) => lang.f(
+                                Msg::ChooseExchangeUntil,
+                                &[("date", &format::date(&lang, *d))],
+                            ),
+                            (CaseKind::Repair, Some(d)) => lang.f(
+                                Msg::ChooseRepairUntil,
+                                &[("date", &format::date(&lang, *d))],
+                            ),
+                            (CaseKind::LogisticsIssue, _) => {
+                                lang.t(Msg::ChooseDeliveryWhat).to_string()
+                            }
+                            (CaseKind::Complaint, _) => {
+                                lang.t(Msg::ChooseComplaintWhat).to_string()
+                            }
+                            (CaseKind::Question, _) => lang.f(
+                                Msg::ChooseQuestionWhat,
+                                &[("span", &format::span(&lang, respond))],
+                            ),
+                            (_, _) => lang.t(Msg::ChooseAnyTime).to_string(),
+                        };
+                        if *faults_only && kind != CaseKind::LogisticsIssue {
+                            lang.f(Msg::ChooseFaultsOnly, &[("what", &base)])
+                        } else {
+                            base
+                        }
+                    }
+                    OptionStatus::Closed { reason } => format::closed(&lang, reason),
+                }
+            };
+            view! {
+                <li class="as-choice" data-kind=kind.code() data-open=open.to_string()>
+                    {if open {
+                        view! {
+                            <button
+                                type="button"
+                                class="as-choice__button"
+                                part="choice"
+                                on:click=move |_| step.set(Step::Case(found.clone(), kind))
+                            >
+                                <span class="as-choice__name">{tr(kind_name(kind))}</span>
+                                <span class="as-choice__why">{why}</span>
+                            </button>
+                        }
+                        .into_any()
+                    } else {
+                        view! {
+                            <div class="as-choice__closed">
+                                <span class="as-choice__name">{tr(kind_name(kind))}</span>
+                                <span class="as-choice__why">{why}</span>
+                            </div>
+                        }
+                        .into_any()
+                    }}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="as-choose">
+            <StepHeading title=Msg::ChooseHeading stage=Some((ITEM_STAGES, Stage::Choose)) />
+            <p class="as-intro">{move || i18n.f(Msg::ChooseIntro, &[("number", &number)])}</p>
+            {(open_items == 0).then(|| view! { <p class="as-note" data-testid="nothing-to-claim">{tr(Msg::ChooseNothingToClaim)}</p> })}
+            <ul class="as-choices" role="list">{rows}</ul>
+            <div class="as-actions">
+                <button class="as-button as-button--quiet" part="button" type="button" on:click=move |_| step.set(Step::Policy)>
+                    {tr(Msg::LookupPolicy)}
+                </button>
+                <button class="as-button as-button--quiet" part="button" type="button" on:click=move |_| step.set(Step::Lookup)>
+                    {tr(Msg::OrderAnother)}
+                </button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,13 @@
+//! The shopper's journeys, one folder each (see `docs/architecture.md`): each exposes one
+//! component that takes what it needs and moves the widget on through its step signal.
+
+pub mod choose;
+pub mod find;
+pub mod item_case;
+pub mod receipt;
+pub mod store;
+
+pub use choose::ChooseView;
+pub use find::{LookupForm, PolicyView};
+pub use item_case::CaseJourney;
+pub use receipt::ReceiptView;

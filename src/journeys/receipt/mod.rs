@@ -1,0 +1,118 @@
+//! The case is stored: its tracking number (with a copy button), what happens next and by
+//! when — in the shopper's time and the shop's — and, for items going back, a packing slip to
+//! print.
+
+use crate::format;
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::journeys::choose::kind_name;
+use crate::state::{device_now, Step, Submitted};
+use crate::ui::StepHeading;
+use aftersales_core::case::CaseKind;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// What happens next, by kind.
+fn next_steps(kind: CaseKind) -> Msg {
+    match kind {
+        CaseKind::Return | CaseKind::Exchange => Msg::ReceiptNextReturn,
+        CaseKind::Repair => Msg::ReceiptNextRepair,
+        CaseKind::LogisticsIssue | CaseKind::Reshipment | CaseKind::Compensation => {
+            Msg::ReceiptNextDelivery
+        }
+        CaseKind::Complaint | CaseKind::Question => Msg::ReceiptNextMessage,
+    }
+}
+
+/// The receipt.
+#[component]
+pub fn ReceiptView(
+    /// The sent case.
+    sent: Arc<Submitted>,
+    /// The widget's current step; "another request" returns to the lookup.
+    step: RwSignal<Step>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let r = sent.receipt.clone();
+    let quote = r.quote.clone();
+    let zone = sent.zone.clone();
+    let respond_by = r.respond_by;
+    let kind = r.kind;
+    let number = r.tracking_number.clone();
+    let copied = RwSignal::new(false);
+    let copy = {
+        let number = number.clone();
+        move |_| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.navigator().clipboard().write_text(&number);
+                copied.set(true);
+            }
+        }
+    };
+    let print = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    };
+    let ships_back = matches!(
+        kind,
+        CaseKind::Return | CaseKind::Exchange | CaseKind::Repair
+    );
+    let lines = sent.lines.clone();
+    let order_number = sent.order_number.clone();
+    let slip_lines = lines.clone();
+    let today = device_now().date_naive();
+    view! {
+        <div class="as-receipt">
+            <StepHeading title=Msg::ReceiptHeading />
+            <p class="as-intro">{move || i18n.f(Msg::ReceiptIntroKind, &[("kind", i18n.t(kind_name(kind)))])}</p>
+            <p class="as-receipt__label">{tr(Msg::ReceiptNumber)}</p>
+            <p class="as-receipt__number">
+                <span data-testid="tracking-number">{number.clone()}</span>
+                <button type="button" class="as-button as-button--quiet as-receipt__copy" part="button" on:click=copy>
+                    {move || i18n.t(if copied.get() { Msg::ReceiptCopied } else { Msg::ReceiptCopy })}
+                </button>
+            </p>
+            <p class="as-note">{tr(Msg::ReceiptKeep)}</p>
+            {quote.map(|q| view! {
+                <p class="as-estimate">
+                    {tr(Msg::OrderEstimate)}" "<strong data-testid="refund">{move || format::money(&i18n.lang(), q.total)}</strong>
+                </p>
+            })}
+            <p class="as-note">{tr(next_steps(kind))}</p>
+            <p class="as-note" data-testid="respond-by">
+                {move || {
+                    let lang = i18n.lang();
+                    lang.f(Msg::ReceiptRespondBy, &[("when", &format::date_time(&lang, respond_by, &zone))])
+                }}
+            </p>
+            <p class="as-note" data-testid="respond-by-local">
+                {move || {
+                    let lang = i18n.lang();
+                    lang.f(Msg::ReceiptRespondByLocal, &[("when", &format::local_date_time(&lang, respond_by))])
+                }}
+            </p>
+            {ships_back.then(|| view! {
+                <section class="as-slip" aria-labelledby="as-slip-title" data-testid="packing-slip">
+                    <h4 id="as-slip-title" class="as-slip__title">{tr(Msg::SlipTitle)}</h4>
+                    <p>{tr(Msg::SlipInstructions)}</p>
+                    <dl class="as-summary">
+                        <dt>{tr(Msg::ReceiptNumber)}</dt><dd class="as-slip__number">{number.clone()}</dd>
+                        <dt>{tr(Msg::SlipOrder)}</dt><dd>{order_number.clone()}</dd>
+                        <dt>{tr(Msg::SlipDate)}</dt><dd>{move || format::date(&i18n.lang(), today)}</dd>
+                    </dl>
+                    <ul class="as-slip__lines" role="list">
+                        {slip_lines.iter().map(|(t, v, q)| view! {
+                            <li><bdi>{t.clone()}</bdi>{v.clone().map(|v| view! { " · "<bdi>{v}</bdi> })}" × "{*q}</li>
+                        }).collect_view()}
+                    </ul>
+                    <button type="button" class="as-button as-button--quiet as-slip__print" part="button" on:click=print>
+                        {tr(Msg::SlipPrint)}
+                    </button>
+                </section>
+            })}
+            <button class="as-button as-button--quiet" part="button" type="button" on:click=move |_| step.set(Step::Lookup)>
+                {tr(Msg::ReceiptAnother)}
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,134 @@
+//! Photos chosen by the shopper, made ready to send: checked by their first bytes (not their
+//! name), refused early when huge, downscaled to at most 2048 px on a side and re-encoded as
+//! JPEG in the browser, which drops EXIF and the GPS position with it. The server checks the
+//! bytes again.
+
+use crate::i18n::Msg;
+
+/// Largest photo accepted from the device, before downscaling.
+pub const MAX_ORIGINAL_BYTES: f64 = 25.0 * 1024.0 * 1024.0;
+/// Longest side sent.
+pub const MAX_SIDE: u32 = 2048;
+/// The types the file picker offers.
+pub const ACCEPT: &str = "image/jpeg,image/png,image/webp"; // i18n-ok: media types
+
+/// JPEG quality of the photo sent.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+const QUALITY: f64 = 0.85;
+
+/// The image type of a file by its first bytes: JPEG, PNG or WebP; `None` for anything else
+/// (a ZIP renamed `.png` included).
+pub fn kind_of(head: &[u8]) -> Option<&'static str> {
+    match head {
+        [0xFF, 0xD8, 0xFF, ..] => Some("image/jpeg"),
+        [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Some("image/png"),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some("image/webp"),
+        _ => None,
+    }
+}
+
+/// The size a photo of `w`×`h` is sent at: unchanged up to [`MAX_SIDE`], else scaled down
+/// keeping its proportions.
+pub fn fit(w: u32, h: u32) -> (u32, u32) {
+    let long = w.max(h);
+    if long <= MAX_SIDE || long == 0 {
+        return (w, h);
+    }
+    let scale = |x: u32| {
+        ((u64::from(x) * u64::from(MAX_SIDE) + u64::from(long) / 2) / u64::from(long)).max(1) as u32
+    };
+    (scale(w), scale(h))
+}
+
+/// Checks, downscales and re-encodes a chosen file; the message says what to do otherwise.
+#[cfg(target_arch = "wasm32")]
+pub async fn prepare(file: web_sys::File) -> Result<web_sys::Blob, Msg> {
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+    if file.size() > MAX_ORIGINAL_BYTES {
+        return Err(Msg::PhotoTooBig);
+    }
+    let head = file
+        .slice_with_i32_and_i32(0, 16)
+        .map_err(|_| Msg::PhotoUnreadable)?;
+    let bytes = JsFuture::from(head.array_buffer())
+        .await
+        .map_err(|_| Msg::PhotoUnreadable)?;
+    let bytes = js_sys::Uint8Array::new(&bytes).to_vec();
+    if kind_of(&bytes).is_none() {
+        return Err(Msg::PhotoNotAPhoto);
+    }
+    let window = web_sys::window().ok_or(Msg::PhotoUnreadable)?;
+    let bitmap: web_sys::ImageBitmap = JsFuture::from(
+        window
+            .create_image_bitmap_with_blob(&file)
+            .map_err(|_| Msg::PhotoUnreadable)?,
+    )
+    .await
+    .map_err(|_| Msg::PhotoUnreadable)?
+    .unchecked_into();
+    let (w, h) = fit(bitmap.width(), bitmap.height());
+    let canvas: web_sys::HtmlCanvasElement = window
+        .document()
+        .and_then(|d| d.create_element("canvas").ok()) // i18n-ok: a tag name
+        .ok_or(Msg::PhotoUnreadable)?
+        .unchecked_into();
+    canvas.set_width(w);
+    canvas.set_height(h);
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d") // i18n-ok: a context name
+        .ok()
+        .flatten()
+        .ok_or(Msg::PhotoUnreadable)?
+        .unchecked_into();
+    ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, f64::from(w), f64::from(h))
+        .map_err(|_| Msg::PhotoUnreadable)?;
+    bitmap.close();
+    let blob = js_sys::Promise::new(&mut |resolve, _reject| {
+        let done = wasm_bindgen::closure::Closure::once_into_js(move |b: JsValue| {
+            let _ = resolve.call1(&JsValue::NULL, &b);
+        });
+        let _ = canvas.to_blob_with_type_and_encoder_options(
+            done.unchecked_ref(),
+            "image/jpeg", // i18n-ok: a media type
+            &JsValue::from_f64(QUALITY),
+        );
+    });
+    JsFuture::from(blob)
+        .await
+        .ok()
+        .and_then(|b| b.dyn_into::<web_sys::Blob>().ok())
+        .ok_or(Msg::PhotoUnreadable)
+}
+
+/// Native builds (tests of pure parts) cannot read files.
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn prepare(_file: web_sys::File) -> Result<web_sys::Blob, Msg> {
+    Err(Msg::PhotoUnreadable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn photos_are_known_by_their_first_bytes_not_their_name() {
+        assert_eq!(
+            kind_of(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]),
+            Some("image/jpeg")
+        );
+        assert_eq!(kind_of(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Some("image/png"));
+        assert_eq!(kind_of(b"RIFF\x10\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(kind_of(b"PK\x03\x04\x14\0\0\0"), None, "a ZIP named .png");
+        assert_eq!(kind_of(b"GIF89a"), None);
+        assert_eq!(kind_of(b""), None);
+    }
+
+    #[test]
+    fn large_photos_are_scaled_to_2048_on_their_long_side() {
+        assert_eq!(fit(4032, 3024), (2048, 1536));
+        assert_eq!(fit(3024, 4032), (1536, 2048));
+        assert_eq!(fit(800, 600), (800, 600));
+        assert_eq!(fit(100_000, 1), (2048, 1));
+    }
+}
