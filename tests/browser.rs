@@ -4,7 +4,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use aftersales_core::api::{
-    CaseReceipt, CreateCaseRequest, ErrorDetail, LookupRequest, LookupResponse,
+    CaseReceipt, Channel, Contact, CreateCaseRequest, ErrorDetail, EvidenceReceipt, LookupRequest,
+    LookupResponse,
 };
 use aftersales_core::case::{CaseDraft, CaseKind, CaseType, DraftLine, Quote, QuoteLine};
 use aftersales_core::lifecycle::Status;
@@ -14,7 +15,7 @@ use aftersales_core::policy::Policy;
 use aftersales_core::reasons::Fault;
 use aftersales_core::resolution::{ItemCondition, Resolution};
 use aftersales_core::tracking::TrackingNumber;
-use aftersales_widget::backend::{Backend, BackendError, LocalFuture};
+use aftersales_widget::backend::{Backend, BackendError, LocalFuture, Progress};
 use aftersales_widget::config::WidgetConfig;
 use aftersales_widget::embed::{mount_shadow, mount_with_backend, shadow_root};
 use aftersales_widget::state::device_now;
@@ -32,7 +33,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 struct FakeBackend {
     order: Order,
     email: String,
-    submitted: Mutex<Vec<CreateCaseRequest>>,
+    submitted: Mutex<Vec<(CreateCaseRequest, String)>>,
 }
 
 impl FakeBackend {
@@ -98,8 +99,12 @@ impl Backend for FakeBackend {
     fn submit_case(
         &self,
         req: CreateCaseRequest,
+        idempotency_key: String,
     ) -> LocalFuture<Result<CaseReceipt, BackendError>> {
-        self.submitted.lock().unwrap().push(req.clone());
+        self.submitted
+            .lock()
+            .unwrap()
+            .push((req.clone(), idempotency_key));
         let eur = Currency::new("EUR").unwrap();
         let quantity = req.case.lines[0].quantity;
         let paid = Money::new(4_900 * i64::from(quantity), eur);
@@ -124,6 +129,25 @@ impl Backend for FakeBackend {
             resolve_by: None,
         };
         Box::pin(async move { Ok(receipt) })
+    }
+
+    fn upload_evidence(
+        &self,
+        _credentials: LookupRequest,
+        photo: web_sys::Blob,
+        progress: Progress,
+    ) -> LocalFuture<Result<EvidenceReceipt, BackendError>> {
+        progress(1.0);
+        let bytes = photo.size() as u64;
+        Box::pin(async move {
+            Ok(EvidenceReceipt {
+                id: "ph_TEST".into(),
+                sha256: String::new(),
+                width: 1,
+                height: 1,
+                bytes,
+            })
+        })
     }
 }
 
@@ -268,7 +292,30 @@ async fn shopper_finds_an_order_and_requests_a_return_inside_a_shadow_root() {
     type_into(&root, "input[name=order_number]", "A-1");
     type_into(&root, "input[name=email]", "ana@example.com");
     button(&root, "Find my order").click();
-    wait_for("the order lines", || find(&root, ".as-line").is_some()).await;
+    wait_for("the choice", || find(&root, ".as-choices").is_some()).await;
+    // What the order allows, each with its one line of why; what it does not is said.
+    assert!(
+        text(&root, "[data-kind=return]").starts_with("Return an item\nReturnable until "),
+        "{}",
+        text(&root, "[data-kind=return]")
+    );
+    assert_eq!(
+        find(&root, "[data-kind=repair]")
+            .unwrap()
+            .get_attribute("data-open")
+            .as_deref(),
+        Some("false")
+    );
+    assert_eq!(
+        text(&root, "[data-kind=repair] .as-choice__why"),
+        "Not offered for the items in this order"
+    );
+    assert!(
+        find(&root, "[data-kind=repair] button").is_none(),
+        "no dead button"
+    );
+    find(&root, "[data-kind=return] button").unwrap().click();
+    wait_for("the items", || find(&root, ".as-line").is_some()).await;
 
     let fresh = text(&root, "[data-line-id=fresh] [data-testid=verdict]");
     assert!(
@@ -277,75 +324,83 @@ async fn shopper_finds_an_order_and_requests_a_return_inside_a_shadow_root() {
     );
     let old = text(&root, "[data-line-id=old] [data-testid=verdict]");
     assert!(
-        old.starts_with("Not returnable: the 7-day window closed on "),
+        old.starts_with("Closed: the 7-day window ended on "),
         "{old}"
     );
-    let old_radio: HtmlInputElement = find(&root, "[data-line-id=old] input")
+    let old_box: HtmlInputElement = find(&root, "[data-line-id=old] input")
         .unwrap()
         .dyn_into()
         .unwrap();
-    assert!(old_radio.disabled());
+    assert!(old_box.disabled());
 
-    // Sending nothing names every missing answer at once, each under its field.
-    button(&root, "Request return").click();
-    wait_for("the problems", || !text(&root, "#as-line-error").is_empty()).await;
-    assert_eq!(text(&root, "#as-line-error"), "Choose the item to return.");
-    assert_eq!(text(&root, "#as-reason-error"), "Choose a reason.");
-    assert_eq!(
-        text(&root, "#as-form-error"),
-        "Please correct 2 problems before sending."
-    );
-    assert_eq!(
-        find(&root, "#as-reason")
-            .unwrap()
-            .get_attribute("aria-invalid")
-            .as_deref(),
-        Some("true")
-    );
+    // No item: said under the list, focus on the first box.
+    button(&root, "Continue").click();
+    wait_for("the problem", || !text(&root, "#as-err-lines").is_empty()).await;
+    assert_eq!(text(&root, "#as-err-lines"), "Choose at least one item.");
     assert_eq!(
         focused(&root).map(|e| e.get_attribute("value")),
-        Some(Some("fresh".into())),
-        "focus lands on the first field to fix"
+        Some(Some("fresh".into()))
     );
     find(&root, "[data-line-id=fresh] input").unwrap().click();
-    // Fixed problems go away as the shopper fixes them.
-    wait_for("the item problem cleared", || {
-        text(&root, "#as-line-error").is_empty()
+    wait_for("the stepper", || find(&root, ".as-stepper").is_some()).await;
+    assert!(text(&root, "#as-err-lines").is_empty(), "fixed, gone");
+    // The quantity is bounded by core's maximum: three delivered, three may go back.
+    let more = find(&root, ".as-stepper__button:last-of-type").unwrap();
+    more.click();
+    more.click();
+    wait_for("three", || text(&root, "[data-testid=quantity]") == "3").await;
+    assert!(more.has_attribute("disabled"), "no fourth unit");
+    find(&root, ".as-stepper__button").unwrap().click();
+    wait_for("two", || text(&root, "[data-testid=quantity]") == "2").await;
+    button(&root, "Continue").click();
+
+    // The reason tree, grouped; a defect asks its questions and a photo.
+    wait_for("the reasons", || {
+        find(&root, "select[name=reason]").is_some()
     })
     .await;
-    assert_eq!(text(&root, "#as-reason-error"), "Choose a reason.");
-    wait_for("the quantity picker", || {
-        find(&root, "select[name=quantity]").is_some()
+    let groups = root
+        .query_selector_all("select[name=reason] optgroup")
+        .unwrap();
+    assert_eq!(groups.length(), 4);
+    select(&root, "select[name=reason]", "defective");
+    wait_for("the questions", || {
+        find(&root, "textarea[name='answers.what_happened']").is_some()
     })
     .await;
-    let qty: HtmlSelectElement = find(&root, "select[name=quantity]")
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    assert_eq!(
-        qty.length(),
-        3,
-        "three units delivered, three may be returned"
+    assert!(find(&root, "select[name='answers.when_noticed']").is_some());
+    assert!(
+        find(&root, "input[type=file][name=photos]").is_some(),
+        "a defect needs a photo"
     );
-    qty.set_value("2");
-    fire(&qty, "change");
-    let reason: HtmlSelectElement = find(&root, "select[name=reason]")
+    let resolutions = root
+        .query_selector_all("input[name=resolution]")
         .unwrap()
-        .dyn_into()
-        .unwrap();
-    let offered: Vec<String> = (0..reason.length())
-        .filter_map(|i| reason.item(i))
-        .map(|o| o.get_attribute("value").unwrap_or_default())
-        .collect();
+        .length();
     assert_eq!(
-        offered,
-        ["", "changed_mind", "wrong_size"],
-        "only reasons this form can complete"
+        resolutions, 2,
+        "refund and store credit (no exchange for a towel past nothing)"
     );
-    reason.set_value("wrong_size");
-    fire(&reason, "change");
-    // A change of mind or fit: the shop asks what condition the item is in.
-    wait_for("the condition picker", || {
+    // A change of fit needs neither, and only the conditions the shop takes are offered.
+    select(&root, "select[name=reason]", "wrong_size");
+    wait_for("no questions", || {
+        find(&root, "textarea[name='answers.what_happened']").is_none()
+    })
+    .await;
+    assert!(find(&root, "input[type=file][name=photos]").is_none());
+    button(&root, "Continue").click();
+    wait_for("the resolution problem", || {
+        !text(&root, "#as-err-resolution").is_empty()
+    })
+    .await;
+    assert_eq!(
+        text(&root, "#as-err-resolution"),
+        "Choose what you would like: a refund, an exchange, a repair…"
+    );
+    find(&root, "input[name=resolution][value=refund]")
+        .unwrap()
+        .click();
+    wait_for("the condition", || {
         find(&root, "select[name=condition]").is_some()
     })
     .await;
@@ -353,39 +408,75 @@ async fn shopper_finds_an_order_and_requests_a_return_inside_a_shadow_root() {
         .unwrap()
         .dyn_into()
         .unwrap();
-    condition.set_value("used");
-    fire(&condition, "change");
-    button(&root, "Request return").click();
-    wait_for("the refusal", || {
-        !text(&root, "#as-condition-error").is_empty()
+    let offered: Vec<String> = (0..condition.length())
+        .filter_map(|i| condition.item(i))
+        .map(|o| o.get_attribute("value").unwrap_or_default())
+        .collect();
+    assert_eq!(
+        offered,
+        ["", "new_unopened", "opened"],
+        "never offered, then refused"
+    );
+    assert_eq!(
+        text(
+            &root,
+            "input[value=refund] + .as-radio__text [data-testid=estimate]"
+        ),
+        "You get back €98.00"
+    );
+    button(&root, "Continue").click();
+    wait_for("the condition problem", || {
+        !text(&root, "#as-err-condition").is_empty()
     })
     .await;
     assert_eq!(
-        text(&root, "#as-condition-error"),
-        "Items in this condition cannot be returned for this resolution."
-    );
-    assert_eq!(
-        text(&root, "#as-form-error"),
-        "Please correct 1 problem before sending."
+        text(&root, "#as-err-condition"),
+        "Tell us what condition the item is in."
     );
     assert!(
         backend.submitted.lock().unwrap().is_empty(),
-        "nothing is sent that the engine refuses"
+        "nothing sent that core refuses"
     );
-    condition.set_value("opened");
-    fire(&condition, "change");
-    wait_for("the estimate", || {
-        text(&root, "[data-testid=estimate]") == "Estimated refund: €98.00"
+    select(&root, "select[name=condition]", "opened");
+    button(&root, "Continue").click();
+
+    // Review: the whole request, core's breakdown, contact prefilled.
+    wait_for("the review", || {
+        find(&root, "[data-testid=summary]").is_some()
     })
     .await;
+    assert_eq!(text(&root, "[data-testid=total]"), "€98.00");
+    let email: HtmlInputElement = find(&root, "input[name=contact_email]")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(email.value(), "ana@example.com");
+    // Back keeps everything.
+    button(&root, "Back").click();
+    wait_for("the details again", || {
+        find(&root, "select[name=condition]").is_some()
+    })
+    .await;
+    let kept: HtmlSelectElement = find(&root, "select[name=condition]")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(kept.value(), "opened");
+    button(&root, "Continue").click();
+    wait_for("the review again", || {
+        find(&root, "[data-testid=summary]").is_some()
+    })
+    .await;
+    type_into(&root, "input[name=contact_phone]", "+49 30 1234567");
 
-    button(&root, "Request return").click();
+    button(&root, "Send request").click();
     wait_for("the tracking number", || {
         find(&root, "[data-testid=tracking-number]").is_some()
     })
     .await;
     let tracking = text(&root, "[data-testid=tracking-number]");
     assert!(TrackingNumber::parse(&tracking).is_ok(), "{tracking}");
+    assert!(find(&root, "[data-testid=packing-slip]").is_some());
     assert_eq!(
         submitted_events.lock().unwrap().clone(),
         vec![format!(
@@ -393,9 +484,15 @@ async fn shopper_finds_an_order_and_requests_a_return_inside_a_shadow_root() {
         )]
     );
     let sent = backend.submitted.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1);
+    assert!(
+        sent[0].1.starts_with("w-") && sent[0].1.len() == 34,
+        "{}",
+        sent[0].1
+    );
     assert_eq!(
-        sent,
-        vec![CreateCaseRequest {
+        sent[0].0,
+        CreateCaseRequest {
             order_number: "A-1".into(),
             email: "ana@example.com".into(),
             case: CaseDraft {
@@ -411,7 +508,12 @@ async fn shopper_finds_an_order_and_requests_a_return_inside_a_shadow_root() {
                 evidence: vec![],
                 description: String::new(),
             },
-        }]
+            contact: Some(Contact {
+                email: "ana@example.com".into(),
+                phone: "+49 30 1234567".into(),
+                channel: Channel::Email,
+            }),
+        }
     );
 }
 
@@ -461,7 +563,7 @@ async fn the_page_can_open_an_order_and_the_close_button_tells_it() {
     // What AfterSales.open({order, email}) does once the widget is mounted.
     let again = WidgetConfig::parse(r#"{"order":"A-1","email":"ana@example.com"}"#).unwrap();
     mount_with_backend(&host, &root, Arc::new(FakeBackend::new()), &again).unwrap();
-    wait_for("the order lines", || find(&root, ".as-line").is_some()).await;
+    wait_for("the choice", || find(&root, ".as-choices").is_some()).await;
     button(&root, "×").click();
     wait_for("the close event", || !closes.lock().unwrap().is_empty()).await;
     assert!(find(&root, ".as-root").unwrap().has_attribute("hidden"));
@@ -592,7 +694,7 @@ async fn the_widget_speaks_the_pages_language_and_switching_keeps_what_was_typed
     let panel = find(&root, ".as-panel").unwrap();
     assert_eq!(panel.get_attribute("lang").as_deref(), Some("zh-Hant"));
     assert_eq!(text(&root, ".as-step__heading"), "查詢訂單");
-    assert_eq!(text(&root, ".as-step__count"), "第 1 步，共 3 步");
+    assert_eq!(text(&root, ".as-step__count"), "第 1 步，共 5 步");
     type_into(&root, "input[name=order_number]", "A-1");
     select(&root, "select[name=language]", "zh-Hans");
     wait_for("simplified Chinese", || {
@@ -607,6 +709,9 @@ async fn the_widget_speaks_the_pages_language_and_switching_keeps_what_was_typed
     assert_eq!(number.value(), "A-1", "switching language loses nothing");
     type_into(&root, "input[name=email]", "ana@example.com");
     button(&root, "查找订单").click();
+    wait_for("the choice", || find(&root, ".as-choices").is_some()).await;
+    assert_eq!(text(&root, ".as-step__heading"), "需要什么帮助？");
+    find(&root, "[data-kind=return] button").unwrap().click();
     wait_for("the order lines", || find(&root, ".as-line").is_some()).await;
     let fresh = text(&root, "[data-line-id=fresh] [data-testid=verdict]");
     assert!(
@@ -619,7 +724,7 @@ async fn the_widget_speaks_the_pages_language_and_switching_keeps_what_was_typed
     );
     select(&root, "select[name=language]", "en");
     wait_for("English", || {
-        text(&root, ".as-step__heading") == "Choose what to return"
+        text(&root, ".as-step__heading") == "Which items?"
     })
     .await;
     let fresh = text(&root, "[data-line-id=fresh] [data-testid=verdict]");
@@ -671,7 +776,8 @@ async fn the_lookup_names_both_missing_fields_and_focus_follows_the_steps() {
     type_into(&root, "input[name=email]", "ana@example.com");
     button(&root, "Find my order").click();
     wait_for("the next step's heading focused", || {
-        focused(&root).is_some_and(|e| e.text_content().as_deref() == Some("Choose what to return"))
+        focused(&root)
+            .is_some_and(|e| e.text_content().as_deref() == Some("What do you need help with?"))
     })
     .await;
     // Escape closes a floating widget.
@@ -692,12 +798,12 @@ async fn a_merchant_rewords_a_message_with_data_messages() {
     assert_eq!(text(&root, ".as-header__title"), "Lotus & Pine care");
     let err = mount_shadow(
         self::host(),
-        r#"{"messages":"{\"en\":{\"order.intro\":\"Pick one\"}}"}"#,
+        r#"{"messages":"{\"en\":{\"choose.intro\":\"Pick one\"}}"}"#,
     )
     .unwrap_err();
     assert_eq!(
         err.as_string().unwrap(),
-        r#"data-messages: en "order.intro" must keep exactly the placeholders of the catalog ({number}); got "Pick one""#
+        r#"data-messages: en "choose.intro" must keep exactly the placeholders of the catalog ({number}); got "Pick one""#
     );
     aftersales_widget::i18n::set_overrides(&[]);
 }

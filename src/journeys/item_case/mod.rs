@@ -84,8 +84,13 @@ pub(crate) fn field_of(path: &str) -> String {
     }
 }
 
-/// Moves focus to the first control marked invalid in the part, else to its error summary.
+/// Moves focus to the first control marked invalid in the part, else to its error summary,
+/// once the problems just set have reached the DOM (the next frame).
 pub(crate) fn focus_first_problem(part: NodeRef<leptos::html::Div>) {
+    request_animation_frame(move || focus_now(part));
+}
+
+fn focus_now(part: NodeRef<leptos::html::Div>) {
     use wasm_bindgen::JsCast;
     let Some(root) = part.get_untracked() else {
         return;
