@@ -45,17 +45,31 @@ async function walkJourney(page, { check, order = "1001", email = "mei@example.c
   await widget(page).locator("input[name=order_number]").fill(order);
   await widget(page).locator("input[name=email]").fill(email);
   await widget(page).locator("button[type=submit]").click();
+  await widget(page).locator(".as-choices").waitFor();
+  await check("choose");
+  await widget(page).locator("[data-kind=return] button").click();
   await widget(page).locator(".as-line").first().waitFor();
-  await check("order");
-  await widget(page).locator("button[type=submit]").click();
-  await widget(page).locator("#as-line-error:not(:empty)").waitFor();
-  await check("order-errors");
+  await check("items");
+  await widget(page).locator(".as-actions button:not(.as-button--quiet)").click();
+  await widget(page).locator("#as-err-lines:not(:empty)").waitFor();
+  await check("items-errors");
   await widget(page).locator('.as-line[data-line-id="1001-1"] input').check();
+  await widget(page).locator(".as-actions button:not(.as-button--quiet)").click();
+  await widget(page).locator("select[name=reason]").waitFor();
+  await widget(page).locator("select[name=reason]").selectOption("defective");
+  await widget(page).locator("textarea[name='answers.what_happened']").waitFor();
+  await widget(page).locator(".as-actions button:not(.as-button--quiet)").click();
+  await widget(page).locator("#as-err-evidence:not(:empty)").waitFor();
+  await check("details-errors");
   await widget(page).locator("select[name=reason]").selectOption("changed_mind");
+  await widget(page).locator("input[name=resolution][value=refund]").check();
   await widget(page).locator("select[name=condition]").selectOption("new_unopened");
-  await widget(page).locator("[data-testid=estimate]").waitFor();
-  await check("order-filled");
-  await widget(page).locator("button[type=submit]").click();
+  await widget(page).locator("[data-testid=estimate]").first().waitFor();
+  await check("details");
+  await widget(page).locator(".as-actions button:not(.as-button--quiet)").click();
+  await widget(page).locator("[data-testid=summary]").waitFor();
+  await check("review");
+  await widget(page).locator(".as-actions button:not(.as-button--quiet)").click();
   await widget(page).locator("[data-testid=tracking-number]").waitFor();
   await check("receipt");
 }
@@ -175,8 +189,8 @@ test("the journey works by keyboard alone, with a visible focus ring at every st
   await ring();
   await page.keyboard.type("mei@example.com");
   await page.keyboard.press("Enter");
-  await widget(page).locator(".as-line").first().waitFor();
-  await page.waitForFunction(() => document.querySelector("after-sales").shadowRoot.activeElement?.textContent === "Choose what to return");
+  await widget(page).locator(".as-choices").waitFor();
+  await page.waitForFunction(() => document.querySelector("after-sales").shadowRoot.activeElement?.textContent === "What do you need help with?");
 
   // Shift+Tab from the heading goes back up into the header: language, then close.
   await page.keyboard.press("Shift+Tab");
@@ -187,30 +201,42 @@ test("the journey works by keyboard alone, with a visible focus ring at every st
   await ring();
   // Shift+Tab at the first control wraps to the last: the dialog keeps focus inside.
   await page.keyboard.press("Shift+Tab");
-  assert.equal((await focused(page)).text, "Request return");
+  assert.equal((await focused(page)).text, "Another order");
   await page.keyboard.press("Tab");
   assert.equal((await focused(page)).name, "language", "Tab at the last control wraps to the first");
 
-  // The only returnable item: Tab to the radio group, Space picks it.
+  // "Return an item", then the only returnable item with Space, then on.
+  await tabTo(page, (f) => f.cls === "as-choice__button");
+  await ring();
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelector("after-sales").shadowRoot.activeElement?.textContent === "Which items?");
   await tabTo(page, (f) => f.tag === "input" && f.name === "as-line");
   await ring();
   await page.keyboard.press("Space");
   assert.equal(await widget(page).locator('.as-line[data-line-id="1001-1"] input').isChecked(), true);
-  // Arrows choose in a select without opening it.
+  await tabTo(page, (f) => f.text === "Continue");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelector("after-sales").shadowRoot.activeElement?.textContent === "What happened?");
+  // Arrows choose in a select without opening it; arrows move between radios.
   await page.keyboard.press("Tab");
   assert.equal((await focused(page)).name, "reason");
   await ring();
   await page.keyboard.press("ArrowDown");
   assert.equal(await widget(page).locator("select[name=reason]").inputValue(), "changed_mind");
-  await page.keyboard.press("Tab");
-  assert.equal((await focused(page)).name, "condition");
+  await tabTo(page, (f) => f.name === "resolution");
+  await ring();
+  await page.keyboard.press("Space");
+  await tabTo(page, (f) => f.name === "condition");
   await page.keyboard.press("ArrowDown");
   assert.equal(await widget(page).locator("select[name=condition]").inputValue(), "new_unopened");
-  await tabTo(page, (f) => f.text === "Request return");
+  await tabTo(page, (f) => f.text === "Continue");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelector("after-sales").shadowRoot.activeElement?.textContent === "Check and send");
+  await tabTo(page, (f) => f.text === "Send request");
   await ring();
   await page.keyboard.press("Enter");
   await widget(page).locator("[data-testid=tracking-number]").waitFor();
-  await page.waitForFunction(() => document.querySelector("after-sales").shadowRoot.activeElement?.textContent === "Return requested");
+  await page.waitForFunction(() => document.querySelector("after-sales").shadowRoot.activeElement?.textContent === "Your request is in");
 
   // Escape closes the dialog and focus returns to the launcher.
   await page.keyboard.press("Escape");
@@ -268,7 +294,7 @@ test("twice the text size and a 320 px screen: nothing overflows, targets stay 4
           const root = host.shadowRoot;
           const panel = root.querySelector(".as-panel");
           const body = getComputedStyle(root.querySelector(".as-root")).fontSize;
-          const small = [...root.querySelectorAll("button, select, input:not([type=radio]), .as-line__label")]
+          const small = [...root.querySelectorAll("button, select, input:not([type=radio]):not([type=checkbox]):not([type=file]), .as-line__label, .as-radio")]
             .filter((e) => e.offsetParent)
             .map((e) => [e.className || e.name, e.getBoundingClientRect()])
             .filter(([, r]) => r.width < 44 || r.height < 44)

@@ -2,6 +2,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { pickLine, next, send } from "../lib/widget.js";
 import { startServer, launchBrowser, newPage, ARTIFACTS } from "../lib/harness.js";
 
 let server;
@@ -41,7 +42,7 @@ test("the demo shop runs under a strict CSP with no violation", async () => {
   await p.locator("after-sales input[name=order_number]").fill("1001");
   await p.locator("after-sales input[name=email]").fill("mei@example.com");
   await p.locator("after-sales").getByRole("button", { name: "Find my order" }).click();
-  await p.locator("after-sales .as-line").first().waitFor();
+  await p.locator("after-sales .as-choices").waitFor();
   assert.deepEqual(p.violations, []);
   assert.deepEqual(p.errors, []);
   await p.close();
@@ -120,7 +121,7 @@ test("hostile page CSS cannot break the widget, and the widget's CSS does not le
   await p.locator("after-sales input[name=order_number]").fill("1002");
   await p.locator("after-sales input[name=email]").fill("sam@example.com");
   await p.locator("after-sales").getByRole("button", { name: "Find my order" }).click();
-  await p.locator("after-sales .as-line").first().waitFor();
+  await p.locator("after-sales .as-choices").waitFor();
   await p.screenshot({ path: join(ARTIFACTS, "hostile.png") });
   assert.deepEqual(p.violations, []);
   await p.close();
@@ -148,14 +149,14 @@ test("the page drives the widget: open an order, hear about the case, close it",
     for (const n of ["open", "close", "case-submitted"]) AfterSales.on(n, (d) => window.__heard(n, d));
   });
   await p.evaluate(() => AfterSales.open({ order: "1002", email: "sam@example.com" }));
-  const mugs = p.locator('after-sales .as-line[data-line-id="1002-1"]');
-  await mugs.waitFor();
-  await mugs.locator("input[type=radio]").check();
-  await p.locator("after-sales select[name=quantity]").selectOption("2");
+  await p.locator("after-sales [data-kind=return] button").click();
+  await pickLine(p, "1002-1", 2);
+  await next(p);
   await p.locator("after-sales select[name=reason]").selectOption("wrong_size");
+  await p.locator("after-sales input[name=resolution][value=refund]").check();
   await p.locator("after-sales select[name=condition]").selectOption("opened");
-  await p.locator("after-sales").getByRole("button", { name: "Request return" }).click();
-  const number = await p.locator("after-sales [data-testid=tracking-number]").innerText();
+  await next(p);
+  const number = await send(p);
   await p.evaluate(() => AfterSales.close());
   assert.equal(await p.locator("after-sales .as-panel").isVisible(), false);
   assert.equal(await p.locator("after-sales .as-launcher").isVisible(), true, "the launcher comes back");

@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { startServer, launchBrowser, newPage, ARTIFACTS } from "../lib/harness.js";
 import { checkA11y } from "../lib/a11y.js";
+import { openWidget as open, lookup, next, send } from "../lib/widget.js";
 
 const TRACKING = /^AS-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{6}$/;
 let server;
@@ -21,17 +22,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function openWidget(page) {
-  await page.goto(`${server.url}/`);
-  await page.locator("footer .support").click();
-  await page.locator("after-sales .as-panel").waitFor();
-}
-
-async function lookup(page, number, email) {
-  await page.locator("after-sales input[name=order_number]").fill(number);
-  await page.locator("after-sales input[name=email]").fill(email);
-  await page.locator("after-sales").getByRole("button", { name: "Find my order" }).click();
-}
+const openWidget = (page) => open(page, server.url);
 
 test("a shopper returns a delivered item and the case lands in the database", async () => {
   const page = await newPage(browser);
@@ -53,30 +44,44 @@ test("a shopper returns a delivered item and the case lands in the database", as
   assert.equal(transform, "none");
 
   await lookup(page, "1001", "mei@example.com");
+  // What the order allows now, each with its reason.
+  const choices = page.locator("after-sales .as-choice");
+  await choices.first().waitFor();
+  assert.deepEqual(await choices.evaluateAll((l) => l.map((e) => [e.dataset.kind, e.dataset.open])), [
+    ["return", "true"],
+    ["exchange", "true"],
+    ["repair", "true"],
+    ["logistics_issue", "true"],
+    ["complaint", "true"],
+    ["question", "true"],
+  ]);
+  assert.match(await page.locator("after-sales [data-kind=return] .as-choice__why").innerText(), /^Returnable until \w{3} \d{1,2}, \d{4}$/);
+  assert.match(await page.locator("after-sales [data-kind=repair] .as-choice__why").innerText(), /^Under warranty until \w{3} \d{1,2}, \d{4}$/);
+  await page.locator("after-sales [data-kind=return] button").click();
+
   const lines = page.locator("after-sales .as-line");
   await lines.first().waitFor();
   assert.equal(await lines.count(), 3);
-
   const kettle = page.locator('after-sales .as-line[data-line-id="1001-1"]');
   const shirt = page.locator('after-sales .as-line[data-line-id="1001-2"]');
   const phones = page.locator('after-sales .as-line[data-line-id="1001-3"]');
   assert.match(await kettle.locator("[data-testid=verdict]").innerText(), /^Returnable until \w{3} \d{1,2}, \d{4} \(5 days left\)$/);
-  assert.match(await shirt.locator("[data-testid=verdict]").innerText(), /^Not returnable: the 7-day window closed on \w{3} \d{1,2}, \d{4}$/);
-  assert.match(await phones.locator("[data-testid=verdict]").innerText(), /not been delivered/);
-  assert.equal(await shirt.locator("input[type=radio]").isDisabled(), true, "a closed-window line cannot be picked");
-  assert.equal(await phones.locator("input[type=radio]").isDisabled(), true);
+  assert.match(await shirt.locator("[data-testid=verdict]").innerText(), /^Closed: the 7-day window ended on \w{3} \d{1,2}, \d{4}$/);
+  assert.match(await phones.locator("[data-testid=verdict]").innerText(), /once your parcel has arrived/);
+  assert.equal(await shirt.locator("input[type=checkbox]").isDisabled(), true, "a closed-window line cannot be picked");
+  assert.equal(await phones.locator("input[type=checkbox]").isDisabled(), true);
+  assert.equal(await shirt.locator(".as-line__variant").innerText(), "Black / M");
 
-  const submit = page.locator("after-sales").getByRole("button", { name: "Request return" });
-  await kettle.locator("input[type=radio]").check();
+  await kettle.locator("input[type=checkbox]").check();
+  await next(page);
   await page.locator("after-sales select[name=reason]").selectOption("changed_mind");
+  await page.locator("after-sales input[name=resolution][value=refund]").check();
   await page.locator("after-sales select[name=condition]").selectOption("new_unopened");
-  assert.equal(await page.locator("after-sales [data-testid=estimate]").innerText(), "Estimated refund: CN¥199.00");
+  assert.equal(await page.locator("after-sales input[value=refund] ~ .as-radio__text [data-testid=estimate]").innerText(), "You get back CN¥199.00");
   await page.screenshot({ path: join(ARTIFACTS, "journey-order.png") });
-  await submit.click();
-
-  const number = page.locator("after-sales [data-testid=tracking-number]");
-  await number.waitFor();
-  const tracking = await number.innerText();
+  await next(page);
+  assert.equal(await page.locator("after-sales [data-testid=total]").innerText(), "CN¥199.00");
+  const tracking = await send(page);
   assert.match(tracking, TRACKING);
   await page.screenshot({ path: join(ARTIFACTS, "journey-receipt.png") });
 
@@ -144,10 +149,11 @@ test("the network going down loses nothing and says so", async () => {
   // Back online: the same form goes through.
   await page.unroute("**/v1/orders/lookup");
   await page.locator("after-sales").getByRole("button", { name: "Find my order" }).click();
+  await page.locator("after-sales [data-kind=return] button").click();
   await page.locator("after-sales .as-line").first().waitFor();
-  assert.equal(await page.locator("after-sales .as-line").count(), 3);
+  assert.equal(await page.locator("after-sales .as-line").count(), 4);
   const scarf = page.locator('after-sales .as-line[data-line-id="1002-3"] [data-testid=verdict]');
-  assert.equal(await scarf.innerText(), "Not returnable: sold as final sale");
+  assert.match(await scarf.innerText(), /^Only if faulty, damaged or wrong, until \w{3} \d{1,2}, \d{4}$/, "final sale: no change of mind");
   await page.close();
 });
 

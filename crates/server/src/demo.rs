@@ -67,6 +67,16 @@ pub fn orders(now: DateTime<Utc>) -> Vec<DemoOrder> {
     );
     scarf.final_sale = true;
     scarf.discount = 5_000;
+    let mut napkins = line(
+        "1002-4",
+        "NPK-LIN",
+        "Linen napkins, set of 4",
+        "home",
+        8_900,
+        2,
+        days(3),
+    );
+    napkins.variant = Some("Oat".into());
     let mut kettle = line(
         "1001-1",
         "KET-200",
@@ -141,6 +151,7 @@ pub fn orders(now: DateTime<Utc>) -> Vec<DemoOrder> {
                         days(8),
                     ),
                     scarf,
+                    napkins,
                 ],
             },
         },

@@ -82,7 +82,7 @@ pub fn ChooseView(
                             ),
                             (_, _) => lang.t(Msg::ChooseAnyTime).to_string(),
                         };
-                        if *faults_only && kind != CaseKind::LogisticsIssue {
+                        if *faults_only && matches!(kind, CaseKind::Return | CaseKind::Exchange) {
                             lang.f(Msg::ChooseFaultsOnly, &[("what", &base)])
                         } else {
                             base

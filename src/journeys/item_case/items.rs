@@ -20,8 +20,13 @@ use std::sync::Arc;
 /// the latest last day, or the most telling reason it allows nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum LineChoice {
-    /// May be chosen: up to `max` units, until `until` (`None`: no limit).
-    Open { max: u32, until: Option<NaiveDate> },
+    /// May be chosen: up to `max` units, until `until` (`None`: no limit), perhaps only for
+    /// faults of the shop.
+    Open {
+        max: u32,
+        until: Option<NaiveDate>,
+        faults_only: bool,
+    },
     /// May not.
     Closed(Ineligible),
 }
@@ -30,11 +35,13 @@ pub(crate) enum LineChoice {
 pub(crate) fn line_choice(lv: &LineVerdicts, kind: aftersales_core::case::CaseKind) -> LineChoice {
     let mut max = 0;
     let mut until = Some(None::<NaiveDate>);
+    let mut faults_only = true;
     let mut refusal: Option<Ineligible> = None;
     for &res in kind.resolutions() {
         match lv.get(res) {
             Some(Outcome::Eligible(a)) | Some(Outcome::NeedsReview(a)) => {
                 max = max.max(a.max_quantity);
+                faults_only &= a.merchant_fault_only;
                 until = match (until, a.last_day) {
                     (Some(best), Some(d)) => Some(Some(best.map_or(d, |b| b.max(d)))),
                     _ => None,
@@ -62,6 +69,7 @@ pub(crate) fn line_choice(lv: &LineVerdicts, kind: aftersales_core::case::CaseKi
         LineChoice::Open {
             max,
             until: until.flatten(),
+            faults_only,
         }
     } else {
         LineChoice::Closed(refusal.unwrap_or(Ineligible::NotOffered))
@@ -155,6 +163,7 @@ fn item_row(
     currency: aftersales_core::money::Currency,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let kind = store.kind;
     let id = line.id.clone();
     let title = line.title.clone();
     let unit = line.unit_money(currency);
@@ -173,6 +182,13 @@ fn item_row(
                 }
             }
             match &choice {
+                LineChoice::Open {
+                    until: Some(d),
+                    faults_only: true,
+                    ..
+                } if kind != CaseKind::Repair => {
+                    lang.f(Msg::ItemsFaultsUntil, &[("date", &format::date(&lang, *d))])
+                }
                 LineChoice::Open { until: Some(d), .. } => {
                     lang.f(Msg::ItemsUntil, &[("date", &format::date(&lang, *d))])
                 }
@@ -306,7 +322,8 @@ mod tests {
             line_choice(&v[0], CaseKind::Return),
             LineChoice::Open {
                 max: 3,
-                until: NaiveDate::from_ymd_opt(2026, 11, 27)
+                until: NaiveDate::from_ymd_opt(2026, 11, 27),
+                faults_only: false,
             }
         );
         assert!(matches!(
