@@ -307,7 +307,7 @@ pub fn ReviewPart(
                 {move || { let lang = i18n.lang(); lang.f(Msg::OrderPromise, &[("span", &format::span(&lang, promise))]) }}
             </p>
             <div class="as-alert" role="alert" tabindex="-1">
-                {move || general.get().map(|m| view! { <p class="as-error" part="error">{tr(m)}" "{tr(Msg::ReviewKept)}</p> })}
+                {move || general.get().map(|m| view! { <p class="as-error" part="error">{tr(m)}</p> })}
             </div>
             <div class="as-actions as-actions--sticky">
                 <button class="as-button as-button--quiet" part="button" type="button" on:click=move |_| on_back.run(()) disabled=move || pending.get()>{tr(Msg::StepBack)}</button>
