@@ -316,6 +316,7 @@ pub fn violation(code: ViolationCode) -> Msg {
         V::NotPermitted => Msg::ViolationNotPermitted,
         V::NotOffered => Msg::ViolationNotOffered,
         V::AmountOutOfRange => Msg::ViolationAmountOutOfRange,
+        V::InvalidExchangeOption => Msg::ViolationInvalidExchangeOption,
     }
 }
 

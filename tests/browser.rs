@@ -45,6 +45,7 @@ impl FakeBackend {
             title: title.into(),
             variant: None,
             image_url: None,
+            exchange_options: vec![],
             category: "home".into(),
             tags: vec![],
             final_sale: false,
@@ -499,7 +500,8 @@ async fn shopper_finds_an_order_and_requests_a_return_inside_a_shadow_root() {
                 case_type: CaseType::Return,
                 lines: vec![DraftLine {
                     line_id: "fresh".into(),
-                    quantity: 2
+                    quantity: 2,
+                    exchange_for: None
                 }],
                 resolution: Some(Resolution::Refund),
                 reason: Some("wrong_size".into()),

@@ -110,6 +110,32 @@ test("a warranty repair with a photo: the answers and the photo are stored with 
   await page.close();
 });
 
+test("an exchange for another variant: the wrong size came, the right one goes out", async () => {
+  const page = await newPage(browser);
+  await start(page, server.url, { ...MEI, kind: "exchange" });
+  await pickLine(page, "1001-2");
+  await next(page);
+  // A change of mind cannot be exchanged in the fault-only window: not offered at all.
+  const reasons = await widget(page).locator("select[name=reason] option").evaluateAll((o) => o.map((e) => e.value));
+  assert.ok(!reasons.includes("changed_mind"), `${reasons}`);
+  await widget(page).locator("select[name=reason]").selectOption("wrong_item");
+  await attach(page, { name: "label.jpg", mimeType: "image/jpeg", buffer: await jpeg(page) });
+  await widget(page).locator("input[name=resolution][value=exchange]").check();
+  const variants = widget(page).locator("select[name='exchange_for.1001-2']");
+  assert.deepEqual(await variants.locator("option").allInnerTexts(), ["The same again (a replacement)", "Black / S", "Black / L", "White / M"]);
+  await variants.selectOption("TEE-BLK-L");
+  await next(page);
+  assert.match(await widget(page).locator("[data-testid=summary]").innerText(), /Cotton T-shirt \(Black \/ M → Black \/ L\) × 1/);
+  const tracking = await send(page);
+  const c = stored(tracking);
+  assert.equal(c.kind, "exchange");
+  assert.equal(c.resolution, "exchange");
+  const [line] = server.query(`SELECT line_id, quantity, exchange_sku FROM case_lines WHERE case_id = ${c.id}`);
+  assert.deepEqual(line, { line_id: "1001-2", quantity: 1, exchange_sku: "TEE-BLK-L" });
+  assert.equal(c.photos.length, 1);
+  await page.close();
+});
+
 test("a lost parcel → reship, with no photo needed", async () => {
   const page = await newPage(browser);
   await start(page, server.url, { ...LI, kind: "logistics_issue" });

@@ -48,6 +48,18 @@ pub enum Upload {
     Failed(Msg),
 }
 
+impl Upload {
+    /// What tells one state from another in a list (the percentage sent, the reference, the
+    /// message), without float formatting.
+    pub fn key(&self) -> (u8, u32, String) {
+        match self {
+            Upload::Sending(f) => (0, (f.clamp(0.0, 1.0) * 1000.0) as u32, String::new()),
+            Upload::Stored(id) => (1, 0, id.clone()),
+            Upload::Failed(m) => (2, *m as u32, String::new()),
+        }
+    }
+}
+
 /// Everything a request holds while it is written.
 #[derive(Clone, Copy)]
 pub struct CaseStore {
@@ -63,6 +75,8 @@ pub struct CaseStore {
     pub condition: RwSignal<Option<ItemCondition>>,
     /// What the shopper would like.
     pub resolution: RwSignal<Option<Resolution>>,
+    /// For an exchange: the variant wanted instead, by line (absent: the same item).
+    pub exchange_for: RwSignal<BTreeMap<String, String>>,
     /// A delivery problem's kind.
     pub problem: RwSignal<Option<LogisticsProblem>>,
     /// A complaint's subject.
@@ -102,6 +116,7 @@ impl CaseStore {
             answers: RwSignal::new(BTreeMap::new()),
             condition: RwSignal::new(None),
             resolution: RwSignal::new(None),
+            exchange_for: RwSignal::new(BTreeMap::new()),
             problem: RwSignal::new(None),
             about: RwSignal::new(None),
             description: RwSignal::new(String::new()),
@@ -157,15 +172,24 @@ impl CaseStore {
                 reference: video.trim().to_string(),
             });
         }
+        let resolution = self.resolution.get();
+        let swaps = self.exchange_for.get();
         CaseDraft {
             case_type,
             lines: self
                 .quantities
                 .get()
                 .into_iter()
-                .map(|(line_id, quantity)| DraftLine { line_id, quantity })
+                .map(|(line_id, quantity)| DraftLine {
+                    exchange_for: swaps
+                        .get(&line_id)
+                        .filter(|_| resolution == Some(Resolution::Exchange))
+                        .cloned(),
+                    line_id,
+                    quantity,
+                })
                 .collect(),
-            resolution: self.resolution.get(),
+            resolution,
             reason: self.reason.get(),
             condition: self.condition.get(),
             answers: self

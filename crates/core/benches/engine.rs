@@ -80,6 +80,7 @@ fn order(lines: usize) -> Order {
                 title: format!("Item {i}"),
                 variant: None,
                 image_url: None,
+                exchange_options: vec![],
                 category: categories[i % categories.len()].into(),
                 tags: vec![format!("tag-{}", i % 60)],
                 final_sale: i % 17 == 0,
@@ -107,6 +108,7 @@ fn bench(c: &mut Criterion) {
             .map(|i| DraftLine {
                 line_id: format!("L{}", i * 2 + 1),
                 quantity: 1,
+                exchange_for: None,
             })
             .collect(),
         resolution: Some(Resolution::Refund),

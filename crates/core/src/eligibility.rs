@@ -314,6 +314,7 @@ mod tests {
             title: "Kettle".into(),
             variant: None,
             image_url: None,
+            exchange_options: vec![],
             category: category.into(),
             tags: vec![],
             final_sale: false,

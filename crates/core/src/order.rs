@@ -21,6 +21,19 @@ pub struct Order {
     pub lines: Vec<Line>,
 }
 
+/// Another variant a line may be exchanged for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExchangeOption {
+    /// Its SKU.
+    pub sku: String,
+    /// The variant in words (`"Black / L"`).
+    pub variant: String,
+}
+
+/// Most exchange options on one line.
+pub const MAX_EXCHANGE_OPTIONS: usize = 50;
+
 /// Where a line is in its delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -49,6 +62,9 @@ pub struct Line {
     /// A picture of the product (`https:`), shown beside the line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
+    /// Other variants this line may be exchanged for (another size or colour).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exchange_options: Vec<ExchangeOption>,
     /// Product category, used by policy rules (e.g. `"electronics"`).
     pub category: String,
     /// Product tags, used by policy rules.
@@ -164,6 +180,21 @@ impl Order {
             }
             if l.variant.as_deref().is_some_and(|v| !text(v, MAX_TITLE)) {
                 bad(at("variant"), "a variant of 1 to 300 characters, without control or direction-override characters");
+            }
+            if l.exchange_options.len() > MAX_EXCHANGE_OPTIONS {
+                bad(at("exchange_options"), "at most 50 exchange options");
+            } else {
+                for (k, o) in l.exchange_options.iter().enumerate() {
+                    if !text(&o.sku, MAX_CODE) {
+                        bad(
+                            format!("lines[{i}].exchange_options[{k}].sku"),
+                            "a SKU of 1 to 64 characters",
+                        );
+                    }
+                    if !text(&o.variant, MAX_TITLE) {
+                        bad(format!("lines[{i}].exchange_options[{k}].variant"), "a variant of 1 to 300 characters, without control or direction-override characters");
+                    }
+                }
             }
             if l.image_url.as_deref().is_some_and(|u| !is_image_url(u)) {
                 bad(at("image_url"), "an https: address, or a path on the shop's own site starting with /, of at most 2048 bytes");
@@ -313,6 +344,7 @@ mod tests {
             title: "t".into(),
             variant: None,
             image_url: None,
+            exchange_options: vec![],
             category: "c".into(),
             tags: vec![],
             final_sale: false,

@@ -42,7 +42,7 @@ prop_compose! {
               category in prop::sample::select(vec!["kitchen", "electronics", "appliances", "apparel"])) -> (Line, Option<i64>) {
         let discount = unit_price * i64::from(quantity) * discount_pct / 100;
         (Line {
-            id: String::new(), sku: "SKU".into(), title: "t".into(), variant: None, image_url: None, category: category.into(), tags: vec![],
+            id: String::new(), sku: "SKU".into(), title: "t".into(), variant: None, image_url: None, exchange_options: vec![], category: category.into(), tags: vec![],
             final_sale, unit_price, discount, quantity, quantity_claimed: claimed.min(quantity), status: None,
             fulfilled_at: None, delivered_at: None,
         }, delivered_offset)
@@ -116,7 +116,7 @@ proptest! {
             for qty in 1..=line.claimable() {
                 let draft = CaseDraft {
                     case_type: CaseType::Return,
-                    lines: vec![DraftLine { line_id: line.id.clone(), quantity: qty }],
+                    lines: vec![DraftLine { line_id: line.id.clone(), quantity: qty , exchange_for: None }],
                     resolution: Some(Resolution::Refund),
                     reason: Some(reason.to_string()),
                     condition: Some(ItemCondition::NewUnopened),
@@ -223,7 +223,7 @@ prop_compose! {
                    quantity in prop_oneof![any::<u32>(), 0u32..10],
                    claimed in prop_oneof![any::<u32>(), 0u32..10]) -> Line {
         Line {
-            id: String::new(), sku: "SKU".into(), title: "t".into(), variant: None, image_url: None,
+            id: String::new(), sku: "SKU".into(), title: "t".into(), variant: None, image_url: None, exchange_options: vec![],
             category: "kitchen".into(), tags: vec![], final_sale: false, unit_price, discount,
             quantity, quantity_claimed: claimed, status: None, fulfilled_at: None, delivered_at: None,
         }
@@ -258,7 +258,7 @@ proptest! {
                 }
                 let draft = CaseDraft {
                     case_type: CaseType::Return,
-                    lines: vec![DraftLine { line_id: line.id.clone(), quantity }],
+                    lines: vec![DraftLine { line_id: line.id.clone(), quantity, exchange_for: None }],
                     resolution: Some(Resolution::Refund),
                     reason: Some("changed_mind".into()),
                     condition: Some(ItemCondition::NewUnopened),

@@ -96,6 +96,10 @@ CREATE TABLE evidence (
 );
 CREATE INDEX evidence_by_order ON evidence(order_number);
 "#,
+    // 5: the variant an exchange asks for instead, per line.
+    r#"
+ALTER TABLE case_lines ADD COLUMN exchange_sku TEXT;
+"#,
 ];
 
 /// An error from the database, with the operation that failed.
@@ -369,8 +373,8 @@ impl Store {
             }
             for l in &draft.lines {
                 tx.execute(
-                    "INSERT INTO case_lines (case_id, line_id, quantity) VALUES (?1, ?2, ?3)",
-                    params![id, l.line_id, l.quantity],
+                    "INSERT INTO case_lines (case_id, line_id, quantity, exchange_sku) VALUES (?1, ?2, ?3, ?4)",
+                    params![id, l.line_id, l.quantity, l.exchange_for],
                 )?;
             }
             // The shopper's submission, then every move the lifecycle made (a review rule's).

@@ -2,7 +2,7 @@
 //! lines inside and outside the 7-day window.
 
 use aftersales_core::money::Currency;
-use aftersales_core::order::{Line, Order};
+use aftersales_core::order::{ExchangeOption, Line, Order};
 use chrono::{DateTime, Duration, SubsecRound as _, Utc};
 
 /// A demo order with the e-mail it was placed with.
@@ -28,6 +28,7 @@ fn line(
         title: title.into(),
         variant: None,
         image_url: None,
+        exchange_options: vec![],
         category: category.into(),
         tags: Vec::new(),
         final_sale: false,
@@ -97,6 +98,17 @@ pub fn orders(now: DateTime<Utc>) -> Vec<DemoOrder> {
         days(10),
     );
     tee.variant = Some("Black / M".into());
+    tee.exchange_options = [
+        ("TEE-BLK-S", "Black / S"),
+        ("TEE-BLK-L", "Black / L"),
+        ("TEE-WHT-M", "White / M"),
+    ]
+    .into_iter()
+    .map(|(sku, variant)| ExchangeOption {
+        sku: sku.into(),
+        variant: variant.into(),
+    })
+    .collect();
     tee.image_url = Some("/images/tshirt.svg".into());
     headphones.image_url = Some("/images/headphones.svg".into());
     // Order 1003: a speaker bought eight months ago (only its warranty is left) and a lamp

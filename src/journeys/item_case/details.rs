@@ -17,6 +17,7 @@ use aftersales_core::case::{
 };
 use aftersales_core::options::{option_for, reasons_for, resolutions_for, OptionStatus};
 use aftersales_core::reasons::{Evidence, QuestionKind, ReasonDef};
+use aftersales_core::resolution::Resolution;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -341,7 +342,11 @@ pub fn DetailsPart(
             .quantities
             .get()
             .into_iter()
-            .map(|(line_id, quantity)| DraftLine { line_id, quantity })
+            .map(|(line_id, quantity)| DraftLine {
+                line_id,
+                quantity,
+                exchange_for: None,
+            })
             .collect();
         Some(view! {
             <fieldset class="as-fieldset" aria-describedby=error_id("resolution")>
@@ -372,6 +377,66 @@ pub fn DetailsPart(
                 <ErrorText id=error_id("resolution") problem=Signal::derive(move || store.problem("resolution")) />
             </fieldset>
         })
+    };
+    // For an exchange: which variant instead, per chosen line that lists others.
+    let exchange_choices = move || {
+        if resolution.get() != Some(Resolution::Exchange) {
+            return None;
+        }
+        let chosen: Vec<String> = store.quantities.with(|q| q.keys().cloned().collect());
+        let lines: Vec<(
+            String,
+            String,
+            Option<String>,
+            Vec<aftersales_core::order::ExchangeOption>,
+        )> = order.with_value(|o| {
+            chosen
+                .iter()
+                .filter_map(|id| o.line(id))
+                .filter(|l| !l.exchange_options.is_empty())
+                .map(|l| {
+                    (
+                        l.id.clone(),
+                        l.title.clone(),
+                        l.variant.clone(),
+                        l.exchange_options.clone(),
+                    )
+                })
+                .collect()
+        });
+        if lines.is_empty() {
+            return None;
+        }
+        Some(lines.into_iter().enumerate().map(|(i, (id, title, variant, options))| {
+            let select_id = format!("as-exchange-{i}"); // i18n-ok: an element id
+            let field = format!("exchange_for.{id}"); // i18n-ok: a field key
+            let (for_id, line_for_change, line_for_same) = (id.clone(), id.clone(), id.clone());
+            let label = move || {
+                let lang = i18n.lang();
+                let current = variant.clone().unwrap_or_else(|| lang.t(Msg::ExchangeSameLabel).to_string());
+                lang.f(Msg::ExchangeFor, &[("item", &title), ("current", &current)])
+            };
+            view! {
+                <div class="as-field">
+                    <label class="as-field__label" for=select_id.clone()>{label}</label>
+                    <select id=select_id class="as-input" part="input" name=field
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            store.exchange_for.update(|m| {
+                                if v.is_empty() { m.remove(&line_for_change); } else { m.insert(line_for_change.clone(), v); }
+                            });
+                        }>
+                        <option value="" selected=move || store.exchange_for.with(|m| !m.contains_key(&line_for_same))>{tr(Msg::ExchangeSame)}</option>
+                        {options.into_iter().map(|o| {
+                            let (sku, chosen_sku, line) = (o.sku.clone(), o.sku.clone(), for_id.clone());
+                            view! {
+                                <option value=sku selected=move || store.exchange_for.with(|m| m.get(&line) == Some(&chosen_sku))>{o.variant}</option>
+                            }
+                        }).collect_view()}
+                    </select>
+                </div>
+            }
+        }).collect_view())
     };
     let no_resolution = move || {
         reason_def.get().is_some() && resolutions.get().is_empty() && store.has_items_part()
@@ -449,6 +514,7 @@ pub fn DetailsPart(
                 </div>
             </Show>
             {resolution_radios}
+            {exchange_choices}
             <Show when=no_resolution>
                 <p class="as-error" part="error" data-testid="no-resolution">{tr(Msg::DetailsNoResolution)}</p>
             </Show>
@@ -486,6 +552,11 @@ fn keep_answers_of_reason(store: CaseStore, def: Option<ReasonDef>) {
     });
     store.resolution.set(None);
     store.condition.set(None);
+}
+
+/// A share as a whole percentage (no float formatting in the bundle).
+fn percent(share: f64) -> u32 {
+    (share.clamp(0.0, 1.0) * 100.0).round() as u32
 }
 
 /// The message for a failed upload.
@@ -590,7 +661,7 @@ fn PhotoPicker(
                     on:change=add />
             </label>
             <ul class="as-photos__list" role="list">
-                <For each=move || store.photos.get() key=|p| (p.key, p.preview.clone(), format!("{:?}", p.state)) let:p>
+                <For each=move || store.photos.get() key=|p| (p.key, p.preview.clone(), p.state.key()) let:p>
                     {
                         let key = p.key;
                         let (state, preview) = (p.state.clone(), p.preview.clone());
@@ -599,7 +670,7 @@ fn PhotoPicker(
                                 {(!preview.is_empty()).then(|| view! { <img class="as-photo__preview" src=preview alt=move || i18n.t(Msg::PhotoPreview) /> })}
                                 {match state {
                                     Upload::Sending(f) => view! {
-                                        <progress class="as-photo__progress" max="100" value=(f * 100.0).round().to_string() aria-label=move || i18n.t(Msg::PhotoSending)></progress>
+                                        <progress class="as-photo__progress" max="100" value=percent(f).to_string() aria-label=move || i18n.t(Msg::PhotoSending)></progress>
                                     }.into_any(),
                                     Upload::Stored(_) => view! { <span class="as-photo__ok">{tr(Msg::PhotoStored)}</span> }.into_any(),
                                     Upload::Failed(m) => view! { <span class="as-photo__error as-error" part="error">{tr(m)}</span> }.into_any(),

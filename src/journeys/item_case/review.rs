@@ -57,9 +57,21 @@ pub fn ReviewPart(
         .lines
         .iter()
         .filter_map(|dl| {
-            order
-                .line(&dl.line_id)
-                .map(|l| (l.title.clone(), l.variant.clone(), dl.quantity))
+            order.line(&dl.line_id).map(|l| {
+                // An exchange names what comes back instead: "Black / M → Black / L".
+                let target = dl.exchange_for.as_ref().and_then(|sku| {
+                    l.exchange_options
+                        .iter()
+                        .find(|o| &o.sku == sku)
+                        .map(|o| o.variant.clone())
+                });
+                let variant = match (l.variant.clone(), target) {
+                    (Some(v), Some(t)) => Some(format!("{v} → {t}")), // i18n-ok: two variants
+                    (None, Some(t)) => Some(format!("→ {t}")),        // i18n-ok: a variant
+                    (v, None) => v,
+                };
+                (l.title.clone(), variant, dl.quantity)
+            })
         })
         .collect();
 

@@ -13,6 +13,10 @@ pub struct DraftLine {
     pub line_id: String,
     /// Units concerned.
     pub quantity: u32,
+    /// For an exchange: the SKU of another variant the order lists for this line
+    /// (`exchange_options`); absent, the same item is sent again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange_for: Option<String>,
 }
 
 /// A piece of evidence: an uploaded photo's reference or a video link.

@@ -54,6 +54,7 @@ mod tests {
             lines: vec![DraftLine {
                 line_id: line.into(),
                 quantity,
+                exchange_for: None,
             }],
             resolution: Some(Resolution::Refund),
             reason: Some(reason.into()),
@@ -206,7 +207,8 @@ mod tests {
             lines: vec![
                 DraftLine {
                     line_id: "a".into(),
-                    quantity: 1
+                    quantity: 1,
+                    exchange_for: None
                 };
                 2
             ],
@@ -312,6 +314,7 @@ mod tests {
             lines: vec![DraftLine {
                 line_id: "a".into(),
                 quantity,
+                exchange_for: None,
             }],
             description: "Is it organic?".into(),
             ..ret("a", 1, "changed_mind")
@@ -336,6 +339,7 @@ mod tests {
             .map(|i| DraftLine {
                 line_id: format!("x{i}"),
                 quantity: 1,
+                exchange_for: None,
             })
             .collect();
         let d = CaseDraft {
@@ -396,6 +400,63 @@ mod tests {
                 Resolution::Exchange
             ),
             None
+        );
+    }
+
+    #[test]
+    fn an_exchange_may_ask_for_a_listed_variant_only() {
+        let mut o = order();
+        o.lines[2].exchange_options = vec![crate::order::ExchangeOption {
+            sku: "C-RED".into(),
+            variant: "Red".into(),
+        }];
+        let swap = |sku: &str, res: Resolution| CaseDraft {
+            case_type: if res == Resolution::Exchange {
+                CaseType::Exchange
+            } else {
+                CaseType::Return
+            },
+            lines: vec![DraftLine {
+                line_id: "c".into(),
+                quantity: 1,
+                exchange_for: Some(sku.into()),
+            }],
+            resolution: Some(res),
+            reason: Some("not_as_described".into()),
+            condition: None,
+            answers: [("difference".to_string(), "Wrong colour".to_string())].into(),
+            evidence: vec![EvidenceItem {
+                kind: EvidenceKind::Photo,
+                reference: "ph_1".into(),
+            }],
+            description: String::new(),
+        };
+        let p = Policy::default();
+        assert!(validate_case(&p, &o, &swap("C-RED", Resolution::Exchange), now()).is_ok());
+        assert_eq!(
+            codes(validate_case(
+                &p,
+                &o,
+                &swap("C-BLUE", Resolution::Exchange),
+                now()
+            )),
+            [(
+                "invalid_exchange_option".into(),
+                "lines[0].exchange_for".into()
+            )]
+        );
+        assert_eq!(
+            codes(validate_case(
+                &p,
+                &o,
+                &swap("C-RED", Resolution::Refund),
+                now()
+            )),
+            [(
+                "invalid_exchange_option".into(),
+                "lines[0].exchange_for".into()
+            )],
+            "a variant is only for an exchange"
         );
     }
 }

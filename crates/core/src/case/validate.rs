@@ -10,6 +10,7 @@
 //!    ([`CaseKind::claims_units`](crate::case_type::CaseKind::claims_units)) and repairs take
 //!    the engine's verdict for their resolution and at most its quantity; a question or
 //!    complaint that names an item only points at it (1 to the units ordered);
+//!    an exchange may name, per line, another variant the order lists for it;
 //! 4. the item's condition, when [`conditions_asked`] says it is asked;
 //! 5. for resolutions that pay money, the [`Quote`].
 
@@ -139,6 +140,15 @@ pub fn validate_case(
             ));
             continue;
         };
+        if let Some(sku) = &dl.exchange_for {
+            let listed = line.exchange_options.iter().any(|o| &o.sku == sku);
+            if !listed || resolution != Some(Resolution::Exchange) {
+                v.push(Violation::new(
+                    V::InvalidExchangeOption,
+                    format!("lines[{i}].exchange_for"),
+                ));
+            }
+        }
         if !takes_verdict {
             if dl.quantity == 0 || dl.quantity > line.quantity {
                 v.push(Violation::new(

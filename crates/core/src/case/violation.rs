@@ -73,11 +73,14 @@ pub enum ViolationCode {
     NotOffered,
     /// A sum left the range money can hold.
     AmountOutOfRange,
+    /// A replacement variant that the line does not list, or one named for a resolution that
+    /// is not an exchange.
+    InvalidExchangeOption,
 }
 
 impl ViolationCode {
     /// Every code, for tables and tests.
-    pub const ALL: [ViolationCode; 32] = [
+    pub const ALL: [ViolationCode; 33] = [
         ViolationCode::LinesRequired,
         ViolationCode::TooManyLines,
         ViolationCode::DuplicateLine,
@@ -110,6 +113,7 @@ impl ViolationCode {
         ViolationCode::NotPermitted,
         ViolationCode::NotOffered,
         ViolationCode::AmountOutOfRange,
+        ViolationCode::InvalidExchangeOption,
     ];
 
     /// The stable machine code, e.g. `"invalid_quantity"`.
@@ -148,6 +152,7 @@ impl ViolationCode {
             NotPermitted => "not_permitted",
             NotOffered => "not_offered",
             AmountOutOfRange => "amount_out_of_range",
+            InvalidExchangeOption => "invalid_exchange_option",
         }
     }
 
@@ -191,6 +196,7 @@ impl ViolationCode {
             NotPermitted => "The shop's policy does not allow this for this item.",
             NotOffered => "The shop does not offer this for this item.",
             AmountOutOfRange => "The amount is out of range.",
+            InvalidExchangeOption => "This replacement is not offered for this item.",
         }
     }
 }
