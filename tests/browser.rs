@@ -33,6 +33,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 struct FakeBackend {
     order: Order,
     email: String,
+    policy: Policy,
     submitted: Mutex<Vec<(CreateCaseRequest, String)>>,
 }
 
@@ -69,6 +70,7 @@ impl FakeBackend {
                 ],
             },
             email: "ana@example.com".into(),
+            policy: Policy::default(),
             submitted: Mutex::new(Vec::new()),
         }
     }
@@ -79,7 +81,7 @@ impl Backend for FakeBackend {
         let result = if req.order_number == self.order.number && req.email == self.email {
             Ok(LookupResponse {
                 order: self.order.clone(),
-                policy: Policy::default(),
+                policy: self.policy.clone(),
                 server_time: device_now(),
             })
         } else {
@@ -124,6 +126,7 @@ impl Backend for FakeBackend {
                 return_shipping_fee: Money::zero(eur),
                 total: paid,
                 fees_borne_by: Fault::Shopper,
+                bonus: None,
             }),
             created_at: device_now(),
             respond_by: device_now() + Duration::hours(48),
@@ -517,6 +520,62 @@ async fn shopper_finds_an_order_and_requests_a_return_inside_a_shadow_root() {
             }),
         }
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_bonus_for_store_credit_shows_beside_it_and_in_the_review() {
+    let mut backend = FakeBackend::new();
+    backend.policy.bonus = [(
+        Resolution::StoreCredit,
+        aftersales_core::policy::FeeAmount::BasisPoints(1000),
+    )]
+    .into();
+    let root = mount(Arc::new(backend));
+    type_into(&root, "input[name=order_number]", "A-1");
+    type_into(&root, "input[name=email]", "ana@example.com");
+    button(&root, "Find my order").click();
+    wait_for("the choice", || find(&root, ".as-choices").is_some()).await;
+    find(&root, "[data-kind=return] button").unwrap().click();
+    wait_for("the items", || find(&root, ".as-line").is_some()).await;
+    find(&root, "[data-line-id=fresh] input").unwrap().click();
+    button(&root, "Continue").click();
+    wait_for("the reasons", || {
+        find(&root, "select[name=reason]").is_some()
+    })
+    .await;
+    select(&root, "select[name=reason]", "changed_mind");
+    wait_for("the choices", || {
+        find(&root, "input[value=store_credit]").is_some()
+    })
+    .await;
+    assert_eq!(
+        text(
+            &root,
+            "input[value=store_credit] + .as-radio__text [data-testid=estimate]"
+        ),
+        "You get back €49.00 · plus €4.90 bonus store credit"
+    );
+    assert_eq!(
+        text(
+            &root,
+            "input[value=refund] + .as-radio__text [data-testid=estimate]"
+        ),
+        "You get back €49.00",
+        "money back earns no bonus"
+    );
+    find(&root, "input[value=store_credit]").unwrap().click();
+    wait_for("the condition", || {
+        find(&root, "select[name=condition]").is_some()
+    })
+    .await;
+    select(&root, "select[name=condition]", "new_unopened");
+    button(&root, "Continue").click();
+    wait_for("the review", || {
+        find(&root, "[data-testid=bonus]").is_some()
+    })
+    .await;
+    assert_eq!(text(&root, "[data-testid=bonus]"), "+€4.90");
+    assert_eq!(text(&root, "[data-testid=total]"), "€49.00");
 }
 
 #[wasm_bindgen_test]

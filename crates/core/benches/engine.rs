@@ -44,6 +44,7 @@ fn policy() -> Policy {
             when,
             windows: BTreeMap::from([(Resolution::Refund, Window::Days(30))]),
             fees: None,
+            bonus: None,
             label: Default::default(),
             needs_review: i % 5 == 0,
         });

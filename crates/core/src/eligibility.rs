@@ -493,6 +493,7 @@ mod tests {
             when,
             windows: [(Resolution::Refund, w)].into(),
             fees: None,
+            bonus: None,
             label: Default::default(),
             needs_review: false,
         };

@@ -32,6 +32,11 @@ pub struct Policy {
     /// Fees charged when the shopper is at fault.
     #[serde(default)]
     pub fees: Fees,
+    /// A bonus for choosing store credit or an exchange instead of money back, per
+    /// resolution (`store_credit`, `exchange`): a fixed amount or a share of what the items
+    /// cost. Rules may set their own.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub bonus: BTreeMap<Resolution, FeeAmount>,
     /// Item conditions accepted per resolution when the shopper is at fault (a faulty or
     /// damaged item is accepted in any condition). A resolution missing here accepts any.
     #[serde(default = "default_conditions")]
@@ -96,6 +101,9 @@ pub struct Rule {
     /// Fees replacing the defaults for matched lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<Fees>,
+    /// Bonuses for lines this rule matches, replacing the policy's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bonus: Option<BTreeMap<Resolution, FeeAmount>>,
     /// What the rule covers, in the shopper's words ("Kettles and toasters"), per language;
     /// without it the widget names the rule's categories.
     #[serde(default, skip_serializing_if = "Texts::is_empty")]
@@ -202,6 +210,7 @@ impl Default for Policy {
             },
             windows: BTreeMap::from([(Resolution::Repair, Window::FaultOnlyDays(365))]),
             fees: None,
+            bonus: None,
             label: Texts(BTreeMap::from([
                 ("en".into(), "electronics and appliances".into()),
                 ("zh-Hans".into(), "电子产品和家电".into()),
@@ -220,6 +229,7 @@ impl Default for Policy {
                 (Resolution::StoreCredit, Window::NotPermitted),
             ]),
             fees: None,
+            bonus: None,
             label: Texts::default(),
             needs_review: false,
         };
@@ -230,6 +240,7 @@ impl Default for Policy {
             rules: vec![final_sale, warranty],
             seasonal: Vec::new(),
             fees: Fees::default(),
+            bonus: BTreeMap::new(),
             conditions: default_conditions(),
             commitments: Commitments::default(),
             business_hours: None,
@@ -271,6 +282,28 @@ fn check_window(path: &str, w: &Window) -> Result<(), PolicyError> {
         }
         _ => Ok(()),
     }
+}
+
+fn check_bonus(path: &str, b: &BTreeMap<Resolution, FeeAmount>) -> Result<(), PolicyError> {
+    for (res, amount) in b {
+        let at = format!("{path}.{}", res.code());
+        if !matches!(res, Resolution::StoreCredit | Resolution::Exchange) {
+            return Err(err(at, "a bonus only for store_credit or exchange"));
+        }
+        match amount {
+            FeeAmount::Fixed(m) if *m < 0 => {
+                return Err(err(format!("{at}.fixed"), "an amount of 0 or more"))
+            }
+            FeeAmount::BasisPoints(bp) if *bp > 10_000 => {
+                return Err(err(
+                    format!("{at}.basis_points"),
+                    "between 0 and 10000 (100 %)",
+                ))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn check_fees(path: &str, f: &Fees) -> Result<(), PolicyError> {
@@ -337,7 +370,11 @@ impl Policy {
             check_window(&format!("windows.{}", res.code()), w)?;
         }
         check_fees("fees", &self.fees)?;
+        check_bonus("bonus", &self.bonus)?;
         for (i, rule) in self.rules.iter().enumerate() {
+            if let Some(b) = &rule.bonus {
+                check_bonus(&format!("rules[{i}].bonus"), b)?;
+            }
             if rule.name.trim().is_empty() {
                 return Err(err(format!("rules[{i}].name"), "a non-empty name"));
             }

@@ -355,10 +355,19 @@ pub fn DetailsPart(
                     let money = policy.with_value(|p| order.with_value(|o| estimate(p, o, &lines, fault, r)));
                     let note = money.map(|q| {
                         let total = format::money(&lang, q.total);
-                        if q.return_shipping_fee.minor > 0 {
+                        let back = if !r.pays_money() {
+                            String::new()
+                        } else if q.return_shipping_fee.minor > 0 {
                             lang.f(Msg::DetailsBackMinusShipping, &[("total", &total), ("shipping", &format::money(&lang, q.return_shipping_fee))])
                         } else {
                             lang.f(Msg::DetailsBack, &[("total", &total)])
+                        };
+                        match q.bonus {
+                            Some(b) => {
+                                let plus = lang.f(Msg::DetailsBonus, &[("bonus", &format::money(&lang, b))]);
+                                if back.is_empty() { plus } else { format!("{back} · {plus}") } // i18n-ok: a separator
+                            }
+                            None => back,
                         }
                     });
                     view! {

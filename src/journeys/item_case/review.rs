@@ -265,6 +265,8 @@ pub fn ReviewPart(
         let paid = q.lines.iter().fold(Money::zero(q.total.currency), |acc, l| acc.checked_add(l.paid).unwrap_or(acc));
         let fee = q.lines.iter().fold(Money::zero(q.total.currency), |acc, l| acc.checked_add(l.restocking_fee).unwrap_or(acc));
         let shipping = q.return_shipping_fee;
+        let bonus = q.bonus;
+        let pays = draft.resolution.is_some_and(|r| r.pays_money());
         view! {
             <table class="as-breakdown" data-testid="breakdown">
                 <caption class="as-field__label">{tr(Msg::ReviewMoney)}</caption>
@@ -272,7 +274,8 @@ pub fn ReviewPart(
                     <tr><th scope="row">{tr(Msg::ReviewPaid)}</th><td>{move || format::money(&i18n.lang(), paid)}</td></tr>
                     {(fee.minor > 0).then(|| view! { <tr><th scope="row">{tr(Msg::ReviewRestocking)}</th><td>{move || format!("−{}", format::money(&i18n.lang(), fee))}</td></tr> })}
                     {(shipping.minor > 0).then(|| view! { <tr><th scope="row">{tr(Msg::ReviewShipping)}</th><td>{move || format!("−{}", format::money(&i18n.lang(), shipping))}</td></tr> })}
-                    <tr class="as-breakdown__total"><th scope="row">{tr(Msg::ReviewTotal)}</th><td data-testid="total">{move || format::money(&i18n.lang(), q.total)}</td></tr>
+                    {pays.then(|| view! { <tr class="as-breakdown__total"><th scope="row">{tr(Msg::ReviewTotal)}</th><td data-testid="total">{move || format::money(&i18n.lang(), q.total)}</td></tr> })}
+                    {bonus.map(|b| view! { <tr class="as-breakdown__bonus"><th scope="row">{tr(Msg::ReviewBonus)}</th><td data-testid="bonus">{move || format!("+{}", format::money(&i18n.lang(), b))}</td></tr> })}
                 </tbody>
             </table>
         }

@@ -73,9 +73,14 @@ pub fn ReceiptView(
                 </button>
             </p>
             <p class="as-note">{tr(Msg::ReceiptKeep)}</p>
-            {quote.map(|q| view! {
+            {quote.clone().filter(|q| q.total.minor > 0).map(|q| view! {
                 <p class="as-estimate">
                     {tr(Msg::OrderEstimate)}" "<strong data-testid="refund">{move || format::money(&i18n.lang(), q.total)}</strong>
+                </p>
+            })}
+            {quote.and_then(|q| q.bonus).map(|b| view! {
+                <p class="as-estimate">
+                    {tr(Msg::ReviewBonus)}" "<strong data-testid="bonus">{move || format!("+{}", format::money(&i18n.lang(), b))}</strong>
                 </p>
             })}
             <p class="as-note">{tr(next_steps(kind))}</p>

@@ -459,4 +459,45 @@ mod tests {
             "a variant is only for an exchange"
         );
     }
+
+    #[test]
+    fn a_bonus_for_store_credit_or_an_exchange_is_priced_beside_the_refund() {
+        let mut policy = Policy::default();
+        policy.bonus = [
+            (Resolution::StoreCredit, FeeAmount::BasisPoints(1000)),
+            (Resolution::Exchange, FeeAmount::Fixed(500)),
+        ]
+        .into();
+        let mut credit = ret("c", 1, "changed_mind");
+        credit.resolution = Some(Resolution::StoreCredit);
+        let q = validate_case(&policy, &order(), &credit, now())
+            .unwrap()
+            .quote
+            .unwrap();
+        assert_eq!(
+            q.total.minor, 9900,
+            "the refund part is still what was paid"
+        );
+        assert_eq!(q.bonus.map(|b| b.minor), Some(990), "10 % on top");
+        let refund = validate_case(&policy, &order(), &ret("c", 1, "changed_mind"), now())
+            .unwrap()
+            .quote
+            .unwrap();
+        assert_eq!(refund.bonus, None, "money back earns no bonus");
+        // An exchange pays nothing back, but earns its fixed bonus.
+        let q = estimate(
+            &policy,
+            &order(),
+            &credit.lines,
+            Fault::Merchant,
+            Resolution::Exchange,
+        )
+        .unwrap();
+        assert_eq!((q.total.minor, q.bonus.map(|b| b.minor)), (0, Some(500)));
+        // A bonus for a refund is refused in the policy file.
+        let bad = Policy::from_json(
+            r#"{"time_zone":"UTC","windows":{},"bonus":{"refund":{"fixed":100}}}"#,
+        );
+        assert!(bad.unwrap_err().to_string().starts_with("bonus.refund"));
+    }
 }

@@ -20,6 +20,9 @@ pub struct Quote {
     pub total: Money,
     /// Who bears return shipping and fees.
     pub fees_borne_by: Fault,
+    /// Store credit on top, for choosing store credit or an exchange (the policy's `bonus`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bonus: Option<Money>,
 }
 
 /// One line of a [`Quote`].
@@ -89,17 +92,86 @@ pub(crate) fn quote(
     let paid = sum(|l| l.paid.minor);
     let fees = sum(|l| l.restocking_fee.minor).saturating_add(return_shipping_fee.minor.max(0));
     let total = Money::new(paid.saturating_sub(fees).clamp(0, paid), order.currency);
+    let bonus = bonus(policy, order, &lines, res);
     Quote {
         lines,
         return_shipping_fee,
         total,
         fees_borne_by: fault,
+        bonus,
     }
+}
+
+/// The money side of a case with `resolution`, or `None`: resolutions that pay money get
+/// their quote; an exchange gets one only when the policy gives a bonus for it (its total is
+/// zero, the bonus is what the shopper gets).
+pub(crate) fn finish(
+    policy: &Policy,
+    order: &Order,
+    lines: Vec<QuoteLine>,
+    fault: Fault,
+    resolution: Resolution,
+) -> Option<Quote> {
+    if resolution.pays_money() {
+        return Some(quote(policy, order, lines, fault, resolution));
+    }
+    if resolution != Resolution::Exchange {
+        return None;
+    }
+    let bonus = bonus(policy, order, &lines, resolution)?;
+    let zero = Money::zero(order.currency);
+    Some(Quote {
+        lines: lines
+            .into_iter()
+            .map(|l| QuoteLine {
+                restocking_fee: zero,
+                ..l
+            })
+            .collect(),
+        return_shipping_fee: zero,
+        total: zero,
+        fees_borne_by: fault,
+        bonus: Some(bonus),
+    })
+}
+
+/// The bonus for choosing `resolution` for these lines: each line's rule's bonus, else the
+/// policy's; shares are of what the line's units cost, a fixed amount counts once per case
+/// (the largest). `None` when there is none.
+fn bonus(
+    policy: &Policy,
+    order: &Order,
+    lines: &[QuoteLine],
+    resolution: Resolution,
+) -> Option<Money> {
+    let (mut shares, mut fixed, mut any) = (0i64, 0i64, false);
+    for ql in lines {
+        let Some(line) = order.line(&ql.line_id) else {
+            continue;
+        };
+        let table = matching_rule(policy, order, line)
+            .and_then(|r| r.bonus.as_ref())
+            .unwrap_or(&policy.bonus);
+        match table.get(&resolution) {
+            Some(FeeAmount::BasisPoints(bp)) => {
+                any = true;
+                let part = ql.paid.checked_basis_points(*bp).map_or(0, |m| m.minor);
+                shares = shares.saturating_add(part.max(0));
+            }
+            Some(FeeAmount::Fixed(m)) => {
+                any = true;
+                fixed = fixed.max(*m);
+            }
+            None => {}
+        }
+    }
+    let total = shares.saturating_add(fixed.max(0));
+    (any && total > 0).then(|| Money::new(total, order.currency))
 }
 
 /// What the engine would pay back for `lines` with `resolution`, before the case is complete
 /// (the widget shows it beside each choice): the same pricing as an accepted case. `None` for a
-/// resolution that pays no money, or lines not on the order.
+/// resolution that pays no money (and earns no bonus), or lines not on the order.
 pub fn estimate(
     policy: &Policy,
     order: &Order,
@@ -107,7 +179,7 @@ pub fn estimate(
     fault: Fault,
     resolution: Resolution,
 ) -> Option<Quote> {
-    if !resolution.pays_money() || lines.is_empty() {
+    if lines.is_empty() {
         return None;
     }
     let priced = lines
@@ -117,5 +189,5 @@ pub fn estimate(
             price_line(policy, order, line, dl.quantity, Some(fault)).ok()
         })
         .collect::<Option<Vec<_>>>()?;
-    Some(quote(policy, order, priced, fault, resolution))
+    finish(policy, order, priced, fault, resolution)
 }

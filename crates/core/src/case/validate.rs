@@ -17,7 +17,7 @@
 use super::draft::{
     CaseDraft, EvidenceKind, MAX_CHOICE_ANSWER, MAX_DESCRIPTION, MAX_EVIDENCE, MAX_REFERENCE,
 };
-use super::quote::{price_line, quote, Quote};
+use super::quote::{finish, price_line, Quote};
 use super::violation::{Violation, ViolationCode as V};
 use crate::case_type::CaseType;
 use crate::eligibility::{evaluate_one, Outcome};
@@ -186,7 +186,7 @@ pub fn validate_case(
             continue;
         }
         asks_condition = true;
-        if res.pays_money() {
+        if res.pays_money() || res == Resolution::Exchange {
             match price_line(policy, order, line, dl.quantity, fault) {
                 Ok(q) => quote_lines.push(q),
                 Err(_) => v.push(Violation::new(
@@ -211,16 +211,15 @@ pub fn validate_case(
     if !v.is_empty() {
         return Err(v);
     }
-    let quote = match resolution {
-        Some(res) if res.pays_money() => Some(quote(
+    let quote = resolution.and_then(|res| {
+        finish(
             policy,
             order,
             quote_lines,
             fault.unwrap_or(Fault::Merchant),
             res,
-        )),
-        _ => None,
-    };
+        )
+    });
     Ok(AcceptedCase {
         draft: draft.clone(),
         quote,
