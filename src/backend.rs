@@ -197,9 +197,8 @@ impl Backend for HttpBackend {
         Box::pin(async move {
             let (status, text) = xhr_upload(&url, &credentials, &photo, progress).await?;
             if (200..300).contains(&status) {
-                return serde_json::from_str(&text)
-                    .map_err(|e| BackendError::Broken(format!("HTTP {status}: {e}")));
-                // i18n-ok: a diagnostic
+                let broken = |e: serde_json::Error| format!("HTTP {status}: {e}"); // i18n-ok: a diagnostic
+                return serde_json::from_str(&text).map_err(|e| BackendError::Broken(broken(e)));
             }
             match serde_json::from_str::<ErrorBody>(&text) {
                 Ok(body) if (400..500).contains(&status) => Err(BackendError::Refused(body.error)),

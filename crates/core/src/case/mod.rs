@@ -462,12 +462,14 @@ mod tests {
 
     #[test]
     fn a_bonus_for_store_credit_or_an_exchange_is_priced_beside_the_refund() {
-        let mut policy = Policy::default();
-        policy.bonus = [
-            (Resolution::StoreCredit, FeeAmount::BasisPoints(1000)),
-            (Resolution::Exchange, FeeAmount::Fixed(500)),
-        ]
-        .into();
+        let policy = Policy {
+            bonus: [
+                (Resolution::StoreCredit, FeeAmount::BasisPoints(1000)),
+                (Resolution::Exchange, FeeAmount::Fixed(500)),
+            ]
+            .into(),
+            ..Policy::default()
+        };
         let mut credit = ret("c", 1, "changed_mind");
         credit.resolution = Some(Resolution::StoreCredit);
         let q = validate_case(&policy, &order(), &credit, now())
