@@ -31,7 +31,7 @@ pub enum Part {
 pub struct Photo {
     /// The widget's own number for it.
     pub key: u32,
-    /// `blob:` address of the downscaled photo, for the preview.
+    /// `data:` address of a small preview of the photo.
     pub preview: String,
     /// Where its upload stands.
     pub state: Upload,

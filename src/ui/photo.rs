@@ -30,19 +30,36 @@ pub fn kind_of(head: &[u8]) -> Option<&'static str> {
 /// The size a photo of `w`×`h` is sent at: unchanged up to [`MAX_SIDE`], else scaled down
 /// keeping its proportions.
 pub fn fit(w: u32, h: u32) -> (u32, u32) {
+    fit_to(w, h, MAX_SIDE)
+}
+
+/// `w`×`h` scaled down (never up) to at most `side` on its long side.
+fn fit_to(w: u32, h: u32, side: u32) -> (u32, u32) {
     let long = w.max(h);
-    if long <= MAX_SIDE || long == 0 {
+    if long <= side || long == 0 {
         return (w, h);
     }
     let scale = |x: u32| {
-        ((u64::from(x) * u64::from(MAX_SIDE) + u64::from(long) / 2) / u64::from(long)).max(1) as u32
+        ((u64::from(x) * u64::from(side) + u64::from(long) / 2) / u64::from(long)).max(1) as u32
     };
     (scale(w), scale(h))
 }
 
+/// Longest side of the preview shown in the widget.
+const PREVIEW_SIDE: u32 = 240;
+
+/// A photo made ready: the JPEG to send, and a small `data:` preview (a shop's
+/// Content-Security-Policy commonly allows `img-src data:`, rarely `blob:`).
+pub struct Prepared {
+    /// The downscaled JPEG, without metadata.
+    pub jpeg: web_sys::Blob,
+    /// A `data:image/jpeg` preview.
+    pub preview: String,
+}
+
 /// Checks, downscales and re-encodes a chosen file; the message says what to do otherwise.
 #[cfg(target_arch = "wasm32")]
-pub async fn prepare(file: web_sys::File) -> Result<web_sys::Blob, Msg> {
+pub async fn prepare(file: web_sys::File) -> Result<Prepared, Msg> {
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
     if file.size() > MAX_ORIGINAL_BYTES {
@@ -83,6 +100,32 @@ pub async fn prepare(file: web_sys::File) -> Result<web_sys::Blob, Msg> {
         .unchecked_into();
     ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, f64::from(w), f64::from(h))
         .map_err(|_| Msg::PhotoUnreadable)?;
+    // The preview: the same pixels, small, as a data: URL.
+    let (pw, ph) = fit_to(bitmap.width(), bitmap.height(), PREVIEW_SIDE);
+    let small: web_sys::HtmlCanvasElement = window
+        .document()
+        .and_then(|d| d.create_element("canvas").ok()) // i18n-ok: a tag name
+        .ok_or(Msg::PhotoUnreadable)?
+        .unchecked_into();
+    small.set_width(pw);
+    small.set_height(ph);
+    if let Some(sctx) = small
+        .get_context("2d") // i18n-ok: a context name
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    {
+        let _ = sctx.draw_image_with_image_bitmap_and_dw_and_dh(
+            &bitmap,
+            0.0,
+            0.0,
+            f64::from(pw),
+            f64::from(ph),
+        );
+    }
+    let preview = small
+        .to_data_url_with_type("image/jpeg") // i18n-ok: a media type
+        .unwrap_or_default();
     bitmap.close();
     let blob = js_sys::Promise::new(&mut |resolve, _reject| {
         let done = wasm_bindgen::closure::Closure::once_into_js(move |b: JsValue| {
@@ -94,16 +137,17 @@ pub async fn prepare(file: web_sys::File) -> Result<web_sys::Blob, Msg> {
             &JsValue::from_f64(QUALITY),
         );
     });
-    JsFuture::from(blob)
+    let jpeg = JsFuture::from(blob)
         .await
         .ok()
         .and_then(|b| b.dyn_into::<web_sys::Blob>().ok())
-        .ok_or(Msg::PhotoUnreadable)
+        .ok_or(Msg::PhotoUnreadable)?;
+    Ok(Prepared { jpeg, preview })
 }
 
 /// Native builds (tests of pure parts) cannot read files.
 #[cfg(not(target_arch = "wasm32"))]
-pub async fn prepare(_file: web_sys::File) -> Result<web_sys::Blob, Msg> {
+pub async fn prepare(_file: web_sys::File) -> Result<Prepared, Msg> {
     Err(Msg::PhotoUnreadable)
 }
 

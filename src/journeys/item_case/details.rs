@@ -625,11 +625,11 @@ fn PhotoPicker(
             let backend = backend.0.clone();
             let credentials = credentials.clone();
             leptos::task::spawn_local(async move {
-                let blob = match photo::prepare(file).await {
-                    Ok(b) => b,
+                let prepared = match photo::prepare(file).await {
+                    Ok(p) => p,
                     Err(m) => return set(&|ph| ph.state = Upload::Failed(m)),
                 };
-                let url = web_sys::Url::create_object_url_with_blob(&blob).unwrap_or_default();
+                let (blob, url) = (prepared.jpeg, prepared.preview);
                 set(&|ph| ph.preview = url.clone());
                 let progress: crate::backend::Progress =
                     std::rc::Rc::new(move |f| set(&|ph| ph.state = Upload::Sending(f)));
@@ -645,12 +645,7 @@ fn PhotoPicker(
         input.set_value("");
     };
     let remove = move |key: u32| {
-        store.photos.update(|p| {
-            if let Some(ph) = p.iter().find(|ph| ph.key == key) {
-                let _ = web_sys::Url::revoke_object_url(&ph.preview);
-            }
-            p.retain(|ph| ph.key != key);
-        });
+        store.photos.update(|p| p.retain(|ph| ph.key != key));
         store.fixed("evidence");
     };
     let described = format!("as-photos-hint {}", error_id("evidence")); // i18n-ok: element ids

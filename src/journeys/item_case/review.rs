@@ -94,9 +94,6 @@ pub fn ReviewPart(
                     tracking_number: receipt.tracking_number.clone(),
                     kind: receipt.kind.code().to_string(),
                 });
-                for p in store.photos.get_untracked() {
-                    let _ = web_sys::Url::revoke_object_url(&p.preview);
-                }
                 drafts.forget(store);
                 step.set(Step::Done(Arc::new(Submitted {
                     receipt,
