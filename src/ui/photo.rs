@@ -46,6 +46,7 @@ fn fit_to(w: u32, h: u32, side: u32) -> (u32, u32) {
 }
 
 /// Longest side of the preview shown in the widget.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 const PREVIEW_SIDE: u32 = 240;
 
 /// A photo made ready: the JPEG to send, and a small `data:` preview (a shop's
