@@ -33,6 +33,7 @@ const rich = {
     ...example.rules,
     { name: "bulky", when: { categories: ["furniture"], min_unit_price: 100000, shipping_countries: ["CN", "HK"] },
       windows: { refund: { days: 30 }, exchange: "unlimited" }, fees: { restocking: { basis_points: 1500 }, return_shipping: 5000 }, needs_review: true,
+      bonus: { exchange: { fixed: 2000 } },
       label: { en: "Furniture", "zh-Hans": "家具", "zh-Hant-TW": "家具" } },
   ],
   reasons: [...example.reasons, { code: "too_heavy", group: "other", fault: "shopper", resolutions: ["refund"], labels: { en: "Too heavy to carry", "zh-Hans": "太重了" } }],
@@ -40,6 +41,7 @@ const rich = {
   notes: [{ en: "Returns go to our Hangzhou warehouse.", "zh-Hans": "退货请寄往杭州仓库。" }],
   seasonal: [{ name: "holiday returns", delivered_from: "2026-11-20", delivered_to: "2026-12-24", last_day: "2027-01-15" }],
   fees: { restocking: { fixed: 500 }, return_shipping: 1000, free_returns: false },
+  bonus: { store_credit: { basis_points: 1000 }, exchange: { fixed: 500 } },
   business_hours: { days: ["mon", "tue", "wed", "thu", "fri"], open: "09:00", close: "18:00", holidays: ["2026-10-01"] },
   commitments: { ...example.commitments, question: { respond_within: { business_minutes: 30 } } },
 };
@@ -55,6 +57,7 @@ const bad = {
   "a lower-case country": { ...example, rules: [{ name: "x", when: { shipping_countries: ["cn"] } }] },
   "a fee over 100 %": { ...example, fees: { restocking: { basis_points: 20000 } } },
   "a negative fee": { ...example, fees: { return_shipping: -1 } },
+  "a bonus for money back": { ...example, bonus: { refund: { fixed: 100 } } },
   "a time without its leading zero": { ...example, business_hours: { days: ["mon"], open: "9:00", close: "18:00" } },
   "a choice without options": { ...example, reasons: [{ code: "x", group: "g", fault: "shopper", resolutions: ["refund"], questions: [{ id: "q", kind: "choice" }] }] },
   "a reason without resolutions": { ...example, reasons: [{ code: "x", group: "g", fault: "shopper", resolutions: [] }] },
