@@ -115,6 +115,7 @@ mod tests {
             order,
             policy: Policy::default(),
             server_time: server,
+            open_cases: vec![],
         };
         let req = LookupRequest {
             order_number: "1".into(),

@@ -83,6 +83,7 @@ impl Backend for FakeBackend {
                 order: self.order.clone(),
                 policy: self.policy.clone(),
                 server_time: device_now(),
+                open_cases: vec![],
             })
         } else {
             Err(BackendError::Refused(ErrorDetail {

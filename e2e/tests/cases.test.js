@@ -77,6 +77,14 @@ test("a return of two lines: quantities bounded, refund from core's quote", asyn
   ]);
   assert.equal(c.contact_email, "sam@example.com");
   assert.equal(await widget(page).locator("[data-testid=packing-slip] .as-slip__lines li").count(), 2);
+  // Back on the order: the request is listed, and the napkin left is still there to return.
+  await widget(page).getByRole("button", { name: "Another request" }).click();
+  await widget(page).getByRole("button", { name: "Find my order" }).click();
+  await widget(page).locator("[data-testid=open-cases]").waitFor();
+  assert.equal(await widget(page).locator("[data-testid=open-cases] li").innerText(), `${tracking}: Return an item`);
+  await widget(page).locator("[data-kind=return] button").click();
+  const napkins = widget(page).locator('.as-line[data-line-id="1002-4"]');
+  assert.equal(await napkins.locator("input").isDisabled(), false, "one of two sets is left");
   assert.deepEqual(page.errors, []);
   await page.close();
 });
@@ -100,6 +108,10 @@ test("a warranty repair with a photo: the answers and the photo are stored with 
   const tracking = await send(page);
   const c = stored(tracking);
   assert.equal(c.kind, "repair");
+  // A repair gives the same unit back: it is listed as open, and claims nothing.
+  await widget(page).getByRole("button", { name: "Another request" }).click();
+  await widget(page).getByRole("button", { name: "Find my order" }).click();
+  await widget(page).locator("[data-testid=open-cases]").waitFor();
   assert.equal(c.resolution, "repair");
   assert.deepEqual(c.lines, [{ line_id: "1003-1", quantity: 1 }]);
   assert.deepEqual(c.draft.answers, { what_happened: "It switches itself off after a minute.", when_noticed: "later" });
@@ -136,7 +148,7 @@ test("an exchange for another variant: the wrong size came, the right one goes o
   await page.close();
 });
 
-test("a lost parcel → reship, with no photo needed", async () => {
+test("a lost parcel → reship, with no photo needed; then the order lists that request", async () => {
   const page = await newPage(browser);
   await start(page, server.url, { ...LI, kind: "logistics_issue" });
   await pickLine(page, "1003-2");
@@ -146,13 +158,18 @@ test("a lost parcel → reship, with no photo needed", async () => {
   assert.equal(await widget(page).locator("input[type=file]").count(), 0, "a lost parcel cannot be photographed");
   await next(page);
   const tracking = await send(page);
+  assert.match(await widget(page).locator(".as-receipt").innerText(), /check with the carrier/);
+  await widget(page).getByRole("button", { name: "Another request" }).click();
+  await widget(page).getByRole("button", { name: "Find my order" }).click();
+  await widget(page).locator("[data-testid=open-cases]").waitFor();
+  assert.equal(await widget(page).locator("[data-testid=open-cases] li").innerText(), `${tracking}: A problem with the delivery`);
+  assert.equal(await widget(page).locator("[data-kind=logistics_issue] .as-choice__why").innerText(), "Already in a request");
   const c = stored(tracking);
   assert.equal(c.kind, "logistics_issue");
   assert.equal(c.resolution, "reship");
   assert.equal(c.reason, "lost_in_delivery");
   assert.equal(c.draft.problem, "lost");
   assert.deepEqual(c.lines, [{ line_id: "1003-2", quantity: 1 }]);
-  assert.match(await widget(page).locator(".as-receipt").innerText(), /check with the carrier/);
   await page.close();
 });
 
@@ -296,6 +313,13 @@ test("a double click sends one case; the network dropping at Send keeps everythi
   const tracking = await widget(page).locator("[data-testid=tracking-number]").innerText();
   const rows = server.query("SELECT tracking_number FROM cases");
   assert.deepEqual(rows, [{ tracking_number: tracking }], "one case, whatever happened");
+  // The kettle now reads as being returned, with the request's number: a status, not a refusal.
+  await widget(page).getByRole("button", { name: "Another request" }).click();
+  await widget(page).getByRole("button", { name: "Find my order" }).click();
+  await widget(page).locator("[data-kind=exchange] button").click();
+  const kettle = widget(page).locator('.as-line[data-line-id="1001-1"]');
+  assert.equal(await kettle.locator("[data-testid=verdict]").innerText(), `Already in request ${tracking}`);
+  assert.equal(await kettle.locator(".as-line__verdict--no").count(), 0);
   await page.close();
 });
 

@@ -27,6 +27,32 @@ pub struct LookupResponse {
     pub policy: Policy,
     /// The server's clock when it answered, so the widget can correct a wrong device clock.
     pub server_time: DateTime<Utc>,
+    /// Requests already open on this order (newest first, at most 50), so the widget can say
+    /// "already being returned: AS-…" instead of refusing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub open_cases: Vec<OpenCase>,
+}
+
+/// A request already open on an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenCase {
+    /// Its tracking number.
+    pub tracking_number: String,
+    /// Its kind.
+    pub kind: CaseKind,
+    /// Where it stands.
+    pub status: Status,
+    /// The lines it names, with their units.
+    pub lines: Vec<OpenLine>,
+}
+
+/// A line of an [`OpenCase`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenLine {
+    /// The order line.
+    pub line_id: String,
+    /// Units.
+    pub quantity: u32,
 }
 
 /// `POST /v1/cases` request.

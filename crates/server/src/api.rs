@@ -241,16 +241,19 @@ async fn lookup(
 ) -> Result<Json<LookupResponse>, ApiError> {
     let Json(req) = body?;
     let (number, email) = check_credentials(&req.order_number, &req.email)?;
-    let order = state
-        .store
-        .lock()
-        .map_err(|_| poisoned())?
-        .find_order(&number, &email)?;
-    let order = order.ok_or_else(ApiError::order_not_found)?;
+    let (order, open_cases) = {
+        let store = state.store.lock().map_err(|_| poisoned())?;
+        let order = store
+            .find_order(&number, &email)?
+            .ok_or_else(ApiError::order_not_found)?;
+        let open = store.open_cases(&order.number)?;
+        (order, open)
+    };
     Ok(Json(LookupResponse {
         order,
         policy: (*state.policy).clone(),
         server_time: (state.clock)(),
+        open_cases,
     }))
 }
 

@@ -1,6 +1,6 @@
 //! SQLite storage: orders (the shop's snapshot) and cases (what shoppers submit).
 
-use aftersales_core::api::{Channel, Contact};
+use aftersales_core::api::{Channel, Contact, OpenCase, OpenLine};
 use aftersales_core::case::{AcceptedCase, EvidenceKind};
 use aftersales_core::commitment::DueTimes;
 use aftersales_core::lifecycle::{Actor, Lifecycle, Status};
@@ -405,6 +405,53 @@ impl Store {
             return Ok(stored);
         }
         Err(DbError("could not mint a unique tracking number".into()))
+    }
+
+    /// Requests still open on an order (not rejected, withdrawn, confirmed or closed), newest
+    /// first, at most 50.
+    pub fn open_cases(&self, order_number: &str) -> Result<Vec<OpenCase>, DbError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, tracking_number, kind, status FROM cases
+             WHERE order_number = ?1
+               AND status NOT IN ('rejected', 'withdrawn', 'confirmed_by_shopper', 'closed')
+             ORDER BY id DESC LIMIT 50",
+        )?;
+        let heads = stmt
+            .query_map([order_number], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut lines = self.conn.prepare(
+            "SELECT line_id, quantity FROM case_lines WHERE case_id = ?1 ORDER BY line_id",
+        )?;
+        let mut out = Vec::with_capacity(heads.len());
+        for (id, tracking_number, kind, status) in heads {
+            let kind = serde_json::from_value(serde_json::Value::String(kind))
+                .map_err(|e| DbError(format!("case {tracking_number}: unknown kind: {e}")))?;
+            let status = Status::from_code(&status).ok_or_else(|| {
+                DbError(format!("case {tracking_number}: unknown status {status:?}"))
+            })?;
+            let case_lines = lines
+                .query_map([id], |r| {
+                    Ok(OpenLine {
+                        line_id: r.get(0)?,
+                        quantity: r.get::<_, i64>(1)?.clamp(0, i64::from(u32::MAX)) as u32,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            out.push(OpenCase {
+                tracking_number,
+                kind,
+                status,
+                lines: case_lines,
+            });
+        }
+        Ok(out)
     }
 
     /// Photos already uploaded for an order.

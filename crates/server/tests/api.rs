@@ -629,3 +629,19 @@ async fn photos_are_checked_by_content_and_belong_to_their_order_and_case() {
     let (status, _) = s.post("/v1/cases", defect(&id)).await;
     assert_eq!(status, 422, "a photo belongs to one case");
 }
+
+#[tokio::test]
+async fn the_lookup_lists_the_requests_already_open_on_the_order() {
+    let s = start(t(NOW), t(NOW)).await;
+    let lookup = json!({"order_number": "1001", "email": "mei@example.com"});
+    let (_, body) = s.post("/v1/orders/lookup", lookup.clone()).await;
+    assert!(body.get("open_cases").is_none(), "none yet: {body}");
+    let (status, receipt) = s.post("/v1/cases", return_body("1001-1", 1)).await;
+    assert_eq!(status, 201);
+    let (_, body) = s.post("/v1/orders/lookup", lookup).await;
+    assert_eq!(
+        body["open_cases"],
+        json!([{ "tracking_number": receipt["tracking_number"], "kind": "return", "status": "submitted",
+                 "lines": [{ "line_id": "1001-1", "quantity": 1 }] }])
+    );
+}

@@ -119,12 +119,29 @@ pub fn ChooseView(
             }
         })
         .collect_view();
+    let open_cases = found.response.open_cases.clone();
+    let already = (!open_cases.is_empty()).then(|| {
+        view! {
+            <section class="as-open" aria-labelledby="as-open-title" data-testid="open-cases">
+                <h4 id="as-open-title" class="as-field__label">{tr(Msg::ChooseOpenRequests)}</h4>
+                <ul class="as-open__list" role="list">
+                    {open_cases.into_iter().map(|c| {
+                        let number = c.tracking_number.clone();
+                        view! {
+                            <li>{move || i18n.f(Msg::ChooseOpenRequest, &[("number", &number), ("kind", i18n.t(kind_name(c.kind)))])}</li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    });
     view! {
         <div class="as-choose">
             <StepHeading title=Msg::ChooseHeading stage=Some((ITEM_STAGES, Stage::Choose)) />
             <p class="as-intro">{move || i18n.f(Msg::ChooseIntro, &[("number", &number)])}</p>
             {(open_items == 0).then(|| view! { <p class="as-note" data-testid="nothing-to-claim">{tr(Msg::ChooseNothingToClaim)}</p> })}
             <ul class="as-choices" role="list">{rows}</ul>
+            {already}
             <div class="as-actions">
                 <button class="as-button as-button--quiet" part="button" type="button" on:click=move |_| step.set(Step::Policy)>
                     {tr(Msg::LookupPolicy)}

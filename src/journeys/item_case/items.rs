@@ -93,6 +93,15 @@ pub fn ItemsPart(
     let now = found.now(device_now());
     let verdicts = evaluate(&found.response.policy, order, now);
     let today = found.response.policy.time_zone.local_date(now);
+    // Lines already in an open request that takes units: said as a status with its number.
+    let in_request = |line_id: &str| {
+        found
+            .response
+            .open_cases
+            .iter()
+            .find(|c| c.kind.claims_units() && c.lines.iter().any(|l| l.line_id == line_id))
+            .map(|c| c.tracking_number.clone())
+    };
     let part = NodeRef::<leptos::html::Div>::new();
     let rows = order
         .lines
@@ -109,6 +118,7 @@ pub fn ItemsPart(
                 line,
                 line_choice(lv, store.kind),
                 refund,
+                in_request(&line.id),
                 today,
                 store,
                 order.currency,
@@ -153,11 +163,13 @@ pub fn ItemsPart(
 }
 
 /// One line: picture, title, variant, what it allows, and the controls when it may be chosen.
+#[allow(clippy::too_many_arguments)]
 fn item_row(
     index: usize,
     line: &Line,
     choice: LineChoice,
     refund: Option<Outcome>,
+    taken: Option<String>,
     today: NaiveDate,
     store: CaseStore,
     currency: aftersales_core::money::Currency,
@@ -172,6 +184,7 @@ fn item_row(
         LineChoice::Open { max, .. } => (true, *max),
         LineChoice::Closed(_) => (false, 0),
     };
+    let refused = !open && taken.is_none();
     let why = {
         let choice = choice.clone();
         move || {
@@ -193,6 +206,10 @@ fn item_row(
                     lang.f(Msg::ItemsUntil, &[("date", &format::date(&lang, *d))])
                 }
                 LineChoice::Open { until: None, .. } => lang.t(Msg::ItemsAnyTime).to_string(),
+                LineChoice::Closed(Ineligible::FullyClaimed) if taken.is_some() => lang.f(
+                    Msg::ItemsInRequest,
+                    &[("number", taken.as_deref().unwrap_or_default())],
+                ),
                 LineChoice::Closed(reason) => format::closed(&lang, reason),
             }
         }
@@ -276,7 +293,7 @@ fn item_row(
                                 lang.f(Msg::OrderLineMeta, &[("quantity", &ordered), ("price", &format::money(&lang, unit))])
                             }}
                         </span>
-                        <span class="as-line__verdict" class:as-line__verdict--no=!open data-testid="verdict">{why}</span>
+                        <span class="as-line__verdict" class:as-line__verdict--no=refused data-testid="verdict">{why}</span>
                     </span>
                 </label>
                 <Show when=several>
