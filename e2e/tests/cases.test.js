@@ -77,6 +77,12 @@ test("a return of two lines: quantities bounded, refund from core's quote", asyn
   ]);
   assert.equal(c.contact_email, "sam@example.com");
   assert.equal(await widget(page).locator("[data-testid=packing-slip] .as-slip__lines li").count(), 2);
+  const qr = widget(page).locator("[data-testid=qr]");
+  assert.equal(await qr.getAttribute("aria-label"), `QR code of the tracking number ${tracking}`);
+  assert.equal(await qr.locator("svg path").count(), 1);
+  const qrBox = await qr.boundingBox();
+  assert.ok(qrBox.width >= 120 && Math.abs(qrBox.width - qrBox.height) < 1, `a square QR code: ${JSON.stringify(qrBox)}`);
+  await widget(page).locator("[data-testid=packing-slip]").screenshot({ path: join(ARTIFACTS, "case-receipt-slip.png") });
   // Back on the order: the request is listed, and the napkin left is still there to return.
   await widget(page).getByRole("button", { name: "Another request" }).click();
   await widget(page).getByRole("button", { name: "Find my order" }).click();

@@ -23,6 +23,27 @@ fn next_steps(kind: CaseKind) -> Msg {
     }
 }
 
+/// The tracking number as a QR code, in SVG (what a warehouse scans off the packing slip):
+/// the `qrcodegen` crate encodes, each dark module becomes a unit square of one path, with the
+/// standard four-module quiet zone. `None` if it cannot be encoded (it always can: 15
+/// characters).
+pub fn qr_svg(text: &str) -> Option<String> {
+    let code = qrcodegen::QrCode::encode_text(text, qrcodegen::QrCodeEcc::Medium).ok()?;
+    let n = code.size();
+    let mut path = String::new();
+    for y in 0..n {
+        for x in 0..n {
+            if code.get_module(x, y) {
+                path.push_str(&format!("M{},{}h1v1h-1z", x + 4, y + 4)); // i18n-ok: SVG path data
+            }
+        }
+    }
+    let side = n + 8;
+    Some(format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {side}" shape-rendering="crispEdges"><rect width="{side}" height="{side}" fill="#fff"/><path d="{path}" fill="#000"/></svg>"## // i18n-ok: SVG markup
+    ))
+}
+
 /// The receipt.
 #[component]
 pub fn ReceiptView(
@@ -105,6 +126,14 @@ pub fn ReceiptView(
                         <dt>{tr(Msg::SlipOrder)}</dt><dd>{order_number.clone()}</dd>
                         <dt>{tr(Msg::SlipDate)}</dt><dd>{move || format::date(&i18n.lang(), today)}</dd>
                     </dl>
+                    {qr_svg(&number).map(|svg| {
+                        let label = number.clone();
+                        view! {
+                            <div class="as-slip__qr" role="img" data-testid="qr"
+                                aria-label=move || i18n.f(Msg::SlipQr, &[("number", &label)])
+                                inner_html=svg></div>
+                        }
+                    })}
                     <ul class="as-slip__lines" role="list">
                         {slip_lines.iter().map(|(t, v, q)| view! {
                             <li><bdi>{t.clone()}</bdi>{v.clone().map(|v| view! { " · "<bdi>{v}</bdi> })}" × "{*q}</li>
@@ -119,5 +148,20 @@ pub fn ReceiptView(
                 {tr(Msg::ReceiptAnother)}
             </button>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tracking_number_becomes_a_qr_code_in_svg() {
+        let svg = qr_svg("AS-DP26G-YN2TMD").unwrap();
+        assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(svg.contains("viewBox"));
+        let again = qr_svg("AS-DP26G-YN2TMD").unwrap();
+        assert_eq!(svg, again, "the same number, the same code");
+        assert_ne!(svg, qr_svg("AS-DP26G-YN2TME").unwrap());
     }
 }
