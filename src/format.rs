@@ -4,13 +4,14 @@
 
 use crate::i18n::{Lang, Msg};
 use aftersales_core::api::ViolationDetail;
-use aftersales_core::case::{CaseKind, ComplaintAbout, LogisticsProblem, ViolationCode};
+use aftersales_core::case::{ComplaintAbout, LogisticsProblem, ViolationCode};
 use aftersales_core::commitment::Span;
 use aftersales_core::eligibility::{Ineligible, Outcome};
 use aftersales_core::money::Money;
-use aftersales_core::policy::{Policy, Window};
+use aftersales_core::policy::Policy;
 use aftersales_core::reasons::ReasonDef;
 use aftersales_core::resolution::{ItemCondition, Resolution};
+use aftersales_core::summary::PolicyFact;
 use aftersales_core::text::Texts;
 use aftersales_core::zone::{ShopZone, NAMED_ZONES};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -326,85 +327,82 @@ pub fn violation_detail(detail: &ViolationDetail) -> Msg {
     detail.violation().map_or(Msg::ViolationOther, violation)
 }
 
-/// The shop's policy in a few sentences, for the policy step: windows, rules' warranties
-/// (named by their label in the shopper's language), final sale, fees, promises, then the
-/// merchant's own notes.
+/// The shop's policy in a few sentences, for the policy step: core's facts
+/// ([`Policy::summary`]) in the shopper's words, rules named by their label in the shopper's
+/// language, the merchant's notes as written.
 pub fn policy_summary(lang: &Lang, p: &Policy) -> Vec<String> {
     let shop = p.default_locale.as_deref();
-    let days = |w: Option<&Window>| w.and_then(Window::days);
     let n = |d: u16| d.to_string();
-    let mut out = Vec::new();
-    out.push(match p.windows.get(&Resolution::Refund) {
-        Some(Window::Days(7)) => lang.t(Msg::PolicyRefundDays7).to_string(),
-        Some(Window::Days(d)) => lang.f(Msg::PolicyRefundDays, &[("days", &n(*d))]),
-        Some(Window::FaultOnlyDays(d)) => lang.f(Msg::PolicyRefundFaultOnly, &[("days", &n(*d))]),
-        Some(Window::Unlimited) => lang.t(Msg::PolicyRefundUnlimited).to_string(),
-        Some(Window::NotPermitted) | None => lang.t(Msg::PolicyRefundNone).to_string(),
-    });
-    if let Some(d) = days(p.windows.get(&Resolution::Exchange)) {
-        let m = match p.windows.get(&Resolution::Exchange) {
-            Some(Window::FaultOnlyDays(_)) => Msg::PolicyExchangeFaultOnly,
-            _ => Msg::PolicyExchangeDays,
-        };
-        out.push(lang.f(m, &[("days", &n(d))]));
-    }
-    if let Some(d) = days(p.windows.get(&Resolution::Repair)) {
-        out.push(lang.f(Msg::PolicyRepairDays, &[("days", &n(d))]));
-    }
-    for rule in &p.rules {
-        if let Some(d) = days(rule.windows.get(&Resolution::Repair)) {
-            let what = match merchant_text(lang, &rule.label, shop) {
-                Some(label) => label.to_string(),
-                None if rule.when.categories.is_empty() => rule.name.clone(),
-                None => list(lang, &rule.when.categories),
-            };
-            out.push(if d % 365 == 0 {
-                lang.p(
-                    Msg::PolicyRepairRuleYears,
-                    i64::from(d / 365),
-                    &[("what", &what)],
-                )
-            } else {
-                lang.p(Msg::PolicyRepairRuleDays, i64::from(d), &[("what", &what)])
-            });
-        }
-        if rule.when.final_sale == Some(true)
-            && rule.windows.get(&Resolution::Refund) == Some(&Window::NotPermitted)
-        {
-            out.push(lang.t(Msg::PolicyFinalSale).to_string());
-        }
-    }
-    let charged = !p.fees.free_returns
-        && (p.fees.return_shipping.unwrap_or(0) > 0 || p.fees.restocking.is_some());
-    out.push(
-        lang.t(if charged {
-            Msg::PolicyFeesCharged
-        } else {
-            Msg::PolicyFeesFree
+    p.summary()
+        .into_iter()
+        .filter_map(|fact| {
+            Some(match fact {
+                PolicyFact::RefundDays { days: 7 } => lang.t(Msg::PolicyRefundDays7).to_string(),
+                PolicyFact::RefundDays { days } => {
+                    lang.f(Msg::PolicyRefundDays, &[("days", &n(days))])
+                }
+                PolicyFact::RefundFaultOnly { days } => {
+                    lang.f(Msg::PolicyRefundFaultOnly, &[("days", &n(days))])
+                }
+                PolicyFact::RefundUnlimited => lang.t(Msg::PolicyRefundUnlimited).to_string(),
+                PolicyFact::RefundNone => lang.t(Msg::PolicyRefundNone).to_string(),
+                PolicyFact::Exchange { days, faults_only } => lang.f(
+                    if faults_only {
+                        Msg::PolicyExchangeFaultOnly
+                    } else {
+                        Msg::PolicyExchangeDays
+                    },
+                    &[("days", &n(days))],
+                ),
+                PolicyFact::Repair { days } => lang.f(Msg::PolicyRepairDays, &[("days", &n(days))]),
+                PolicyFact::RuleRepair { rule, days } => {
+                    let rule = p.rules.get(rule)?;
+                    let what = match merchant_text(lang, &rule.label, shop) {
+                        Some(label) => label.to_string(),
+                        None if rule.when.categories.is_empty() => rule.name.clone(),
+                        None => list(lang, &rule.when.categories),
+                    };
+                    if days % 365 == 0 {
+                        lang.p(
+                            Msg::PolicyRepairRuleYears,
+                            i64::from(days / 365),
+                            &[("what", &what)],
+                        )
+                    } else {
+                        lang.p(
+                            Msg::PolicyRepairRuleDays,
+                            i64::from(days),
+                            &[("what", &what)],
+                        )
+                    }
+                }
+                PolicyFact::FinalSale => lang.t(Msg::PolicyFinalSale).to_string(),
+                PolicyFact::Fees { charged } => lang
+                    .t(if charged {
+                        Msg::PolicyFeesCharged
+                    } else {
+                        Msg::PolicyFeesFree
+                    })
+                    .to_string(),
+                PolicyFact::Answer { respond } => {
+                    lang.f(Msg::PolicyAnswer, &[("span", &span(lang, respond))])
+                }
+                PolicyFact::Complaints { respond, resolve } => {
+                    let respond = span(lang, respond);
+                    match resolve {
+                        Some(r) => lang.f(
+                            Msg::PolicyComplaintsResolve,
+                            &[("respond", &respond), ("resolve", &span(lang, r))],
+                        ),
+                        None => lang.f(Msg::PolicyComplaintsRespond, &[("respond", &respond)]),
+                    }
+                }
+                PolicyFact::Note { index } => {
+                    merchant_text(lang, p.notes.get(index)?, shop)?.to_string()
+                }
+            })
         })
-        .to_string(),
-    );
-    let answer = span(
-        lang,
-        p.commitments.for_kind(CaseKind::Return).respond_within,
-    );
-    out.push(lang.f(Msg::PolicyAnswer, &[("span", &answer)]));
-    let complaint = p.commitments.for_kind(CaseKind::Complaint);
-    let respond = span(lang, complaint.respond_within);
-    out.push(match complaint.resolve_within {
-        Some(r) => lang.f(
-            Msg::PolicyComplaintsResolve,
-            &[("respond", &respond), ("resolve", &span(lang, r))],
-        ),
-        None => lang.f(Msg::PolicyComplaintsRespond, &[("respond", &respond)]),
-    });
-    out.extend(
-        p.notes
-            .iter()
-            .filter_map(|note| merchant_text(lang, note, shop))
-            .map(str::to_string),
-    );
-    out
+        .collect()
 }
 
 /// Why a kind of request cannot be opened now (the "What do you need help with?" list).

@@ -18,6 +18,40 @@ pub struct LookupRequest {
     pub email: String,
 }
 
+/// Which lookup credential is malformed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialProblem {
+    /// The order number: empty, over 64 characters, or with control characters.
+    OrderNumber,
+    /// The e-mail: over 254 bytes, or not `something@something` without spaces.
+    Email,
+}
+
+/// The order number as typed, trimmed, when it can be one (1 to 64 characters, no control
+/// characters). The one check of it: the widget runs it as the shopper types, the server on
+/// every lookup, case and upload.
+///
+/// # Errors
+/// [`CredentialProblem::OrderNumber`].
+pub fn check_order_number(number: &str) -> Result<&str, CredentialProblem> {
+    let n = number.trim();
+    let ok = !n.is_empty() && n.chars().count() <= 64 && !n.chars().any(char::is_control);
+    ok.then_some(n).ok_or(CredentialProblem::OrderNumber)
+}
+
+/// The e-mail as typed, trimmed, when it can be one (at most 254 bytes, an `@` with something
+/// on both sides, no spaces or control characters).
+///
+/// # Errors
+/// [`CredentialProblem::Email`].
+pub fn check_email(email: &str) -> Result<&str, CredentialProblem> {
+    let e = email.trim();
+    let ok = e.len() <= 254
+        && e.find('@').is_some_and(|i| i > 0 && i + 1 < e.len())
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control());
+    ok.then_some(e).ok_or(CredentialProblem::Email)
+}
+
 /// `POST /v1/orders/lookup` answer (200).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LookupResponse {
@@ -217,5 +251,35 @@ impl ViolationDetail {
     /// The code, when this version knows it.
     pub fn violation(&self) -> Option<crate::case::ViolationCode> {
         self.code.parse().ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_are_checked_once_for_widget_and_server() {
+        for (n, ok) in [
+            ("1001", true),
+            ("  1001 ", true),
+            ("", false),
+            ("   ", false),
+            ("1\u{7}", false),
+        ] {
+            assert_eq!(check_order_number(n).is_ok(), ok, "{n:?}");
+        }
+        assert!(check_order_number(&"9".repeat(65)).is_err());
+        for (e, ok) in [
+            ("mei@example.com", true),
+            (" Mei@Example.com ", true),
+            ("mei@", false),
+            ("@example.com", false),
+            ("mei example.com", false),
+            ("mei @example.com", false),
+        ] {
+            assert_eq!(check_email(e).is_ok(), ok, "{e:?}");
+        }
+        assert!(check_email(&format!("{}@x.io", "a".repeat(250))).is_err());
     }
 }

@@ -34,6 +34,7 @@ pub mod policy;
 pub mod reasons;
 pub mod resolution;
 pub mod schema_org;
+pub mod summary;
 pub mod survey;
 pub mod text;
 pub mod tracking;

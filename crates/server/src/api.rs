@@ -3,8 +3,8 @@
 use crate::db::{DbError, Store};
 use crate::evidence;
 use aftersales_core::api::{
-    CaseReceipt, Channel, Contact, CreateCaseRequest, ErrorBody, ErrorDetail, LookupRequest,
-    LookupResponse, ViolationDetail,
+    check_email, check_order_number, CaseReceipt, Channel, Contact, CreateCaseRequest, ErrorBody,
+    ErrorDetail, LookupRequest, LookupResponse, ViolationDetail,
 };
 use aftersales_core::case::{validate_case, EvidenceKind, Violation, ViolationCode};
 use aftersales_core::commitment::Priority;
@@ -214,24 +214,22 @@ fn poisoned() -> ApiError {
 }
 
 fn check_credentials(order_number: &str, email: &str) -> Result<(String, String), ApiError> {
-    let number = order_number.trim();
-    let email = email.trim();
-    if number.is_empty() || number.len() > 64 {
-        return Err(ApiError::new(
+    let number = check_order_number(order_number).map_err(|_| {
+        ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_order_number",
             "Enter the order number from your confirmation e-mail.",
         )
-        .field("order_number"));
-    }
-    if email.len() > 254 || !email.contains('@') {
-        return Err(ApiError::new(
+        .field("order_number")
+    })?;
+    let email = check_email(email).map_err(|_| {
+        ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_email",
             "Enter the e-mail address you ordered with.",
         )
-        .field("email"));
-    }
+        .field("email")
+    })?;
     Ok((number.to_string(), email.to_string()))
 }
 

@@ -2,18 +2,20 @@ use crate::backend::BackendHandle;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::state::{device_now, LookedUp, Step};
 use crate::ui::{Stage, StepHeading, TextField, ITEM_STAGES};
-use aftersales_core::api::LookupRequest;
+use aftersales_core::api::{check_order_number, LookupRequest};
 use leptos::prelude::*;
 use std::sync::Arc;
 
 fn check_number(n: &str) -> Option<Msg> {
-    n.trim().is_empty().then_some(Msg::LookupErrorOrderNumber)
+    check_order_number(n)
+        .err()
+        .map(|_| Msg::LookupErrorOrderNumber)
 }
 
 fn check_email(e: &str) -> Option<Msg> {
-    let e = e.trim();
-    let ok = e.len() > 2 && e.contains('@') && !e.starts_with('@') && !e.ends_with('@');
-    (!ok).then_some(Msg::LookupErrorEmail)
+    aftersales_core::api::check_email(e)
+        .err()
+        .map(|_| Msg::LookupErrorEmail)
 }
 
 /// Step 1: the shopper finds their order by number and e-mail.
