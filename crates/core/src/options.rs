@@ -79,7 +79,66 @@ pub fn case_options(policy: &Policy, order: &Order, now: DateTime<Utc>) -> Vec<C
         .collect()
 }
 
-/// The option for one kind, from verdicts already made.
+/// What one line allows for a kind of request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum LineStatus {
+    /// May be named: up to `max` units (the most over the kind's resolutions), until the
+    /// latest last day (`None`: no limit), perhaps for faults of the shop only.
+    Open {
+        /// Units that may be claimed.
+        max: u32,
+        /// Last day (shop time).
+        until: Option<NaiveDate>,
+        /// Only for faults of the shop.
+        faults_only: bool,
+    },
+    /// May not, with the most telling reason.
+    Closed {
+        /// Why.
+        reason: Ineligible,
+    },
+}
+
+/// What a line allows for `kind`, from its verdicts.
+pub fn line_status(lv: &LineVerdicts, kind: CaseKind) -> LineStatus {
+    let mut max = 0;
+    let mut until = Some(None::<NaiveDate>);
+    let mut faults_only = true;
+    let mut refusal: Option<&Ineligible> = None;
+    for &res in kind.resolutions() {
+        match lv.get(res) {
+            Some(Outcome::Eligible(a)) | Some(Outcome::NeedsReview(a)) => {
+                max = max.max(a.max_quantity);
+                faults_only &= a.merchant_fault_only;
+                until = match (until, a.last_day) {
+                    (Some(best), Some(d)) => Some(Some(best.map_or(d, |b| b.max(d)))),
+                    _ => None,
+                };
+            }
+            Some(Outcome::NotEligible { reason }) => {
+                if refusal.is_none_or(|r| telling(reason) > telling(r)) {
+                    refusal = Some(reason);
+                }
+            }
+            None => {}
+        }
+    }
+    if max > 0 {
+        LineStatus::Open {
+            max,
+            until: until.flatten(),
+            faults_only,
+        }
+    } else {
+        LineStatus::Closed {
+            reason: refusal.cloned().unwrap_or(Ineligible::NotOffered),
+        }
+    }
+}
+
+/// The option for one kind, from verdicts already made: open for the lines whose
+/// [`line_status`] is open, until the latest of their days.
 pub fn option_for(kind: CaseKind, order: &Order, verdicts: &[LineVerdicts]) -> OptionStatus {
     if !kind.claims_units() && kind != CaseKind::Repair {
         return OptionStatus::Open {
@@ -91,34 +150,34 @@ pub fn option_for(kind: CaseKind, order: &Order, verdicts: &[LineVerdicts]) -> O
     let mut lines = Vec::new();
     let mut until = Some(None::<NaiveDate>);
     let mut faults_only = true;
-    let mut refusal: Option<&Ineligible> = None;
+    let mut refusal: Option<Ineligible> = None;
     for lv in verdicts {
-        let mut open_here = false;
-        for &res in kind.resolutions() {
-            let Some(outcome) = lv.get(res) else { continue };
-            match outcome {
-                Outcome::Eligible(a) | Outcome::NeedsReview(a) => {
-                    open_here = true;
-                    faults_only &= a.merchant_fault_only;
-                    until = match (until, a.last_day) {
-                        (Some(best), Some(d)) => Some(Some(best.map_or(d, |b| b.max(d)))),
-                        _ => None,
-                    };
-                }
-                Outcome::NotEligible { reason } => {
-                    if refusal.is_none_or(|r| telling(reason) > telling(r)) {
-                        refusal = Some(reason);
-                    }
+        match line_status(lv, kind) {
+            LineStatus::Open {
+                until: u,
+                faults_only: f,
+                ..
+            } => {
+                lines.push(lv.line_id.clone());
+                faults_only &= f;
+                until = match (until, u) {
+                    (Some(best), Some(d)) => Some(Some(best.map_or(d, |b| b.max(d)))),
+                    _ => None,
+                };
+            }
+            LineStatus::Closed { reason } => {
+                if refusal
+                    .as_ref()
+                    .is_none_or(|r| telling(&reason) > telling(r))
+                {
+                    refusal = Some(reason);
                 }
             }
-        }
-        if open_here {
-            lines.push(lv.line_id.clone());
         }
     }
     if lines.is_empty() {
         OptionStatus::Closed {
-            reason: refusal.cloned().unwrap_or(Ineligible::NotOffered),
+            reason: refusal.unwrap_or(Ineligible::NotOffered),
         }
     } else {
         OptionStatus::Open {
@@ -280,6 +339,31 @@ mod tests {
             [],
             "an exchange for a change of mind is past its fault-only window"
         );
+    }
+
+    #[test]
+    fn a_line_allows_the_most_units_of_its_kind_or_says_why_not() {
+        let mugs = r#"{"id":"a","sku":"A","title":"Mugs","category":"kitchen","unit_price":500,"quantity":4,"quantity_claimed":1,"delivered_at":"2026-11-20T00:00:00Z"}"#;
+        let o = order(&format!("{mugs},{MUG}"));
+        let v = evaluate(
+            &Policy::default(),
+            &o,
+            "2026-11-22T00:00:00Z".parse().unwrap(),
+        );
+        assert_eq!(
+            line_status(&v[0], CaseKind::Return),
+            LineStatus::Open {
+                max: 3,
+                until: NaiveDate::from_ymd_opt(2026, 11, 27),
+                faults_only: false,
+            }
+        );
+        assert!(matches!(
+            line_status(&v[1], CaseKind::Return),
+            LineStatus::Closed {
+                reason: Ineligible::WindowClosed { days: 7, .. }
+            }
+        ));
     }
 
     #[test]

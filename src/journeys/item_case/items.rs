@@ -9,72 +9,13 @@ use crate::journeys::store::CaseStore;
 use crate::state::{device_now, LookedUp};
 use crate::ui::{ErrorText, Stage, StepHeading, ITEM_STAGES};
 use aftersales_core::case::CaseKind;
-use aftersales_core::eligibility::{evaluate, Ineligible, LineVerdicts, Outcome};
+use aftersales_core::eligibility::{evaluate, Ineligible, Outcome};
+use aftersales_core::options::{line_status, LineStatus};
 use aftersales_core::order::Line;
 use aftersales_core::resolution::Resolution;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use std::sync::Arc;
-
-/// What a line allows for a kind of request: the most units over the kind's resolutions and
-/// the latest last day, or the most telling reason it allows nothing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum LineChoice {
-    /// May be chosen: up to `max` units, until `until` (`None`: no limit), perhaps only for
-    /// faults of the shop.
-    Open {
-        max: u32,
-        until: Option<NaiveDate>,
-        faults_only: bool,
-    },
-    /// May not.
-    Closed(Ineligible),
-}
-
-/// The [`LineChoice`] of a line for `kind`, from core's verdicts.
-pub(crate) fn line_choice(lv: &LineVerdicts, kind: aftersales_core::case::CaseKind) -> LineChoice {
-    let mut max = 0;
-    let mut until = Some(None::<NaiveDate>);
-    let mut faults_only = true;
-    let mut refusal: Option<Ineligible> = None;
-    for &res in kind.resolutions() {
-        match lv.get(res) {
-            Some(Outcome::Eligible(a)) | Some(Outcome::NeedsReview(a)) => {
-                max = max.max(a.max_quantity);
-                faults_only &= a.merchant_fault_only;
-                until = match (until, a.last_day) {
-                    (Some(best), Some(d)) => Some(Some(best.map_or(d, |b| b.max(d)))),
-                    _ => None,
-                };
-            }
-            Some(Outcome::NotEligible { reason }) => {
-                let closed_later = match (&refusal, reason) {
-                    (None, _) => true,
-                    (
-                        Some(Ineligible::WindowClosed { last_day: a, .. }),
-                        Ineligible::WindowClosed { last_day: b, .. },
-                    ) => b > a,
-                    (Some(Ineligible::FullyClaimed), _) => false,
-                    (_, Ineligible::FullyClaimed) => true,
-                    _ => false,
-                };
-                if closed_later {
-                    refusal = Some(reason.clone());
-                }
-            }
-            None => {}
-        }
-    }
-    if max > 0 {
-        LineChoice::Open {
-            max,
-            until: until.flatten(),
-            faults_only,
-        }
-    } else {
-        LineChoice::Closed(refusal.unwrap_or(Ineligible::NotOffered))
-    }
-}
 
 /// The first part of a request about items.
 #[component]
@@ -116,7 +57,7 @@ pub fn ItemsPart(
             item_row(
                 i,
                 line,
-                line_choice(lv, store.kind),
+                line_status(lv, store.kind),
                 refund,
                 in_request(&line.id),
                 today,
@@ -167,7 +108,7 @@ pub fn ItemsPart(
 fn item_row(
     index: usize,
     line: &Line,
-    choice: LineChoice,
+    choice: LineStatus,
     refund: Option<Outcome>,
     taken: Option<String>,
     today: NaiveDate,
@@ -181,36 +122,38 @@ fn item_row(
     let unit = line.unit_money(currency);
     let ordered = line.quantity.to_string();
     let (open, max) = match &choice {
-        LineChoice::Open { max, .. } => (true, *max),
-        LineChoice::Closed(_) => (false, 0),
+        LineStatus::Open { max, .. } => (true, *max),
+        LineStatus::Closed { .. } => (false, 0),
     };
     let refused = !open && taken.is_none();
     let why = {
         let choice = choice.clone();
         move || {
             let lang = i18n.lang();
-            if let (Some(o), LineChoice::Open { .. }) = (&refund, &choice) {
+            if let (Some(o), LineStatus::Open { .. }) = (&refund, &choice) {
                 if o.allowance().is_some() {
                     return format::verdict(&lang, o, today);
                 }
             }
             match &choice {
-                LineChoice::Open {
+                LineStatus::Open {
                     until: Some(d),
                     faults_only: true,
                     ..
                 } if kind != CaseKind::Repair => {
                     lang.f(Msg::ItemsFaultsUntil, &[("date", &format::date(&lang, *d))])
                 }
-                LineChoice::Open { until: Some(d), .. } => {
+                LineStatus::Open { until: Some(d), .. } => {
                     lang.f(Msg::ItemsUntil, &[("date", &format::date(&lang, *d))])
                 }
-                LineChoice::Open { until: None, .. } => lang.t(Msg::ItemsAnyTime).to_string(),
-                LineChoice::Closed(Ineligible::FullyClaimed) if taken.is_some() => lang.f(
+                LineStatus::Open { until: None, .. } => lang.t(Msg::ItemsAnyTime).to_string(),
+                LineStatus::Closed {
+                    reason: Ineligible::FullyClaimed,
+                } if taken.is_some() => lang.f(
                     Msg::ItemsInRequest,
                     &[("number", taken.as_deref().unwrap_or_default())],
                 ),
-                LineChoice::Closed(reason) => format::closed(&lang, reason),
+                LineStatus::Closed { reason } => format::closed(&lang, reason),
             }
         }
     };
@@ -312,40 +255,5 @@ fn item_row(
                 </Show>
             </div>
         </li>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use aftersales_core::policy::Policy;
-
-    #[test]
-    fn a_line_allows_the_most_units_of_its_kind_or_says_why_not() {
-        let order: aftersales_core::order::Order = serde_json::from_str(
-            r#"{"number":"1","placed_at":"2026-11-01T00:00:00Z","currency":"EUR","lines":[
-              {"id":"a","sku":"A","title":"Mugs","category":"kitchen","unit_price":500,"quantity":4,
-               "quantity_claimed":1,"delivered_at":"2026-11-20T00:00:00Z"},
-              {"id":"b","sku":"B","title":"Tea","category":"food","unit_price":500,"quantity":1,
-               "delivered_at":"2026-11-02T00:00:00Z"}]}"#,
-        )
-        .unwrap();
-        let v = evaluate(
-            &Policy::default(),
-            &order,
-            "2026-11-22T00:00:00Z".parse().unwrap(),
-        );
-        assert_eq!(
-            line_choice(&v[0], CaseKind::Return),
-            LineChoice::Open {
-                max: 3,
-                until: NaiveDate::from_ymd_opt(2026, 11, 27),
-                faults_only: false,
-            }
-        );
-        assert!(matches!(
-            line_choice(&v[1], CaseKind::Return),
-            LineChoice::Closed(Ineligible::WindowClosed { days: 7, .. })
-        ));
     }
 }
