@@ -116,12 +116,12 @@ pub fn line_status(lv: &LineVerdicts, kind: CaseKind) -> LineStatus {
                     _ => None,
                 };
             }
-            Some(Outcome::NotEligible { reason }) => {
-                if refusal.is_none_or(|r| telling(reason) > telling(r)) {
-                    refusal = Some(reason);
-                }
+            Some(Outcome::NotEligible { reason })
+                if refusal.is_none_or(|r| telling(reason) > telling(r)) =>
+            {
+                refusal = Some(reason);
             }
-            None => {}
+            _ => {}
         }
     }
     if max > 0 {
