@@ -141,12 +141,7 @@ impl Contact {
     /// Every problem, each as (field, expected).
     pub fn validate(&self) -> Result<(), Vec<ContactProblem>> {
         let mut out = Vec::new();
-        let email = self.email.trim();
-        let at = email.find('@');
-        if email.len() > 254
-            || at.is_none_or(|i| i == 0 || i + 1 == email.len())
-            || email.chars().any(|c| c.is_whitespace() || c.is_control())
-        {
+        if check_email(&self.email).is_err() {
             out.push((
                 "contact.email",
                 "an e-mail address such as name@example.com",
