@@ -1,7 +1,7 @@
-//! Photos chosen by the shopper, made ready to send: checked by their first bytes (not their
-//! name), refused early when huge, downscaled to at most 2048 px on a side and re-encoded as
-//! JPEG in the browser, which drops EXIF and the GPS position with it. The server checks the
-//! bytes again.
+//! Photos chosen by the shopper, made ready to send: checked by their first bytes (core's
+//! `media::image_type`, not their name), refused early when huge, downscaled to at most
+//! 2048 px on a side and re-encoded as JPEG in the browser, which drops EXIF and the GPS
+//! position with it. The server runs the same check on the bytes again.
 
 use crate::i18n::Msg;
 
@@ -15,17 +15,6 @@ pub const ACCEPT: &str = "image/jpeg,image/png,image/webp"; // i18n-ok: media ty
 /// JPEG quality of the photo sent.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 const QUALITY: f64 = 0.85;
-
-/// The image type of a file by its first bytes: JPEG, PNG or WebP; `None` for anything else
-/// (a ZIP renamed `.png` included).
-pub fn kind_of(head: &[u8]) -> Option<&'static str> {
-    match head {
-        [0xFF, 0xD8, 0xFF, ..] => Some("image/jpeg"),
-        [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Some("image/png"),
-        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some("image/webp"),
-        _ => None,
-    }
-}
 
 /// The size a photo of `w`×`h` is sent at: unchanged up to [`MAX_SIDE`], else scaled down
 /// keeping its proportions.
@@ -73,7 +62,7 @@ pub async fn prepare(file: web_sys::File) -> Result<Prepared, Msg> {
         .await
         .map_err(|_| Msg::PhotoUnreadable)?;
     let bytes = js_sys::Uint8Array::new(&bytes).to_vec();
-    if kind_of(&bytes).is_none() {
+    if aftersales_core::media::image_type(&bytes).is_none() {
         return Err(Msg::PhotoNotAPhoto);
     }
     let window = web_sys::window().ok_or(Msg::PhotoUnreadable)?;
@@ -155,19 +144,6 @@ pub async fn prepare(_file: web_sys::File) -> Result<Prepared, Msg> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn photos_are_known_by_their_first_bytes_not_their_name() {
-        assert_eq!(
-            kind_of(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]),
-            Some("image/jpeg")
-        );
-        assert_eq!(kind_of(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Some("image/png"));
-        assert_eq!(kind_of(b"RIFF\x10\0\0\0WEBPVP8 "), Some("image/webp"));
-        assert_eq!(kind_of(b"PK\x03\x04\x14\0\0\0"), None, "a ZIP named .png");
-        assert_eq!(kind_of(b"GIF89a"), None);
-        assert_eq!(kind_of(b""), None);
-    }
 
     #[test]
     fn large_photos_are_scaled_to_2048_on_their_long_side() {

@@ -27,6 +27,7 @@ pub mod commitment;
 pub mod eligibility;
 pub mod error;
 pub mod lifecycle;
+pub mod media;
 pub mod money;
 pub mod options;
 pub mod order;

@@ -5,6 +5,7 @@
 //! bounded decode. What is stored is a fresh JPEG encoded here from the pixels, so no metadata
 //! of the original (EXIF, GPS position, comments, ICC tricks) survives, whatever the browser did.
 
+use aftersales_core::media::{image_type, ImageType};
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use sha2::{Digest, Sha256};
@@ -68,14 +69,13 @@ pub struct Photo {
     pub sha256: String,
 }
 
-/// The image format by its first bytes.
+/// The image format by its first bytes (core's check, the same the widget runs).
 pub fn sniff(bytes: &[u8]) -> Option<ImageFormat> {
-    match bytes {
-        [0xFF, 0xD8, 0xFF, ..] => Some(ImageFormat::Jpeg),
-        [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Some(ImageFormat::Png),
-        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some(ImageFormat::WebP),
-        _ => None,
-    }
+    image_type(bytes).map(|t| match t {
+        ImageType::Jpeg => ImageFormat::Jpeg,
+        ImageType::Png => ImageFormat::Png,
+        ImageType::Webp => ImageFormat::WebP,
+    })
 }
 
 /// Checks an upload and makes the photo to store. CPU-bound: call it off the async threads.
