@@ -111,10 +111,7 @@ pub fn line_status(lv: &LineVerdicts, kind: CaseKind) -> LineStatus {
             Some(Outcome::Eligible(a)) | Some(Outcome::NeedsReview(a)) => {
                 max = max.max(a.max_quantity);
                 faults_only &= a.merchant_fault_only;
-                until = match (until, a.last_day) {
-                    (Some(best), Some(d)) => Some(Some(best.map_or(d, |b| b.max(d)))),
-                    _ => None,
-                };
+                until = later(until, a.last_day);
             }
             Some(Outcome::NotEligible { reason })
                 if refusal.is_none_or(|r| telling(reason) > telling(r)) =>
@@ -160,10 +157,7 @@ pub fn option_for(kind: CaseKind, order: &Order, verdicts: &[LineVerdicts]) -> O
             } => {
                 lines.push(lv.line_id.clone());
                 faults_only &= f;
-                until = match (until, u) {
-                    (Some(best), Some(d)) => Some(Some(best.map_or(d, |b| b.max(d)))),
-                    _ => None,
-                };
+                until = later(until, u);
             }
             LineStatus::Closed { reason } => {
                 if refusal
@@ -226,6 +220,15 @@ pub fn resolutions_for(
             })
         })
         .collect()
+}
+
+/// The latest last day so far, folded with one more: `Some(None)` is "none seen yet",
+/// `Some(Some(d))` the latest day, `None` unlimited (an unlimited window outlasts every day).
+fn later(so_far: Option<Option<NaiveDate>>, day: Option<NaiveDate>) -> Option<Option<NaiveDate>> {
+    match (so_far, day) {
+        (Some(best), Some(d)) => Some(Some(best.map_or(d, |b| b.max(d)))),
+        _ => None,
+    }
 }
 
 /// How much a refusal says to the shopper: higher says more.
