@@ -75,46 +75,12 @@ pub async fn prepare(file: web_sys::File) -> Result<Prepared, Msg> {
     .map_err(|_| Msg::PhotoUnreadable)?
     .unchecked_into();
     let (w, h) = fit(bitmap.width(), bitmap.height());
-    let canvas: web_sys::HtmlCanvasElement = window
-        .document()
-        .and_then(|d| d.create_element("canvas").ok()) // i18n-ok: a tag name
-        .ok_or(Msg::PhotoUnreadable)?
-        .unchecked_into();
-    canvas.set_width(w);
-    canvas.set_height(h);
-    let ctx: web_sys::CanvasRenderingContext2d = canvas
-        .get_context("2d") // i18n-ok: a context name
-        .ok()
-        .flatten()
-        .ok_or(Msg::PhotoUnreadable)?
-        .unchecked_into();
-    ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, f64::from(w), f64::from(h))
-        .map_err(|_| Msg::PhotoUnreadable)?;
-    // The preview: the same pixels, small, as a data: URL.
+    let canvas = draw(&bitmap, w, h)?;
+    // The preview: the same pixels, small, as a data: URL (blank if it cannot be drawn).
     let (pw, ph) = fit_to(bitmap.width(), bitmap.height(), PREVIEW_SIDE);
-    let small: web_sys::HtmlCanvasElement = window
-        .document()
-        .and_then(|d| d.create_element("canvas").ok()) // i18n-ok: a tag name
-        .ok_or(Msg::PhotoUnreadable)?
-        .unchecked_into();
-    small.set_width(pw);
-    small.set_height(ph);
-    if let Some(sctx) = small
-        .get_context("2d") // i18n-ok: a context name
+    let preview = draw(&bitmap, pw, ph)
         .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-    {
-        let _ = sctx.draw_image_with_image_bitmap_and_dw_and_dh(
-            &bitmap,
-            0.0,
-            0.0,
-            f64::from(pw),
-            f64::from(ph),
-        );
-    }
-    let preview = small
-        .to_data_url_with_type("image/jpeg") // i18n-ok: a media type
+        .and_then(|small| small.to_data_url_with_type("image/jpeg").ok()) // i18n-ok: a media type
         .unwrap_or_default();
     bitmap.close();
     let blob = js_sys::Promise::new(&mut |resolve, _reject| {
@@ -133,6 +99,28 @@ pub async fn prepare(file: web_sys::File) -> Result<Prepared, Msg> {
         .and_then(|b| b.dyn_into::<web_sys::Blob>().ok())
         .ok_or(Msg::PhotoUnreadable)?;
     Ok(Prepared { jpeg, preview })
+}
+
+/// A new canvas of `w`×`h` with the bitmap drawn over all of it.
+#[cfg(target_arch = "wasm32")]
+fn draw(bitmap: &web_sys::ImageBitmap, w: u32, h: u32) -> Result<web_sys::HtmlCanvasElement, Msg> {
+    use wasm_bindgen::JsCast;
+    let canvas: web_sys::HtmlCanvasElement = web_sys::window()
+        .and_then(|win| win.document())
+        .and_then(|d| d.create_element("canvas").ok()) // i18n-ok: a tag name
+        .ok_or(Msg::PhotoUnreadable)?
+        .unchecked_into();
+    canvas.set_width(w);
+    canvas.set_height(h);
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d") // i18n-ok: a context name
+        .ok()
+        .flatten()
+        .ok_or(Msg::PhotoUnreadable)?
+        .unchecked_into();
+    ctx.draw_image_with_image_bitmap_and_dw_and_dh(bitmap, 0.0, 0.0, f64::from(w), f64::from(h))
+        .map_err(|_| Msg::PhotoUnreadable)?;
+    Ok(canvas)
 }
 
 /// Native builds (tests of pure parts) cannot read files.
