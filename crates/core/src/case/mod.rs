@@ -44,6 +44,18 @@ mod tests {
         .unwrap()
     }
 
+    /// The seed policy with a 10 % restocking fee and 5.00 return shipping.
+    fn fee_policy() -> Policy {
+        Policy {
+            fees: Fees {
+                restocking: Some(FeeAmount::BasisPoints(1000)),
+                return_shipping: Some(500),
+                free_returns: false,
+            },
+            ..Policy::default()
+        }
+    }
+
     fn now() -> DateTime<Utc> {
         "2026-11-05T00:00:00Z".parse().unwrap()
     }
@@ -90,14 +102,7 @@ mod tests {
 
     #[test]
     fn the_fault_side_decides_who_pays_fees() {
-        let policy = Policy {
-            fees: Fees {
-                restocking: Some(FeeAmount::BasisPoints(1000)),
-                return_shipping: Some(500),
-                free_returns: false,
-            },
-            ..Policy::default()
-        };
+        let policy = fee_policy();
         let mine = validate_case(&policy, &order(), &ret("c", 1, "changed_mind"), now())
             .unwrap()
             .quote
@@ -371,14 +376,7 @@ mod tests {
 
     #[test]
     fn the_estimate_is_the_quote_an_accepted_case_gets() {
-        let policy = Policy {
-            fees: Fees {
-                restocking: Some(FeeAmount::BasisPoints(1000)),
-                return_shipping: Some(500),
-                free_returns: false,
-            },
-            ..Policy::default()
-        };
+        let policy = fee_policy();
         let d = ret("c", 1, "changed_mind");
         let accepted = validate_case(&policy, &order(), &d, now()).unwrap();
         assert_eq!(
