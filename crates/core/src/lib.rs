@@ -26,6 +26,8 @@ pub mod case_type;
 pub mod commitment;
 pub mod eligibility;
 pub mod error;
+pub mod faq;
+pub mod follow;
 pub mod lifecycle;
 pub mod media;
 pub mod money;
@@ -39,6 +41,7 @@ pub mod summary;
 pub mod survey;
 pub mod text;
 pub mod tracking;
+pub mod withdrawal;
 pub mod zone;
 
 pub use error::CoreError;

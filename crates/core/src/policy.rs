@@ -57,6 +57,10 @@ pub struct Policy {
     /// Notes shown under the policy summary, each in as many languages as the shop writes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Texts>,
+    /// The EU withdrawal function ("Withdraw from contract here"), with its period; off when
+    /// missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawal: Option<crate::withdrawal::WithdrawalRule>,
 }
 
 /// How long a resolution stays available, counted from the day after delivery.
@@ -247,6 +251,7 @@ impl Default for Policy {
             reasons: default_reasons(),
             default_locale: None,
             notes: Vec::new(),
+            withdrawal: None,
         }
     }
 }
@@ -371,6 +376,14 @@ impl Policy {
         }
         check_fees("fees", &self.fees)?;
         check_bonus("bonus", &self.bonus)?;
+        if let Some(w) = self.withdrawal {
+            if !(crate::withdrawal::MIN_DAYS..=365).contains(&w.days) {
+                return Err(err(
+                    "withdrawal.days",
+                    "14 to 365 days (the law's minimum is 14)",
+                ));
+            }
+        }
         for (i, rule) in self.rules.iter().enumerate() {
             if let Some(b) = &rule.bonus {
                 check_bonus(&format!("rules[{i}].bonus"), b)?;

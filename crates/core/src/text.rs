@@ -52,6 +52,20 @@ pub fn check_bounded(text: &str, max_chars: usize) -> Result<(), String> {
     Ok(())
 }
 
+/// [`check_bounded`] for text of several lines (an answer, a message): line breaks are
+/// allowed, other control characters are not.
+///
+/// # Errors
+/// What was expected.
+pub fn check_paragraphs(text: &str, max_chars: usize) -> Result<(), String> {
+    let one_line: String = text
+        .chars()
+        .take(max_chars + 1)
+        .map(|c| if c == '\n' { ' ' } else { c })
+        .collect();
+    check_bounded(&one_line, max_chars)
+}
+
 /// A control character, or one that overrides or isolates the direction of the text after it
 /// (LRE…RLO, LRI…PDI): in a title it could make the text display as something it is not.
 pub fn is_hostile(c: char) -> bool {
