@@ -162,17 +162,11 @@ pub fn mount_with_backend(
         provide_context(handle.clone());
         provide_context(I18n::new(lang.clone(), settled));
         provide_context(FocusSteps(StoredValue::new(modal)));
-        let wanted = RwSignal::new(prefill.map(|(order_number, email)| LookupRequest {
-            order_number,
-            email,
-        }));
+        let wanted = RwSignal::new(prefill.map(|(order_number, email)| LookupRequest::typed(&order_number, &email)));
         // `host.asLookup(order, email)`: the loader's `AfterSales.open({order, email})`.
         let lookup =
             Closure::<dyn Fn(String, String)>::new(move |order_number: String, email: String| {
-                wanted.set(Some(LookupRequest {
-                    order_number,
-                    email,
-                }));
+                wanted.set(Some(LookupRequest::typed(&order_number, &email)));
             });
         let _ = js_sys::Reflect::set(&host, &JsValue::from_str("asLookup"), lookup.as_ref());
         lookup.forget();

@@ -117,10 +117,7 @@ mod tests {
             server_time: server,
             open_cases: vec![],
         };
-        let req = LookupRequest {
-            order_number: "1".into(),
-            email: "a@b.c".into(),
-        };
+        let req = LookupRequest::typed("1", "a@b.c");
         let l = LookedUp::new(req, response, device);
         assert_eq!(
             l.now(device + Duration::seconds(30)),

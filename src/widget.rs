@@ -41,10 +41,7 @@ pub fn Widget(
     };
     let step = RwSignal::new(first);
     // What the shopper typed last, so "look up another order" does not make them retype it.
-    let remembered = RwSignal::new(LookupRequest {
-        order_number: String::new(),
-        email: String::new(),
-    });
+    let remembered = RwSignal::new(LookupRequest::typed("", ""));
     // A new order to look up, from the page: back to the lookup step, which takes it.
     Effect::new(move |_| {
         if prefill.get().is_some() && !matches!(step.get_untracked(), Step::Lookup) {

@@ -500,6 +500,7 @@ async fn shopper_finds_an_order_and_requests_a_return_inside_a_shadow_root() {
         CreateCaseRequest {
             order_number: "A-1".into(),
             email: "ana@example.com".into(),
+            token: String::new(),
             case: CaseDraft {
                 case_type: CaseType::Return,
                 lines: vec![DraftLine {

@@ -14,8 +14,22 @@ use serde::{Deserialize, Serialize};
 pub struct LookupRequest {
     /// The order number from the confirmation e-mail.
     pub order_number: String,
-    /// The e-mail address the order was placed with.
+    /// The e-mail address the order was placed with (may be empty with a `token`).
     pub email: String,
+    /// A signed order link's token (`?as-order=…&as-token=…`), instead of the e-mail.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub token: String,
+}
+
+impl LookupRequest {
+    /// Credentials typed by the shopper: a number and an e-mail, no token.
+    pub fn typed(order_number: &str, email: &str) -> LookupRequest {
+        LookupRequest {
+            order_number: order_number.to_string(),
+            email: email.to_string(),
+            token: String::new(),
+        }
+    }
 }
 
 /// Which lookup credential is malformed.
@@ -95,8 +109,11 @@ pub struct OpenLine {
 pub struct CreateCaseRequest {
     /// The order number.
     pub order_number: String,
-    /// The e-mail address the order was placed with.
+    /// The e-mail address the order was placed with (may be empty with a `token`).
     pub email: String,
+    /// A signed order link's token, instead of the e-mail.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub token: String,
     /// The case.
     pub case: CaseDraft,
     /// How the shop should reach the shopper about this case (the order's e-mail when absent).
@@ -190,6 +207,9 @@ pub struct CaseReceipt {
     /// When the shop promised the resolution, if it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolve_by: Option<DateTime<Utc>>,
+    /// A token for a link that opens this case without the e-mail (`?as-case=…&as-token=…`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub link_token: String,
 }
 
 /// `POST /v1/evidence` answer (201): the stored photo.

@@ -37,6 +37,25 @@ pub struct AppState {
     pub clock: Clock,
     /// Photo checks running at once (decoding is CPU-bound; two cores here).
     pub decode_slots: Arc<tokio::sync::Semaphore>,
+    /// Signs and checks links to cases and orders.
+    pub links: Arc<crate::cases::Links>,
+    /// Where messages to shoppers go.
+    pub notifier: Arc<dyn crate::notify::Notifier>,
+    /// The merchant's FAQ.
+    pub faq: Arc<aftersales_core::faq::Faq>,
+}
+
+impl AppState {
+    /// Sends a notification off the request's path: the outbox is slow I/O and never runs
+    /// under the database lock; a failure is logged, the request still succeeds.
+    pub(crate) fn notify(&self, n: crate::notify::Notification) {
+        let notifier = self.notifier.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = notifier.send(&n) {
+                eprintln!("aftersales: notification to {} not sent: {e}", n.reference);
+            }
+        });
+    }
 }
 
 /// The router: the API under `/v1`, and, when `assets` is given, the built widget and the demo
@@ -47,6 +66,13 @@ pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
         .route("/v1/policy", get(policy))
         .route("/v1/orders/lookup", post(lookup))
         .route("/v1/cases", post(create_case))
+        .route("/v1/cases/find", post(crate::after::find_case))
+        .route("/v1/cases/confirm", post(crate::after::confirm))
+        .route("/v1/cases/survey", post(crate::after::survey))
+        .route("/v1/faq", get(crate::after::faq))
+        .route("/v1/events", post(crate::after::event))
+        .route("/v1/withdrawals", post(crate::after::withdraw))
+        .merge(crate::merchant::routes())
         .route(
             "/v1/evidence",
             post(upload_evidence).layer(DefaultBodyLimit::max(evidence::MAX_BYTES + 1)),
@@ -91,6 +117,7 @@ pub fn with_cors(app: Router, origins: &[String]) -> std::io::Result<Router> {
             HeaderName::from_static("idempotency-key"),
             HeaderName::from_static("x-order-number"),
             HeaderName::from_static("x-order-email"),
+            HeaderName::from_static("x-order-token"),
         ]);
     Ok(app.layer(cors))
 }
@@ -139,7 +166,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &str, message: &str) -> ApiError {
+    pub(crate) fn new(status: StatusCode, code: &str, message: &str) -> ApiError {
         ApiError {
             status,
             code: code.into(),
@@ -149,12 +176,12 @@ impl ApiError {
         }
     }
 
-    fn field(mut self, field: &str) -> ApiError {
+    pub(crate) fn field(mut self, field: &str) -> ApiError {
         self.field = Some(field.into());
         self
     }
 
-    fn order_not_found() -> ApiError {
+    pub(crate) fn order_not_found() -> ApiError {
         // One answer for a wrong number and a wrong e-mail: a lookup never tells which.
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -209,11 +236,53 @@ async fn policy(State(state): State<AppState>) -> Json<Policy> {
     Json((*state.policy).clone())
 }
 
-fn poisoned() -> ApiError {
+pub(crate) fn poisoned() -> ApiError {
     ApiError::from(DbError("database lock poisoned".into()))
 }
 
-fn check_credentials(order_number: &str, email: &str) -> Result<(String, String), ApiError> {
+/// Order credentials after their format is checked: the number, and the e-mail or a link
+/// token (checked against the number when the order is read).
+pub(crate) struct Credentials {
+    pub(crate) number: String,
+    email: String,
+    token: String,
+}
+
+impl Credentials {
+    /// The order these credentials open, `None` for an unknown number, a wrong e-mail or an
+    /// invalid token alike.
+    pub(crate) fn order(
+        &self,
+        store: &Store,
+        state: &AppState,
+    ) -> Result<Option<aftersales_core::order::Order>, DbError> {
+        if self.token.is_empty() {
+            return store.find_order(&self.number, &self.email);
+        }
+        let now = (state.clock)();
+        if !state
+            .links
+            .key
+            .verify(crate::links::Scope::Order, &self.number, &self.token, now)
+        {
+            return Ok(None);
+        }
+        store.find_order_verified(&self.number)
+    }
+
+    /// The e-mail typed, empty when a token stood in for it.
+    pub(crate) fn email(&self) -> &str {
+        &self.email
+    }
+}
+
+/// Checks the format of an order number and of the e-mail, or takes a token instead of the
+/// e-mail.
+pub(crate) fn check_credentials(
+    order_number: &str,
+    email: &str,
+    token: &str,
+) -> Result<Credentials, ApiError> {
     let number = check_order_number(order_number).map_err(|_| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -222,6 +291,13 @@ fn check_credentials(order_number: &str, email: &str) -> Result<(String, String)
         )
         .field("order_number")
     })?;
+    if !token.is_empty() {
+        return Ok(Credentials {
+            number: number.to_string(),
+            email: String::new(),
+            token: token.to_string(),
+        });
+    }
     let email = check_email(email).map_err(|_| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -230,7 +306,11 @@ fn check_credentials(order_number: &str, email: &str) -> Result<(String, String)
         )
         .field("email")
     })?;
-    Ok((number.to_string(), email.to_string()))
+    Ok(Credentials {
+        number: number.to_string(),
+        email: email.to_string(),
+        token: String::new(),
+    })
 }
 
 async fn lookup(
@@ -238,11 +318,11 @@ async fn lookup(
     body: Result<Json<LookupRequest>, JsonRejection>,
 ) -> Result<Json<LookupResponse>, ApiError> {
     let Json(req) = body?;
-    let (number, email) = check_credentials(&req.order_number, &req.email)?;
+    let creds = check_credentials(&req.order_number, &req.email, &req.token)?;
     let (order, open_cases) = {
         let store = state.store.lock().map_err(|_| poisoned())?;
-        let order = store
-            .find_order(&number, &email)?
+        let order = creds
+            .order(&store, &state)?
             .ok_or_else(ApiError::order_not_found)?;
         let open = store.open_cases(&order.number)?;
         (order, open)
@@ -288,9 +368,9 @@ async fn create_case(
 ) -> Result<Response, ApiError> {
     let Json(req) = body?;
     let key = idempotency_key(&headers)?;
-    let (number, email) = check_credentials(&req.order_number, &req.email)?;
+    let creds = check_credentials(&req.order_number, &req.email, &req.token)?;
     let contact = req.contact.clone().unwrap_or(Contact {
-        email: email.clone(),
+        email: creds.email().to_string(),
         phone: String::new(),
         channel: Channel::Email,
     });
@@ -306,8 +386,8 @@ async fn create_case(
     let now = (state.clock)();
     // One lock across read, re-check and insert: two tabs cannot both claim the last unit.
     let mut store = state.store.lock().map_err(|_| poisoned())?;
-    let order = store
-        .find_order(&number, &email)?
+    let order = creds
+        .order(&store, &state)?
         .ok_or_else(ApiError::order_not_found)?;
     // A repeated request (a double click, a retry after a timeout) gets the first case.
     if let Some(k) = &key {
@@ -351,7 +431,9 @@ async fn create_case(
         .due_times(req.case.case_type.kind(), Priority::default(), now);
     let kind = req.case.case_type.kind();
     let quote = accepted.quote.clone();
+    let links = state.links.clone();
     let receipt = move |case: &crate::db::StoredCase| CaseReceipt {
+        link_token: links.case_token(case.tracking_number.as_str(), case.created_at),
         tracking_number: case.tracking_number.to_string(),
         kind,
         status: case.status,
@@ -370,6 +452,18 @@ async fn create_case(
         mint_tracking_number,
         |c| serde_json::to_string(&receipt(c)).unwrap_or_default(),
     )?;
+    if let Some(record) = store.find_case(case.tracking_number.as_str())? {
+        let data = json!({"kind": kind, "status": case.status, "respond_by": case.due.respond_by});
+        let n = crate::cases::notification(
+            &record,
+            crate::notify::Template::CaseReceived,
+            &state.links,
+            now,
+            data,
+        );
+        drop(store);
+        state.notify(n);
+    }
     Ok((StatusCode::CREATED, Json(receipt(&case))).into_response())
 }
 
@@ -388,7 +482,11 @@ async fn upload_evidence(
             .unwrap_or_default()
             .to_string()
     };
-    let (number, email) = check_credentials(&header("x-order-number"), &header("x-order-email"))?;
+    let creds = check_credentials(
+        &header("x-order-number"),
+        &header("x-order-email"),
+        &header("x-order-token"),
+    )?;
     let refused = |r: evidence::Refusal| {
         let status = match r {
             evidence::Refusal::TooBig => StatusCode::PAYLOAD_TOO_LARGE,
@@ -399,8 +497,8 @@ async fn upload_evidence(
     let bytes = body.map_err(|_| refused(evidence::Refusal::TooBig))?;
     {
         let store = state.store.lock().map_err(|_| poisoned())?;
-        let order = store
-            .find_order(&number, &email)?
+        let order = creds
+            .order(&store, &state)?
             .ok_or_else(ApiError::order_not_found)?;
         if store.evidence_count(&order.number)? >= evidence::MAX_PER_ORDER {
             return Err(ApiError::new(
@@ -430,7 +528,7 @@ async fn upload_evidence(
         .store
         .lock()
         .map_err(|_| poisoned())?
-        .insert_evidence(&id, &number, &photo, now)?;
+        .insert_evidence(&id, &creds.number, &photo, now)?;
     Ok((
         StatusCode::CREATED,
         Json(json!({
@@ -441,7 +539,7 @@ async fn upload_evidence(
 }
 
 /// 422 with every violation; the first one is also the error's own code and field.
-fn refused(violations: Vec<Violation>) -> ApiError {
+pub(crate) fn refused(violations: Vec<Violation>) -> ApiError {
     let details: Vec<ViolationDetail> = violations
         .iter()
         .map(|v| ViolationDetail {

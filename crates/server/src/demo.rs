@@ -179,3 +179,20 @@ pub fn orders(now: DateTime<Utc>) -> Vec<DemoOrder> {
         },
     ]
 }
+
+/// The demo's policy: the seed defaults, with the EU withdrawal function on (14 days).
+pub fn policy() -> aftersales_core::policy::Policy {
+    aftersales_core::policy::Policy {
+        withdrawal: Some(aftersales_core::withdrawal::WithdrawalRule { days: 14 }),
+        ..aftersales_core::policy::Policy::default()
+    }
+}
+
+/// The demo's FAQ (`docs/examples/faq.json`, built in).
+///
+/// # Errors
+/// The file's first problem (a test keeps it valid).
+pub fn faq() -> Result<aftersales_core::faq::Faq, String> {
+    aftersales_core::faq::Faq::from_json(include_str!("../../../docs/examples/faq.json"))
+        .map_err(|e| format!("docs/examples/faq.json: {e}"))
+}

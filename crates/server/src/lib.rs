@@ -4,10 +4,15 @@
 //! `aftersales-core` engine the widget uses (it never trusts the browser's verdict), and
 //! serves the demo shop page with the built widget.
 
+mod after;
 pub mod api;
+pub mod cases;
 pub mod db;
 pub mod demo;
 pub mod evidence;
+pub mod links;
+mod merchant;
+pub mod notify;
 
 use api::{AppState, Clock};
 use db::Store;
@@ -29,13 +34,29 @@ pub struct ServeOptions {
     pub clock: Clock,
     /// Origins of shop pages on other hosts allowed to call the API (CORS).
     pub allowed_origins: Vec<String>,
+    /// The merchant's FAQ.
+    pub faq: aftersales_core::faq::Faq,
+    /// Where messages to shoppers go.
+    pub notifier: Arc<dyn notify::Notifier>,
+    /// The shop page with the widget, for links in messages (`https://shop.example/help`).
+    pub shop_url: Option<String>,
 }
 
 /// Binds the listener and returns it with the router, so callers know the port before serving.
 pub async fn bind(opts: ServeOptions) -> std::io::Result<(tokio::net::TcpListener, axum::Router)> {
     let listener = tokio::net::TcpListener::bind(opts.addr).await?;
+    let mut store = opts.store;
+    let key = store
+        .link_key()
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
     let state = AppState {
-        store: Arc::new(Mutex::new(opts.store)),
+        links: Arc::new(cases::Links {
+            key: links::LinkKey::new(key),
+            shop_url: opts.shop_url,
+        }),
+        notifier: opts.notifier,
+        faq: Arc::new(opts.faq),
+        store: Arc::new(Mutex::new(store)),
         policy: Arc::new(opts.policy),
         clock: opts.clock,
         decode_slots: Arc::new(tokio::sync::Semaphore::new(2)),

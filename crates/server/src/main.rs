@@ -1,22 +1,34 @@
 //! `aftersales`: the reference server and the merchant's command line.
 
 use aftersales_core::eligibility::{evaluate, Outcome};
+use aftersales_core::faq::Faq;
 use aftersales_core::money::Currency;
 use aftersales_core::order::Order;
 use aftersales_core::policy::Policy;
 use aftersales_core::schema_org;
 use aftersales_core::zone::ShopZone;
+use aftersales_server::cases::{self, Links};
 use aftersales_server::db::Store;
+use aftersales_server::links::{LinkKey, Scope};
+use aftersales_server::notify::{FileOutbox, Notifier, Silent};
 use aftersales_server::{bind, demo, ServeOptions};
 use chrono::{DateTime, Utc};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 const USAGE: &str = "\
 usage:
   aftersales serve [--addr 127.0.0.1:8080] [--db aftersales.sqlite3] [--policy FILE]
+                   [--faq FILE] [--outbox FILE] [--shop-url URL]
                    [--assets DIR] [--demo] [--allow-origin https://shop.example]...
+  aftersales token create --name NAME [--scope read|write] [--db FILE]
+  aftersales token revoke --name NAME [--db FILE]
+  aftersales case list [--status CODE] [--follow-up] [--db FILE]
+  aftersales case move TRACKING-NUMBER STATUS [--note TEXT] [--outbox FILE] [--shop-url URL] [--db FILE]
+  aftersales case message TRACKING-NUMBER TEXT [--outbox FILE] [--shop-url URL] [--db FILE]
+  aftersales link order NUMBER [--days 30] [--shop-url URL] [--db FILE]
+  aftersales link case TRACKING-NUMBER [--shop-url URL] [--db FILE]
   aftersales policy validate FILE
   aftersales policy defaults
   aftersales policy export --schema-org FILE [--currency CODE]
@@ -25,8 +37,16 @@ usage:
 
 serve            answer the widget's /v1 API from an SQLite database (created and migrated
                  on first start); with --assets, also serve the built widget and the demo
-                 shop page; with --demo, (re)load the demo orders dated relative to now;
-                 --allow-origin (repeatable) lets shop pages on other hosts call the API
+                 shop page; with --demo, (re)load the demo orders dated relative to now
+                 and, unless given, use the demo policy (with EU withdrawal) and FAQ, the
+                 outbox outbox.jsonl beside the database, and this server as the shop page;
+                 --allow-origin (repeatable) lets shop pages on other hosts call the API;
+                 --faq: the FAQ file (docs/examples/faq.json shows the format);
+                 --outbox: append every message a shopper would get to FILE (JSON lines);
+                 --shop-url: the page with the widget, for links in messages
+token            make (printed once, stored hashed) or revoke merchant API tokens
+case             list cases, move one through the lifecycle, or write to its shopper
+link             print a signed link that opens an order or a case in the widget
 policy validate  check a policy file and explain the first problem found
 policy defaults  print the seed policy (7-day returns, 15-day exchange for faults, 1-year
                  warranty, …) as a file to start from
@@ -47,6 +67,9 @@ fn main() -> ExitCode {
         Some("policy") if sub == Some("export") => export(&args[2..]),
         Some("policy") if sub == Some("defaults") && args.len() == 2 => defaults(),
         Some("policy") if sub == Some("import") => import(&args[2..]),
+        Some("token") => token(sub, &args[2.min(args.len())..]),
+        Some("case") => case(sub, &args[2.min(args.len())..]),
+        Some("link") => link(sub, &args[2.min(args.len())..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -244,7 +267,16 @@ fn serve(args: &[String]) -> Result<(), String> {
     let flags = Flags::parse(
         args,
         &["--demo"],
-        &["--addr", "--db", "--policy", "--assets", "--allow-origin"],
+        &[
+            "--addr",
+            "--db",
+            "--policy",
+            "--faq",
+            "--outbox",
+            "--shop-url",
+            "--assets",
+            "--allow-origin",
+        ],
     )?;
     let allowed_origins: Vec<String> = flags
         .0
@@ -265,12 +297,23 @@ fn serve(args: &[String]) -> Result<(), String> {
     }
     let addr = flags.get("--addr").unwrap_or("127.0.0.1:8080").to_string();
     let db = PathBuf::from(flags.get("--db").unwrap_or("aftersales.sqlite3"));
+    let load_demo = flags.has("--demo");
     let policy = match flags.get("--policy") {
         Some(path) => read_policy(path)?,
+        None if load_demo => demo::policy(),
         None => Policy::default(),
     };
+    let faq = match flags.get("--faq") {
+        Some(path) => read_faq(path)?,
+        None if load_demo => demo::faq()?,
+        None => Faq::default(),
+    };
+    let outbox = flags
+        .get("--outbox")
+        .map(PathBuf::from)
+        .or_else(|| load_demo.then(|| db.parent().unwrap_or(Path::new(".")).join("outbox.jsonl")));
+    let shop_url = flags.get("--shop-url").map(str::to_string);
     let assets = flags.get("--assets").map(PathBuf::from);
-    let load_demo = flags.has("--demo");
     let addr = addr
         .parse()
         .map_err(|_| format!("--addr {addr}: expected IP:PORT, e.g. 127.0.0.1:8080"))?;
@@ -296,6 +339,8 @@ fn serve(args: &[String]) -> Result<(), String> {
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async move {
+        // The demo's links point at the demo shop this server serves.
+        let listener_addr = addr;
         let opts = ServeOptions {
             addr,
             store,
@@ -303,6 +348,9 @@ fn serve(args: &[String]) -> Result<(), String> {
             assets,
             clock: Arc::new(chrono::Utc::now),
             allowed_origins,
+            faq,
+            notifier: notifier(outbox.as_deref()),
+            shop_url: shop_url.or_else(|| load_demo.then(|| format!("http://{listener_addr}/"))),
         };
         let (listener, app) = bind(opts)
             .await
@@ -311,6 +359,9 @@ fn serve(args: &[String]) -> Result<(), String> {
         // Scripts and tests read this line to learn the port.
         println!("aftersales listening on http://{local}");
         println!("database: {}", db.display());
+        if let Some(o) = &outbox {
+            println!("outbox: {}", o.display());
+        }
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown())
             .await
@@ -333,4 +384,190 @@ async fn shutdown() {
     {
         let _ = ctrl_c.await;
     }
+}
+
+fn read_faq(path: &str) -> Result<Faq, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read FAQ {path}: {e}"))?;
+    Faq::from_json(&text).map_err(|e| format!("FAQ {path}: {e}"))
+}
+
+fn notifier(outbox: Option<&Path>) -> Arc<dyn Notifier> {
+    match outbox {
+        Some(p) => Arc::new(FileOutbox::new(p.to_path_buf())),
+        None => Arc::new(Silent),
+    }
+}
+
+/// Positional arguments first, then `--flags`.
+fn split_positional(args: &[String]) -> (Vec<&String>, &[String]) {
+    let n = args.iter().take_while(|a| !a.starts_with("--")).count();
+    (args[..n].iter().collect(), &args[n..])
+}
+
+fn open_db(flags: &Flags) -> Result<Store, String> {
+    Store::open(Path::new(flags.get("--db").unwrap_or("aftersales.sqlite3")))
+        .map_err(|e| e.to_string())
+}
+
+fn links_for(store: &mut Store, flags: &Flags) -> Result<Links, String> {
+    Ok(Links {
+        key: LinkKey::new(store.link_key().map_err(|e| e.to_string())?),
+        shop_url: flags.get("--shop-url").map(str::to_string),
+    })
+}
+
+fn token(sub: Option<&str>, args: &[String]) -> Result<(), String> {
+    let flags = Flags::parse(args, &[], &["--name", "--scope", "--db"])?;
+    let name = flags.need("--name")?;
+    let mut store = open_db(&flags)?;
+    let now = chrono::Utc::now();
+    match sub {
+        Some("create") => {
+            let scope = flags.get("--scope").unwrap_or("read");
+            let scope = aftersales_server::db::TokenScope::parse(scope)
+                .ok_or_else(|| format!("--scope {scope}: expected read or write"))?;
+            let t = store
+                .create_token(name, scope, now)
+                .map_err(|e| e.to_string())?;
+            println!("{t}");
+            eprintln!(
+                "token {name:?} ({}) created; it is shown only this once",
+                scope.code()
+            );
+            Ok(())
+        }
+        Some("revoke") => {
+            let n = store.revoke_token(name, now).map_err(|e| e.to_string())?;
+            if n == 0 {
+                return Err(format!("no live token named {name:?}"));
+            }
+            println!("revoked {n} token(s) named {name:?}");
+            Ok(())
+        }
+        _ => Err(format!("token takes create or revoke\n{USAGE}")),
+    }
+}
+
+fn action_error(e: cases::ActionError) -> String {
+    match e {
+        cases::ActionError::NotFound => "no request with that tracking number".into(),
+        cases::ActionError::Illegal(reason) => format!("not allowed: {reason}"),
+        cases::ActionError::Invalid(field, expected) => format!("{field}: expected {expected}"),
+        cases::ActionError::Db(e) => e.to_string(),
+    }
+}
+
+fn case(sub: Option<&str>, args: &[String]) -> Result<(), String> {
+    let (pos, rest) = split_positional(args);
+    let flags = Flags::parse(
+        rest,
+        &["--follow-up"],
+        &["--status", "--note", "--outbox", "--shop-url", "--db"],
+    )?;
+    let mut store = open_db(&flags)?;
+    let now = chrono::Utc::now();
+    let send = |n: aftersales_server::notify::Notification| {
+        notifier(flags.get("--outbox").map(Path::new))
+            .send(&n)
+            .map_err(|e| format!("the case changed, but the notification failed: {e}"))
+    };
+    match (sub, pos.as_slice()) {
+        (Some("list"), []) => {
+            let status = flags
+                .get("--status")
+                .map(|s| {
+                    aftersales_core::lifecycle::Status::from_code(s)
+                        .ok_or_else(|| format!("--status {s}: not a status code"))
+                })
+                .transpose()?;
+            let filter = aftersales_server::db::CaseFilter {
+                status,
+                follow_up: flags.has("--follow-up"),
+                limit: 200,
+                ..Default::default()
+            };
+            let (list, _) = store.list_cases(&filter).map_err(|e| e.to_string())?;
+            for c in list {
+                println!(
+                    "{}  {:<10} {:<24} order {:<10} {}{}",
+                    c.tracking_number,
+                    c.kind.code(),
+                    c.status.code(),
+                    c.order_number,
+                    c.created_at.format("%Y-%m-%d %H:%M"),
+                    if c.follow_up { "  follow-up" } else { "" }
+                );
+            }
+            Ok(())
+        }
+        (Some("move"), [tn, to]) => {
+            let links = links_for(&mut store, &flags)?;
+            let note = flags.get("--note").unwrap_or("");
+            let (view, n) = cases::merchant_move(&mut store, tn, to, note, &links, now)
+                .map_err(action_error)?;
+            send(n)?;
+            println!("{}: {}", view.tracking_number, view.status.code());
+            Ok(())
+        }
+        (Some("message"), [tn, text]) => {
+            let links = links_for(&mut store, &flags)?;
+            let (view, n) =
+                cases::merchant_message(&mut store, tn, text, &links, now).map_err(action_error)?;
+            send(n)?;
+            println!("{}: message sent", view.tracking_number);
+            Ok(())
+        }
+        _ => Err(format!(
+            "case takes list, move TN STATUS or message TN TEXT\n{USAGE}"
+        )),
+    }
+}
+
+fn link(sub: Option<&str>, args: &[String]) -> Result<(), String> {
+    let (pos, rest) = split_positional(args);
+    let flags = Flags::parse(rest, &[], &["--days", "--shop-url", "--db"])?;
+    let mut store = open_db(&flags)?;
+    let links = links_for(&mut store, &flags)?;
+    let now = chrono::Utc::now();
+    let (param, subject, token) = match (sub, pos.as_slice()) {
+        (Some("order"), [number]) => {
+            let days: i64 = match flags.get("--days") {
+                Some(d) => d
+                    .parse()
+                    .ok()
+                    .filter(|d| (1..=365).contains(d))
+                    .ok_or_else(|| format!("--days {d}: expected 1 to 365"))?,
+                None => aftersales_server::links::ORDER_LINK_DAYS,
+            };
+            let number = number.trim();
+            if store
+                .find_order_verified(number)
+                .map_err(|e| e.to_string())?
+                .is_none()
+            {
+                return Err(format!("no order {number:?} in this database"));
+            }
+            let expires = now + chrono::Duration::days(days);
+            (
+                "as-order",
+                number.to_string(),
+                links.key.mint(Scope::Order, number, expires),
+            )
+        }
+        (Some("case"), [tn]) => {
+            let case = cases::find(&store, tn).map_err(action_error)?;
+            let token = links.case_token(&case.tracking_number, now);
+            ("as-case", case.tracking_number, token)
+        }
+        _ => {
+            return Err(format!(
+                "link takes order NUMBER or case TRACKING-NUMBER\n{USAGE}"
+            ))
+        }
+    };
+    match links.page_with(&[(param, &subject), ("as-token", &token)]) {
+        Some(url) => println!("{url}"),
+        None => println!("?{param}={subject}&as-token={token}"),
+    }
+    Ok(())
 }

@@ -1,100 +1,11 @@
 //! The `/v1` API over real HTTP on loopback, against a real (in-memory) SQLite database.
 
+mod common;
+
 use aftersales_core::policy::Policy;
 use aftersales_core::tracking::TrackingNumber;
-use aftersales_server::db::Store;
-use aftersales_server::{bind, demo, ServeOptions};
-use chrono::{DateTime, Utc};
+use common::*;
 use serde_json::{json, Value};
-use std::sync::Arc;
-
-struct Server {
-    base: String,
-    client: reqwest::Client,
-}
-
-/// Starts a server whose clock reads `now`, seeded with the demo orders dated at `seeded`.
-async fn start(seeded: DateTime<Utc>, now: DateTime<Utc>) -> Server {
-    start_with_assets(seeded, now, None).await
-}
-
-async fn start_with_assets(
-    seeded: DateTime<Utc>,
-    now: DateTime<Utc>,
-    assets: Option<std::path::PathBuf>,
-) -> Server {
-    start_full(seeded, now, assets, vec![]).await
-}
-
-async fn start_full(
-    seeded: DateTime<Utc>,
-    now: DateTime<Utc>,
-    assets: Option<std::path::PathBuf>,
-    allowed_origins: Vec<String>,
-) -> Server {
-    start_with_policy(seeded, now, assets, allowed_origins, Policy::default()).await
-}
-
-async fn start_with_policy(
-    seeded: DateTime<Utc>,
-    now: DateTime<Utc>,
-    assets: Option<std::path::PathBuf>,
-    allowed_origins: Vec<String>,
-    policy: Policy,
-) -> Server {
-    let mut store = Store::in_memory().unwrap();
-    for d in demo::orders(seeded) {
-        store.upsert_order(&d.order, d.email).unwrap();
-    }
-    let opts = ServeOptions {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        store,
-        policy,
-        assets,
-        clock: Arc::new(move || now),
-        allowed_origins,
-    };
-    let (listener, app) = bind(opts).await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    Server {
-        base,
-        client: reqwest::Client::new(),
-    }
-}
-
-impl Server {
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let r = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status().as_u16();
-        (status, r.json().await.unwrap())
-    }
-
-    async fn post_raw(&self, path: &str, body: &'static str, content_type: &str) -> (u16, Value) {
-        let r = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status().as_u16();
-        (status, r.json().await.unwrap())
-    }
-}
-
-fn t(s: &str) -> DateTime<Utc> {
-    s.parse().unwrap()
-}
-
-const NOW: &str = "2026-11-25T04:00:00Z"; // 12:00 in Shanghai
 
 fn return_body(line: &str, quantity: u32) -> Value {
     json!({"order_number": "1001", "email": "mei@example.com", "case": {

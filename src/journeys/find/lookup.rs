@@ -80,10 +80,7 @@ pub fn LookupForm(
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let req = LookupRequest {
-            order_number: number.get().trim().to_string(),
-            email: email.get().trim().to_string(),
-        };
+        let req = LookupRequest::typed(number.get().trim(), email.get().trim());
         // Every problem at once, and focus on the first field to fix.
         number_error.set(check_number(&req.order_number));
         email_error.set(check_email(&req.email));

@@ -162,6 +162,7 @@ pub fn ReviewPart(
             submit.dispatch(CreateCaseRequest {
                 order_number: found.request.order_number.clone(),
                 email: found.request.email.clone(),
+                token: found.request.token.clone(),
                 case: store.draft(),
                 contact: Some(contact),
             });

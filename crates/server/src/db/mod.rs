@@ -100,7 +100,69 @@ CREATE INDEX evidence_by_order ON evidence(order_number);
     r#"
 ALTER TABLE case_lines ADD COLUMN exchange_sku TEXT;
 "#,
+    // 6: after the case: notes on moves, messages, surveys and follow-ups, self-service
+    // events, withdrawals (which claim their units like a return), merchant API tokens
+    // (hashed), and the server's own settings (the link-signing key).
+    r#"
+ALTER TABLE case_events ADD COLUMN note TEXT;
+ALTER TABLE cases ADD COLUMN follow_up INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE case_messages (
+    id      INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    author  TEXT NOT NULL,
+    body    TEXT NOT NULL,
+    at      TEXT NOT NULL
+);
+CREATE TABLE surveys (
+    case_id         INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+    attitude        INTEGER NOT NULL CHECK (attitude BETWEEN 1 AND 5),
+    speed           INTEGER NOT NULL CHECK (speed BETWEEN 1 AND 5),
+    problem_solving INTEGER NOT NULL CHECK (problem_solving BETWEEN 1 AND 5),
+    comment         TEXT NOT NULL,
+    at              TEXT NOT NULL
+);
+CREATE TABLE events (
+    id      INTEGER PRIMARY KEY,
+    kind    TEXT NOT NULL,
+    article TEXT,
+    query   TEXT,
+    lang    TEXT,
+    at      TEXT NOT NULL
+);
+CREATE TABLE withdrawals (
+    id           INTEGER PRIMARY KEY,
+    reference    TEXT NOT NULL UNIQUE,
+    order_number TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    confirm_to   TEXT NOT NULL,
+    received_at  TEXT NOT NULL
+);
+CREATE TABLE withdrawal_lines (
+    withdrawal_id INTEGER NOT NULL REFERENCES withdrawals(id) ON DELETE CASCADE,
+    line_id       TEXT NOT NULL,
+    quantity      INTEGER NOT NULL CHECK (quantity > 0),
+    PRIMARY KEY (withdrawal_id, line_id)
+);
+CREATE INDEX withdrawals_by_order ON withdrawals(order_number);
+CREATE TABLE merchant_tokens (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    hash       TEXT NOT NULL UNIQUE,
+    scope      TEXT NOT NULL CHECK (scope IN ('read', 'write')),
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+);
+"#,
 ];
+
+mod follow;
+mod merchant;
+pub use follow::{CaseRecord, MerchantCase};
+pub use merchant::{CaseFilter, TokenScope};
 
 /// An error from the database, with the operation that failed.
 #[derive(Debug)]
@@ -226,12 +288,29 @@ impl Store {
     /// The order with this number and e-mail (case-insensitive), with claimed quantities
     /// filled in from earlier cases. `None` when either does not match.
     pub fn find_order(&self, number: &str, email: &str) -> Result<Option<Order>, DbError> {
+        self.load_order(number, Some(email))
+    }
+
+    /// The order with this number, when the caller proved access another way (a signed
+    /// link, a case found by its tracking number and e-mail).
+    pub fn find_order_verified(&self, number: &str) -> Result<Option<Order>, DbError> {
+        self.load_order(number, None)
+    }
+
+    fn load_order(&self, number: &str, email: Option<&str>) -> Result<Option<Order>, DbError> {
         let head = self
             .conn
             .query_row(
-                "SELECT placed_at, currency, shipping_country FROM orders WHERE number = ?1 AND email = ?2",
-                params![number, normalise_email(email)],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)),
+                "SELECT placed_at, currency, shipping_country FROM orders
+                 WHERE number = ?1 AND (?2 IS NULL OR email = ?2)",
+                params![number, email.map(normalise_email)],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                    ))
+                },
             )
             .optional()?;
         let Some((placed_at, currency, shipping_country)) = head else {
@@ -242,6 +321,9 @@ impl Store {
                     COALESCE((SELECT SUM(cl.quantity) FROM case_lines cl JOIN cases c ON c.id = cl.case_id
                               WHERE c.order_number = l.order_number AND cl.line_id = l.line_id
                                 AND c.holds_claim = 1), 0)
+                  + COALESCE((SELECT SUM(wl.quantity) FROM withdrawal_lines wl
+                              JOIN withdrawals w ON w.id = wl.withdrawal_id
+                              WHERE w.order_number = l.order_number AND wl.line_id = l.line_id), 0)
              FROM order_lines l WHERE l.order_number = ?1 ORDER BY l.position",
         )?;
         let rows = stmt

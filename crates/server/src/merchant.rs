@@ -1,0 +1,235 @@
+//! The merchant API (`/v1/merchant/…`) behind `Authorization: Bearer` tokens made with
+//! `aftersales token create`: list and read cases, move them through core's lifecycle, write to
+//! the shopper. A read token lists and reads; a write token also acts.
+
+use crate::api::{poisoned, ApiError, AppState};
+use crate::cases::{self, ActionError};
+use crate::db::{CaseFilter, MerchantCase, TokenScope};
+use aftersales_core::follow::CaseView;
+use aftersales_core::lifecycle::Status;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+/// The merchant routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/merchant/cases", get(list))
+        .route("/v1/merchant/cases/{tracking_number}", get(read))
+        .route(
+            "/v1/merchant/cases/{tracking_number}/moves",
+            post(move_case),
+        )
+        .route(
+            "/v1/merchant/cases/{tracking_number}/messages",
+            post(message),
+        )
+}
+
+/// Checks the bearer token and that its scope allows `needed`.
+fn authorize(state: &AppState, headers: &HeaderMap, needed: TokenScope) -> Result<(), ApiError> {
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or_default();
+    let unauthorized = || {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Send a merchant token: Authorization: Bearer ast_… (aftersales token create).",
+        )
+    };
+    if token.is_empty() || token.len() > 100 {
+        return Err(unauthorized());
+    }
+    let scope = state
+        .store
+        .lock()
+        .map_err(|_| poisoned())?
+        .token_scope(token)?
+        .ok_or_else(unauthorized)?;
+    if needed == TokenScope::Write && scope != TokenScope::Write {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "read_only_token",
+            "This token may only read; make one with --scope write to act on cases.",
+        ));
+    }
+    Ok(())
+}
+
+impl From<ActionError> for ApiError {
+    fn from(e: ActionError) -> Self {
+        match e {
+            ActionError::NotFound => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "case_not_found",
+                "No request with that tracking number.",
+            ),
+            ActionError::Illegal(reason) => ApiError::new(
+                StatusCode::CONFLICT,
+                "illegal_move",
+                &format!("Not allowed: {reason}."),
+            ),
+            ActionError::Invalid(field, expected) => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_field",
+                &format!("{field}: expected {expected}."),
+            )
+            .field(field),
+            ActionError::Db(e) => ApiError::from(e),
+        }
+    }
+}
+
+/// `GET /v1/merchant/cases` query.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    status: Option<String>,
+    kind: Option<String>,
+    #[serde(default)]
+    follow_up: bool,
+    #[serde(default)]
+    overdue: bool,
+    cursor: Option<i64>,
+    limit: Option<u32>,
+}
+
+/// A page of cases.
+#[derive(Debug, Serialize)]
+pub struct CasePage {
+    cases: Vec<MerchantCase>,
+    /// Pass as `cursor` for the next page; absent on the last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_cursor: Option<i64>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<CasePage>, ApiError> {
+    authorize(&state, &headers, TokenScope::Read)?;
+    let Query(q) =
+        query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", &e.body_text()))?;
+    let invalid = |field: &str, msg: &str| {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_field", msg).field(field)
+    };
+    let status = q
+        .status
+        .as_deref()
+        .map(|s| {
+            Status::from_code(s)
+                .ok_or_else(|| invalid("status", "status: a status code such as under_review."))
+        })
+        .transpose()?;
+    let kind = q
+        .kind
+        .as_deref()
+        .map(|k| {
+            serde_json::from_value(serde_json::Value::String(k.to_string()))
+                .map_err(|_| invalid("kind", "kind: a case type such as return."))
+        })
+        .transpose()?;
+    let filter = CaseFilter {
+        status,
+        kind,
+        follow_up: q.follow_up,
+        overdue_at: q.overdue.then(|| (state.clock)()),
+        before: q.cursor,
+        limit: q.limit.unwrap_or(50),
+    };
+    let (cases, next_cursor) = state
+        .store
+        .lock()
+        .map_err(|_| poisoned())?
+        .list_cases(&filter)?;
+    Ok(Json(CasePage { cases, next_cursor }))
+}
+
+/// A case as the merchant reads it: the shopper's view plus how to reach them.
+#[derive(Debug, Serialize)]
+pub struct MerchantView {
+    #[serde(flatten)]
+    case: CaseView,
+    contact_email: Option<String>,
+}
+
+async fn read(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(tn): Path<String>,
+) -> Result<Json<MerchantView>, ApiError> {
+    authorize(&state, &headers, TokenScope::Read)?;
+    let store = state.store.lock().map_err(|_| poisoned())?;
+    let case = cases::find(&store, &tn)?;
+    let view = store.case_view(&case, (state.clock)())?;
+    Ok(Json(MerchantView {
+        case: view,
+        contact_email: case.contact_email,
+    }))
+}
+
+/// `POST …/moves` body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoveRequest {
+    /// The status to move to.
+    to: String,
+    /// A note the shopper sees on the timeline.
+    #[serde(default)]
+    note: String,
+}
+
+async fn move_case(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(tn): Path<String>,
+    body: Result<Json<MoveRequest>, JsonRejection>,
+) -> Result<Json<CaseView>, ApiError> {
+    authorize(&state, &headers, TokenScope::Write)?;
+    let Json(req) = body?;
+    let (view, n) = {
+        let mut store = state.store.lock().map_err(|_| poisoned())?;
+        cases::merchant_move(
+            &mut store,
+            &tn,
+            &req.to,
+            &req.note,
+            &state.links,
+            (state.clock)(),
+        )?
+    };
+    state.notify(n);
+    Ok(Json(view))
+}
+
+/// `POST …/messages` body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageRequest {
+    /// The text for the shopper.
+    body: String,
+}
+
+async fn message(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(tn): Path<String>,
+    body: Result<Json<MessageRequest>, JsonRejection>,
+) -> Result<Json<CaseView>, ApiError> {
+    authorize(&state, &headers, TokenScope::Write)?;
+    let Json(req) = body?;
+    let (view, n) = {
+        let mut store = state.store.lock().map_err(|_| poisoned())?;
+        cases::merchant_message(&mut store, &tn, &req.body, &state.links, (state.clock)())?
+    };
+    state.notify(n);
+    Ok(Json(view))
+}
