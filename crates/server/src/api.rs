@@ -274,6 +274,11 @@ impl Credentials {
     pub(crate) fn email(&self) -> &str {
         &self.email
     }
+
+    /// Whether a link token stood in for the e-mail.
+    pub(crate) fn has_token(&self) -> bool {
+        !self.token.is_empty()
+    }
 }
 
 /// Checks the format of an order number and of the e-mail, or takes a token instead of the
@@ -369,19 +374,15 @@ async fn create_case(
     let Json(req) = body?;
     let key = idempotency_key(&headers)?;
     let creds = check_credentials(&req.order_number, &req.email, &req.token)?;
-    let contact = req.contact.clone().unwrap_or(Contact {
+    let mut contact = req.contact.clone().unwrap_or(Contact {
         email: creds.email().to_string(),
         phone: String::new(),
         channel: Channel::Email,
     });
-    if let Err(problems) = contact.validate() {
-        let (field, expected) = problems[0];
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_contact",
-            &format!("How to reach you: expected {expected}."),
-        )
-        .field(field));
+    // From a signed link the widget may not know the e-mail: the order's is used then.
+    let email_from_order = contact.email.trim().is_empty() && creds.has_token();
+    if !email_from_order {
+        check_contact(&contact)?;
     }
     let now = (state.clock)();
     // One lock across read, re-check and insert: two tabs cannot both claim the last unit.
@@ -389,6 +390,10 @@ async fn create_case(
     let order = creds
         .order(&store, &state)?
         .ok_or_else(ApiError::order_not_found)?;
+    if email_from_order {
+        contact.email = store.order_email(&order.number)?.unwrap_or_default();
+        check_contact(&contact)?;
+    }
     // A repeated request (a double click, a retry after a timeout) gets the first case.
     if let Some(k) = &key {
         if let Some(json) = store.replay(&order.number, k)? {
@@ -465,6 +470,18 @@ async fn create_case(
         state.notify(n);
     }
     Ok((StatusCode::CREATED, Json(receipt(&case))).into_response())
+}
+
+fn check_contact(contact: &Contact) -> Result<(), ApiError> {
+    contact.validate().map_err(|problems| {
+        let (field, expected) = problems[0];
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_contact",
+            &format!("How to reach you: expected {expected}."),
+        )
+        .field(field)
+    })
 }
 
 /// `POST /v1/evidence`: a photo for a case about to be submitted. The order's number and

@@ -297,6 +297,18 @@ impl Store {
         self.load_order(number, None)
     }
 
+    /// The e-mail an order was placed with (normalised), for messages; never for a shopper.
+    pub fn order_email(&self, number: &str) -> Result<Option<String>, DbError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT email FROM orders WHERE number = ?1",
+                [number],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     fn load_order(&self, number: &str, email: Option<&str>) -> Result<Option<Order>, DbError> {
         let head = self
             .conn

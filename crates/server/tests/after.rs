@@ -1,0 +1,624 @@
+//! After the case, over real HTTP and SQLite: following a case, links, the merchant's moves,
+//! confirm/reopen, the survey, the FAQ and its events, and withdrawals.
+
+mod common;
+
+use aftersales_core::lifecycle::{Actor, Status, ALL_STATUSES};
+use aftersales_server::db::{Store, TokenScope};
+use common::*;
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+
+/// A server whose clock can be moved, and a write and a read token.
+struct Shop {
+    s: Server,
+    clock: Arc<Mutex<chrono::DateTime<chrono::Utc>>>,
+    write: String,
+    read: String,
+    key: aftersales_server::links::LinkKey,
+}
+
+async fn shop() -> Shop {
+    let mut store = Store::in_memory().unwrap();
+    let now = t(NOW);
+    let write = store.create_token("ops", TokenScope::Write, now).unwrap();
+    let read = store.create_token("report", TokenScope::Read, now).unwrap();
+    let key = aftersales_server::links::LinkKey::new(store.link_key().unwrap());
+    let clock = Arc::new(Mutex::new(now));
+    let c = clock.clone();
+    let s = start_with_store(
+        store,
+        now,
+        Arc::new(move || *c.lock().unwrap()),
+        None,
+        vec![],
+        aftersales_server::demo::policy(),
+    )
+    .await;
+    Shop {
+        s,
+        clock,
+        write,
+        read,
+        key,
+    }
+}
+
+impl Shop {
+    fn advance(&self, minutes: i64) {
+        *self.clock.lock().unwrap() += chrono::Duration::minutes(minutes);
+    }
+
+    /// A complaint (it claims no units, so a test can make many).
+    async fn new_case(&self) -> String {
+        self.submit(
+            json!({"type": "complaint", "about": "service", "description": "Rude courier."}),
+        )
+        .await
+    }
+
+    async fn submit(&self, case: Value) -> String {
+        let (status, body) = self
+            .s
+            .post(
+                "/v1/cases",
+                json!({"order_number": "1001", "email": "mei@example.com", "case": case}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body["tracking_number"].as_str().unwrap().to_string()
+    }
+
+    async fn find(&self, tn: &str, email: &str) -> (u16, Value) {
+        self.s
+            .post(
+                "/v1/cases/find",
+                json!({"tracking_number": tn, "email": email}),
+            )
+            .await
+    }
+
+    async fn moved(&self, tn: &str, to: &str) -> (u16, Value) {
+        self.s
+            .merchant(
+                &self.write,
+                &format!("/v1/merchant/cases/{tn}/moves"),
+                Some(json!({"to": to, "note": format!("now {to}")})),
+            )
+            .await
+    }
+}
+
+#[tokio::test]
+async fn a_case_is_followed_by_number_and_email_and_strangers_learn_nothing() {
+    let shop = shop().await;
+    let tn = shop
+        .submit(
+            json!({"type": "return", "lines": [{"line_id": "1001-1", "quantity": 1}],
+            "resolution": "refund", "reason": "changed_mind", "condition": "new_unopened"}),
+        )
+        .await;
+    let (status, v) = shop
+        .find(&tn.to_lowercase().replace('-', " "), " MEI@example.com")
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["tracking_number"], tn.as_str());
+    assert_eq!(v["status"], "submitted");
+    assert_eq!(v["timeline"][0]["status"], "submitted");
+    assert_eq!(v["timeline"][0]["by"], "shopper");
+    assert_eq!(v["lines"][0]["quantity"], 1);
+    assert_eq!(v["promise"]["kind"], "respond");
+    assert_eq!(v["promise"]["state"], "on_time");
+    assert!(
+        v.get("email").is_none() && !v.to_string().contains("mei@"),
+        "no e-mail in a view"
+    );
+    assert!(!v["link_token"].as_str().unwrap().is_empty());
+
+    let wrong_email = shop.find(&tn, "sam@example.com").await;
+    let other = aftersales_core::tracking::TrackingNumber::from_random([5; 10]);
+    let unknown = shop.find(other.as_str(), "mei@example.com").await;
+    assert_eq!(wrong_email.0, 404);
+    assert_eq!(
+        wrong_email, unknown,
+        "a wrong e-mail answers like an unknown number"
+    );
+    // A mistyped check symbol never reaches the database.
+    let mut typo = tn.clone();
+    let last = typo.pop().unwrap();
+    typo.push(if last == '2' { '3' } else { '2' });
+    let (status, body) = shop.find(&typo, "mei@example.com").await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["code"], "invalid_tracking_number");
+}
+
+#[tokio::test]
+async fn a_link_token_opens_its_case_only_and_a_forged_one_is_a_plain_not_found() {
+    let shop = shop().await;
+    let tn = shop.new_case().await;
+    let tn2 = shop.new_case().await;
+    let token = shop.find(&tn, "mei@example.com").await.1["link_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let open = |tn: &str, token: &str| json!({"tracking_number": tn, "token": token});
+    let (status, v) = shop.s.post("/v1/cases/find", open(&tn, &token)).await;
+    assert_eq!(
+        (status, v["tracking_number"].as_str()),
+        (200, Some(tn.as_str()))
+    );
+    let other_case = shop.s.post("/v1/cases/find", open(&tn2, &token)).await;
+    assert_eq!(other_case.0, 404);
+    let mut forged = token.clone();
+    forged.replace_range(forged.len() - 4.., "0000");
+    assert_eq!(
+        shop.s.post("/v1/cases/find", open(&tn, &forged)).await,
+        other_case
+    );
+    // Expired: 181 days later.
+    shop.advance(181 * 24 * 60);
+    assert_eq!(
+        shop.s.post("/v1/cases/find", open(&tn, &token)).await.0,
+        404
+    );
+}
+
+#[tokio::test]
+async fn a_signed_order_link_looks_up_and_submits_without_the_email() {
+    use aftersales_server::links::Scope;
+    let shop = shop().await;
+    let week = t(NOW) + chrono::Duration::days(7);
+    let token = shop.key.mint(Scope::Order, "1001", week);
+    let lookup =
+        |number: &str, token: &str| json!({"order_number": number, "email": "", "token": token});
+    let (status, found) = shop
+        .s
+        .post("/v1/orders/lookup", lookup("1001", &token))
+        .await;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found["order"]["number"], "1001");
+    let (status, receipt) = shop
+        .s
+        .post(
+            "/v1/cases",
+            json!({"order_number": "1001", "email": "", "token": token, "case": {
+                "type": "return", "lines": [{"line_id": "1001-1", "quantity": 1}],
+                "resolution": "refund", "reason": "changed_mind", "condition": "new_unopened"}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{receipt}");
+    let not_found = shop
+        .s
+        .post("/v1/orders/lookup", lookup("1002", &token))
+        .await;
+    assert_eq!(not_found.0, 404, "a token opens its own order only");
+    let alien = aftersales_server::links::LinkKey::new([9; 32]).mint(Scope::Order, "1001", week);
+    assert_eq!(
+        shop.s
+            .post("/v1/orders/lookup", lookup("1001", &alien))
+            .await,
+        not_found
+    );
+    let case_token = shop.key.mint(Scope::Case, "1001", week);
+    assert_eq!(
+        shop.s
+            .post("/v1/orders/lookup", lookup("1001", &case_token))
+            .await,
+        not_found
+    );
+    shop.advance(8 * 24 * 60);
+    assert_eq!(
+        shop.s
+            .post("/v1/orders/lookup", lookup("1001", &token))
+            .await,
+        not_found
+    );
+    // The command line prints a link with a token of its database's key.
+    let dir = std::env::temp_dir().join(format!("aftersales-link-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("shop.sqlite3");
+    let mut store = Store::open(&db).unwrap();
+    for d in aftersales_server::demo::orders(t(NOW)) {
+        store.upsert_order(&d.order, d.email).unwrap();
+    }
+    let key = aftersales_server::links::LinkKey::new(store.link_key().unwrap());
+    drop(store);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aftersales"))
+        .args([
+            "link",
+            "order",
+            "1001",
+            "--shop-url",
+            "https://shop.example/help",
+        ])
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let url = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        url.starts_with("https://shop.example/help?as-order=1001&as-token="),
+        "{url}"
+    );
+    let printed = url.trim().rsplit("as-token=").next().unwrap();
+    assert!(key.verify(Scope::Order, "1001", printed, chrono::Utc::now()));
+    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_aftersales"))
+        .args(["link", "order", "9999"])
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn the_merchant_moves_a_case_and_the_shopper_sees_every_step_with_its_actor() {
+    let shop = shop().await;
+    let tn = shop.new_case().await;
+    shop.advance(30);
+    let (status, v) = shop.moved(&tn, "approved").await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        v["promise"]["kind"], "resolve",
+        "answered: the resolution is owed next"
+    );
+    shop.advance(30);
+    let (status, body) = shop.moved(&tn, "confirmed_by_shopper").await;
+    assert_eq!(status, 409, "only the shopper confirms");
+    assert_eq!(body["error"]["code"], "illegal_move");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("approved"),
+        "{body}"
+    );
+    let (status, _) = shop
+        .s
+        .merchant(
+            &shop.write,
+            &format!("/v1/merchant/cases/{tn}/messages"),
+            Some(json!({"body": "Label attached.\nThanks!"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(shop.moved(&tn, "resolved").await.0, 200);
+    let (_, v) = shop.find(&tn, "mei@example.com").await;
+    let steps: Vec<(&str, &str)> = v["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["status"].as_str().unwrap(), e["by"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("submitted", "shopper"),
+            ("approved", "merchant"),
+            ("resolved", "merchant")
+        ]
+    );
+    assert_eq!(v["timeline"][1]["note"], "now approved");
+    assert_eq!(v["messages"][0]["body"], "Label attached.\nThanks!");
+    assert_eq!(v["messages"][0]["by"], "merchant");
+    assert_eq!(
+        v["moves"],
+        json!({"confirm": true, "reopen": false, "survey": false})
+    );
+    assert!(v.get("promise").is_none());
+    // Every notification went to the shopper with a link back to the case.
+    let sent = shop.s.notifications(4).await;
+    let templates: Vec<&str> = sent
+        .iter()
+        .map(|n| n["template"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        templates,
+        [
+            "case_received",
+            "status_changed",
+            "shop_message",
+            "status_changed"
+        ]
+    );
+    assert!(sent
+        .iter()
+        .all(|n| n["to"] == "mei@example.com" && n["reference"] == tn.as_str()));
+    let link = sent[0]["link"].as_str().unwrap();
+    assert!(
+        link.starts_with(&format!("https://shop.example/help?as-case={tn}&as-token=")),
+        "{link}"
+    );
+}
+
+#[tokio::test]
+async fn every_merchant_move_is_exactly_what_the_lifecycle_allows() {
+    let shop = shop().await;
+    // For each status reachable by the shop from a fresh case, try every target once.
+    for from in ALL_STATUSES {
+        let Some(path) = path_to(from) else { continue };
+        for to in ALL_STATUSES {
+            let tn = shop.new_case().await;
+            for step in &path {
+                let (status, body) = shop.moved(&tn, step.code()).await;
+                assert_eq!(status, 200, "{from:?} via {step:?}: {body}");
+            }
+            let (status, body) = shop.moved(&tn, to.code()).await;
+            let legal = from.allows(to, Actor::Merchant);
+            assert_eq!(status == 200, legal, "{from:?} → {to:?}: {body}");
+            if !legal {
+                assert_eq!(status, 409);
+            }
+        }
+    }
+}
+
+/// Merchant moves from `submitted` to `target`, if the shop alone can get there.
+fn path_to(target: Status) -> Option<Vec<Status>> {
+    use Status::*;
+    Some(match target {
+        Submitted => vec![],
+        Acknowledged => vec![Acknowledged],
+        UnderReview => vec![UnderReview],
+        Approved => vec![Approved],
+        Rejected => vec![Rejected],
+        AwaitingReturnShipment => vec![Approved, AwaitingReturnShipment],
+        Received => vec![Approved, AwaitingReturnShipment, Received],
+        Inspected => vec![Approved, AwaitingReturnShipment, Received, Inspected],
+        Resolved => vec![Approved, Resolved],
+        WaitingOnThirdParty => vec![UnderReview, WaitingOnThirdParty],
+        Escalated => vec![Escalated],
+        Closed => vec![Rejected, Closed],
+        ConfirmedByShopper | Reopened | Withdrawn => return None,
+    })
+}
+
+#[tokio::test]
+async fn merchant_api_needs_a_live_token_and_a_write_scope_to_act() {
+    let shop = shop().await;
+    let tn = shop.new_case().await;
+    let (status, body) = shop
+        .s
+        .merchant("ast_nope", "/v1/merchant/cases", None)
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (401, Some("unauthorized"))
+    );
+    let (status, page) = shop
+        .s
+        .merchant(&shop.read, "/v1/merchant/cases?status=submitted", None)
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["cases"][0]["tracking_number"], tn.as_str());
+    let (status, _) = shop
+        .s
+        .merchant(
+            &shop.read,
+            &format!("/v1/merchant/cases/{tn}/moves"),
+            Some(json!({"to": "approved"})),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, one) = shop
+        .s
+        .merchant(&shop.read, &format!("/v1/merchant/cases/{tn}"), None)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(one["contact_email"], "mei@example.com");
+    let (status, _) = shop
+        .s
+        .merchant(&shop.read, "/v1/merchant/cases?status=nope", None)
+        .await;
+    assert_eq!(status, 400);
+    // Paging by cursor.
+    shop.new_case().await;
+    let (_, first) = shop
+        .s
+        .merchant(&shop.read, "/v1/merchant/cases?limit=1", None)
+        .await;
+    let cursor = first["next_cursor"].as_i64().unwrap();
+    let (_, second) = shop
+        .s
+        .merchant(
+            &shop.read,
+            &format!("/v1/merchant/cases?limit=1&cursor={cursor}"),
+            None,
+        )
+        .await;
+    assert_ne!(
+        first["cases"][0]["tracking_number"],
+        second["cases"][0]["tracking_number"]
+    );
+    // Overdue: the 48-hour review promise is broken three days later.
+    let (_, none) = shop
+        .s
+        .merchant(&shop.read, "/v1/merchant/cases?overdue=true", None)
+        .await;
+    assert_eq!(none["cases"].as_array().unwrap().len(), 0);
+    shop.advance(3 * 24 * 60);
+    let (_, late) = shop
+        .s
+        .merchant(&shop.read, "/v1/merchant/cases?overdue=true", None)
+        .await;
+    assert_eq!(late["cases"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn confirm_then_survey_once_and_a_low_score_flags_a_follow_up() {
+    let shop = shop().await;
+    let tn = shop.new_case().await;
+    let access = json!({"tracking_number": tn, "email": "mei@example.com"});
+    let survey = |a: u8| json!({"access": access, "survey": {"attitude": a, "speed": 5, "problem_solving": 4, "comment": "ok"}});
+    let (status, body) = shop.s.post("/v1/cases/survey", survey(3)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("survey_not_open"))
+    );
+    let (status, _) = shop
+        .s
+        .post(
+            "/v1/cases/confirm",
+            json!({"access": access, "resolved": true}),
+        )
+        .await;
+    assert_eq!(status, 409, "not resolved yet");
+    shop.moved(&tn, "approved").await;
+    shop.moved(&tn, "resolved").await;
+    let (status, v) = shop
+        .s
+        .post(
+            "/v1/cases/confirm",
+            json!({"access": access, "resolved": true}),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["status"], "confirmed_by_shopper");
+    assert_eq!(v["moves"]["survey"], true);
+    let (status, v) = shop.s.post("/v1/cases/survey", survey(3)).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["follow_up"], true);
+    assert_eq!(v["survey"]["attitude"], 3);
+    let (status, body) = shop.s.post("/v1/cases/survey", survey(5)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("survey_taken"))
+    );
+    let (_, flagged) = shop
+        .s
+        .merchant(&shop.read, "/v1/merchant/cases?follow_up=true", None)
+        .await;
+    assert_eq!(flagged["cases"][0]["tracking_number"], tn.as_str());
+    let bad =
+        json!({"access": access, "survey": {"attitude": 6, "speed": 5, "problem_solving": 4}});
+    assert_eq!(shop.s.post("/v1/cases/survey", bad).await.0, 400);
+}
+
+#[tokio::test]
+async fn no_reopens_with_a_reason_and_the_timeline_shows_it() {
+    let shop = shop().await;
+    let tn = shop.new_case().await;
+    shop.moved(&tn, "approved").await;
+    shop.moved(&tn, "resolved").await;
+    let access = json!({"tracking_number": tn, "email": "mei@example.com"});
+    let (status, body) = shop
+        .s
+        .post(
+            "/v1/cases/confirm",
+            json!({"access": access, "resolved": false}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("reason_missing"))
+    );
+    let (status, v) = shop
+        .s
+        .post(
+            "/v1/cases/confirm",
+            json!({"access": access, "resolved": false, "reason": "Still leaks."}),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["status"], "reopened");
+    let last = v["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (
+            last["status"].as_str(),
+            last["by"].as_str(),
+            last["note"].as_str()
+        ),
+        (Some("reopened"), Some("shopper"), Some("Still leaks."))
+    );
+    assert_eq!(v["promise"]["kind"], "resolve");
+    // Reopened: confirming now is not a legal move.
+    let (status, _) = shop
+        .s
+        .post(
+            "/v1/cases/confirm",
+            json!({"access": access, "resolved": true}),
+        )
+        .await;
+    assert_eq!(status, 409);
+}
+
+#[tokio::test]
+async fn the_faq_is_served_per_language_and_events_are_recorded() {
+    let shop = shop().await;
+    let (status, en) = shop.s.get("/v1/faq?lang=en").await;
+    assert_eq!(status, 200);
+    let articles = en["articles"].as_array().unwrap();
+    assert!(articles.len() >= 20);
+    assert_eq!(articles[0]["lang"], "en");
+    let (_, zh) = shop.s.get("/v1/faq?lang=zh-Hant").await;
+    assert_eq!(zh["articles"][0]["lang"], "zh-Hant");
+    let (_, fr) = shop.s.get("/v1/faq?lang=fr").await;
+    assert_eq!(fr["articles"][0]["lang"], "en", "falls back");
+    assert_eq!(shop.s.get("/v1/faq?lang=%3Cscript%3E").await.0, 400);
+    let id = articles[1]["id"].as_str().unwrap();
+    let r = shop
+        .s
+        .client
+        .post(format!("{}/v1/events", shop.s.base))
+        .json(&json!({"kind": "faq_answered", "article": id, "query": "refund", "lang": "en"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 204);
+    for bad in [
+        json!({"kind": "nope"}),
+        json!({"kind": "faq_answered", "article": "no-such"}),
+        json!({"kind": "faq_answered", "query": "x".repeat(201)}),
+    ] {
+        assert_eq!(shop.s.post("/v1/events", bad.clone()).await.0, 400, "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn a_withdrawal_is_recorded_with_its_instant_claims_its_items_and_is_acknowledged() {
+    let shop = shop().await;
+    let body = |lines: &[&str]| {
+        json!({"order_number": "1001", "email": "mei@example.com", "name": "Mei Lin",
+               "line_ids": lines, "confirm_to": "mei@example.com"})
+    };
+    let (status, r) = shop.s.post("/v1/withdrawals", body(&["1001-1"])).await;
+    assert_eq!(status, 201, "{r}");
+    assert_eq!(r["received_at"], NOW);
+    assert_eq!(r["name"], "Mei Lin");
+    assert!(r["reference"].as_str().unwrap().starts_with("AS-"));
+    let sent = shop.s.notifications(1).await;
+    assert_eq!(sent[0]["template"], "withdrawal_received");
+    assert_eq!(sent[0]["data"]["received_at"], NOW);
+    // The items are claimed: a second withdrawal or a return of them is refused.
+    let (status, again) = shop.s.post("/v1/withdrawals", body(&["1001-1"])).await;
+    assert_eq!(
+        (status, again["error"]["code"].as_str()),
+        (422, Some("withdrawal_period_over"))
+    );
+    let (status, _) = shop.s.post("/v1/withdrawals", body(&[])).await;
+    assert_eq!(status, 422);
+    let wrong = json!({"order_number": "1001", "email": "sam@example.com", "name": "X", "line_ids": ["1001-2"], "confirm_to": "a@b.c"});
+    assert_eq!(shop.s.post("/v1/withdrawals", wrong).await.0, 404);
+}
+
+#[tokio::test]
+async fn without_withdrawal_in_the_policy_the_function_is_refused() {
+    let s = start(t(NOW), t(NOW)).await;
+    let (status, body) = s
+        .post(
+            "/v1/withdrawals",
+            json!({"order_number": "1001", "email": "mei@example.com", "name": "Mei",
+                   "line_ids": ["1001-1"], "confirm_to": "mei@example.com"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("withdrawal_not_offered"))
+    );
+}
