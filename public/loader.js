@@ -96,6 +96,15 @@
     return JSON.stringify(Object.assign(out, extra));
   }
 
+  /** A signed link in the page's address (?as-case=…&as-token=… or ?as-order=…&as-token=…). */
+  function linked() {
+    const q = new URLSearchParams(location.search);
+    const token = q.get("as-token") || "";
+    if (q.get("as-case")) return { case: q.get("as-case"), token };
+    if (q.get("as-order") && token) return { order: q.get("as-order"), token };
+    return null;
+  }
+
   class AfterSalesElement extends HTMLElement {
     connectedCallback() {
       const root = styled(this.shadowRoot || this.attachShadow({ mode: "open" }));
@@ -124,7 +133,7 @@
         this.observer = new IntersectionObserver((seen) => {
           if (seen.some((e) => e.isIntersecting)) {
             this.observer.disconnect();
-            this.open();
+            this.open(linked());
           }
         });
         this.observer.observe(this);
@@ -136,12 +145,15 @@
       if (b) b.hidden = !show;
     }
 
-    /** Opens the widget; with {order, email} it looks that order up straight away. */
+    /** Opens the widget; with {order, email} it looks that order up straight away, with
+     * {case, token} or {order, token} (a signed link) it opens that case or order. */
     async open(opts) {
       this.hidden = false;
       const active = document.activeElement;
       if (!this.opener && active && active !== document.body && active !== this) this.opener = active;
-      const extra = opts && opts.order && opts.email ? { order: String(opts.order), email: String(opts.email) } : {};
+      const o = opts || {};
+      const extra = {};
+      for (const k of ["order", "email", "case", "token"]) if (o[k]) extra[k] = String(o[k]);
       try {
         const m = await load();
         const failed = this.shadowRoot.querySelector(".as-load-error");
@@ -225,6 +237,10 @@
   // With only the script tag: the floating launcher, once the page is parsed.
   const start = () => {
     if (script && script.dataset.launcher !== "none" && !document.querySelector("after-sales")) widget();
+    // A link from the shop's e-mail opens the widget on its case or order.
+    const link = linked();
+    const el = document.querySelector("after-sales");
+    if (link && el && el.getAttribute("mode") === "floating") el.open(link);
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -11,7 +11,10 @@ use aftersales_core::api::{
     LookupResponse, ViolationDetail,
 };
 
+use aftersales_core::faq::FaqResponse;
+use aftersales_core::follow::{CaseAccess, CaseView, ConfirmRequest, SurveyRequest};
 use aftersales_core::policy::Policy;
+use aftersales_core::withdrawal::{WithdrawalReceipt, WithdrawalRequest};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::Future;
@@ -46,6 +49,36 @@ pub trait Backend: Send + Sync {
         photo: web_sys::Blob,
         progress: Progress,
     ) -> LocalFuture<Result<EvidenceReceipt, BackendError>>;
+    /// A case as its shopper follows it, by tracking number and e-mail or link token.
+    fn find_case(&self, access: CaseAccess) -> LocalFuture<Result<CaseView, BackendError>>;
+    /// "Is this resolved?": yes confirms, no reopens with a reason.
+    fn confirm_case(&self, req: ConfirmRequest) -> LocalFuture<Result<CaseView, BackendError>>;
+    /// The satisfaction survey.
+    fn rate_case(&self, req: SurveyRequest) -> LocalFuture<Result<CaseView, BackendError>>;
+    /// The shop's FAQ in a language (or its fallback).
+    fn faq(&self, lang: &str) -> LocalFuture<Result<FaqResponse, BackendError>>;
+    /// Records a self-service event: `faq_answered` or `faq_escalated`, with the article and
+    /// what was searched.
+    fn self_service(&self, event: SelfService) -> LocalFuture<Result<(), BackendError>>;
+    /// The EU withdrawal declaration.
+    fn withdraw(
+        &self,
+        req: WithdrawalRequest,
+    ) -> LocalFuture<Result<WithdrawalReceipt, BackendError>>;
+}
+
+/// A self-service event (`POST /v1/events`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SelfService {
+    /// `faq_answered` or `faq_escalated`.
+    pub kind: &'static str,
+    /// The FAQ entry, if one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub article: Option<String>,
+    /// What the shopper searched for.
+    pub query: String,
+    /// The shopper's language.
+    pub lang: String,
 }
 
 /// The backend the widget was mounted with, shared through the reactive context.
@@ -76,6 +109,11 @@ impl BackendError {
                     .violations
                     .first()
                     .map_or(Msg::ViolationOther, format::violation_detail),
+                "case_not_found" => Msg::TrackErrorNotFound,
+                "invalid_tracking_number" => Msg::TrackErrorNumber,
+                "survey_taken" => Msg::SurveyTaken,
+                "not_allowed_now" => Msg::CaseNotNow,
+                "withdrawal_period_over" => Msg::WithdrawClosed,
                 _ => Msg::ErrorRefused,
             },
             BackendError::Unreachable(_) => Msg::ErrorUnreachable,
@@ -167,6 +205,39 @@ async fn exchange(
 }
 
 impl Backend for HttpBackend {
+    fn find_case(&self, access: CaseAccess) -> LocalFuture<Result<CaseView, BackendError>> {
+        self.post("/v1/cases/find", &access)
+    }
+
+    fn confirm_case(&self, req: ConfirmRequest) -> LocalFuture<Result<CaseView, BackendError>> {
+        self.post("/v1/cases/confirm", &req)
+    }
+
+    fn rate_case(&self, req: SurveyRequest) -> LocalFuture<Result<CaseView, BackendError>> {
+        self.post("/v1/cases/survey", &req)
+    }
+
+    fn faq(&self, lang: &str) -> LocalFuture<Result<FaqResponse, BackendError>> {
+        let lang: String = lang
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        self.get(&format!("/v1/faq?lang={lang}")) // i18n-ok: a URL
+    }
+
+    fn self_service(&self, event: SelfService) -> LocalFuture<Result<(), BackendError>> {
+        let request =
+            gloo_net::http::Request::post(&format!("{}/v1/events", self.base)).json(&event);
+        Box::pin(async move { exchange(request).await.map(|_| ()) })
+    }
+
+    fn withdraw(
+        &self,
+        req: WithdrawalRequest,
+    ) -> LocalFuture<Result<WithdrawalReceipt, BackendError>> {
+        self.post("/v1/withdrawals", &req)
+    }
+
     fn lookup(&self, req: LookupRequest) -> LocalFuture<Result<LookupResponse, BackendError>> {
         self.post("/v1/orders/lookup", &req)
     }
@@ -225,6 +296,7 @@ async fn xhr_upload(
     for (name, value) in [
         ("X-Order-Number", credentials.order_number.as_str()), // i18n-ok: a header name
         ("X-Order-Email", credentials.email.as_str()),         // i18n-ok: a header name
+        ("X-Order-Token", credentials.token.as_str()),         // i18n-ok: a header name
         ("Content-Type", photo.type_().as_str()),              // i18n-ok: a header name
     ] {
         xhr.set_request_header(name, value).map_err(broken)?;

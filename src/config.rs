@@ -26,6 +26,10 @@ pub struct WidgetConfig {
     pub order: Option<String>,
     /// The e-mail for `order`.
     pub email: Option<String>,
+    /// A case to open at once (a link's `as-case`), with `token`.
+    pub case: Option<String>,
+    /// A signed link's token for `case` or `order` (instead of the e-mail).
+    pub token: Option<String>,
     /// The merchant's own wording of some messages (`data-messages`).
     pub messages: Vec<(Locale, Msg, String)>,
 }
@@ -48,6 +52,10 @@ pub enum View {
     Lookup,
     /// The shop's returns policy and promises, in short.
     Policy,
+    /// Follow a request by its tracking number.
+    Track,
+    /// Search the shop's answers.
+    Help,
 }
 
 /// Reads `data-messages`: `{"zh-Hans": {"panel.title": "莲松售后"}}`, a language the widget
@@ -106,11 +114,13 @@ struct Raw {
     policy_url: Option<String>,
     order: Option<String>,
     email: Option<String>,
+    case: Option<String>,
+    token: Option<String>,
     messages: Option<String>,
 }
 
 /// The attribute names, for messages.
-pub const ATTRIBUTES: [&str; 10] = [
+pub const ATTRIBUTES: [&str; 12] = [
     "data-backend",
     "data-api",
     "data-shop",
@@ -120,6 +130,8 @@ pub const ATTRIBUTES: [&str; 10] = [
     "data-policy-url",
     "data-order",
     "data-email",
+    "data-case",
+    "data-token",
     "data-messages",
 ];
 
@@ -194,7 +206,15 @@ impl WidgetConfig {
         let view = match raw.view.as_deref() {
             None | Some("lookup") => View::Lookup,
             Some("policy") => View::Policy,
-            Some(other) => return Err(one_of("data-view", &["lookup", "policy"], other)),
+            Some("track") => View::Track,
+            Some("help") => View::Help,
+            Some(other) => {
+                return Err(one_of(
+                    "data-view",
+                    &["lookup", "policy", "track", "help"],
+                    other,
+                ))
+            }
         };
         if let Some(url) = &raw.policy_url {
             if !is_path_or_http_url(url) {
@@ -211,7 +231,26 @@ impl WidgetConfig {
             .email
             .map(|e| e.trim().to_string())
             .filter(|e| !e.is_empty());
-        if order.is_some() != email.is_some() {
+        let token = raw
+            .token
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty());
+        let case = raw
+            .case
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty());
+        if token.as_ref().is_some_and(|t| {
+            t.len() > 64 || !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
+        }) {
+            return Err("data-token must be a link token as the server mints it (digits, letters and one dot)".into());
+        }
+        if token.is_some() && case.is_none() && order.is_none() {
+            return Err("data-token goes with data-case or data-order".into());
+        }
+        if order.is_some() && email.is_none() && token.is_none() {
+            return Err("data-order goes with data-email (or a link's data-token)".into());
+        }
+        if email.is_some() && order.is_none() {
             return Err("data-order and data-email go together: give both or neither".into());
         }
         let messages = match &raw.messages {
@@ -227,6 +266,8 @@ impl WidgetConfig {
             policy_url: raw.policy_url,
             order,
             email,
+            case,
+            token,
             messages,
         })
     }
@@ -250,14 +291,26 @@ mod tests {
         assert_eq!(c.shop.as_deref(), Some("lotus-pine"));
         assert_eq!(c.theme, Theme::Dark);
         assert_eq!(c.order.as_deref(), Some("1001"));
+        let c =
+            WidgetConfig::parse(r#"{"view":"track","case":" AS-22222-222222 ","token":"17.ab"}"#)
+                .unwrap();
+        assert_eq!(
+            (c.view, c.case.as_deref(), c.token.as_deref()),
+            (View::Track, Some("AS-22222-222222"), Some("17.ab"))
+        );
+        let c = WidgetConfig::parse(r#"{"view":"help","order":"1001","token":"17.ab"}"#).unwrap();
+        assert_eq!(
+            (c.view, c.order.as_deref(), c.email),
+            (View::Help, Some("1001"), None)
+        );
     }
 
     #[test]
     fn every_mistake_names_the_attribute_the_allowed_values_and_the_value() {
         let cases = [
             (
-                r#"{"view":"track"}"#,
-                r#"data-view must be one of lookup, policy; got "track""#,
+                r#"{"view":"tracking"}"#,
+                r#"data-view must be one of lookup, policy, track, help; got "tracking""#,
             ),
             (
                 r#"{"policy-url":"javascript:alert(1)"}"#,
@@ -289,7 +342,19 @@ mod tests {
             ),
             (
                 r#"{"order":"1001"}"#,
+                "data-order goes with data-email (or a link's data-token)",
+            ),
+            (
+                r#"{"email":"a@b.c"}"#,
                 "data-order and data-email go together: give both or neither",
+            ),
+            (
+                r#"{"token":"1.ab"}"#,
+                "data-token goes with data-case or data-order",
+            ),
+            (
+                r#"{"case":"AS-1","token":"<script>"}"#,
+                "data-token must be a link token as the server mints it (digits, letters and one dot)",
             ),
         ];
         for (json, message) in cases {

@@ -8,6 +8,7 @@ use crate::state::WidgetEvent;
 use crate::ui::FocusSteps;
 use crate::widget::Widget;
 use aftersales_core::api::LookupRequest;
+use aftersales_core::follow::CaseAccess;
 use leptos::prelude::*;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
@@ -104,7 +105,21 @@ pub fn mount_with_backend(
     config: &WidgetConfig,
 ) -> Result<(), JsValue> {
     adopt_style(host, root)?;
-    let prefill = config.order.clone().zip(config.email.clone());
+    // A case link opens the case; an order link or the page's order looks the order up.
+    let opening = config.case.clone().map(|tracking_number| CaseAccess {
+        tracking_number,
+        email: String::new(),
+        token: config.token.clone().unwrap_or_default(),
+    });
+    let prefill = config
+        .order
+        .clone()
+        .filter(|_| opening.is_none())
+        .map(|order_number| LookupRequest {
+            order_number,
+            email: config.email.clone().unwrap_or_default(),
+            token: config.token.clone().unwrap_or_default(),
+        });
     if let Some(container) = root.query_selector(".as-root")? {
         container.remove_attribute("hidden")?;
         // Opened again: focus goes back into the panel, to the step's heading.
@@ -113,7 +128,12 @@ pub fn mount_with_backend(
                 let _ = h.focus();
             }
         }
-        if let Some((order, email)) = prefill {
+        if let Some(LookupRequest {
+            order_number: order,
+            email,
+            ..
+        }) = prefill.filter(|p| p.token.is_empty())
+        {
             let apply = js_sys::Reflect::get(host, &JsValue::from_str("asLookup"))?;
             if let Some(f) = apply.dyn_ref::<js_sys::Function>() {
                 f.call2(
@@ -162,7 +182,7 @@ pub fn mount_with_backend(
         provide_context(handle.clone());
         provide_context(I18n::new(lang.clone(), settled));
         provide_context(FocusSteps(StoredValue::new(modal)));
-        let wanted = RwSignal::new(prefill.map(|(order_number, email)| LookupRequest::typed(&order_number, &email)));
+        let wanted = RwSignal::new(prefill.clone());
         // `host.asLookup(order, email)`: the loader's `AfterSales.open({order, email})`.
         let lookup =
             Closure::<dyn Fn(String, String)>::new(move |order_number: String, email: String| {
@@ -171,7 +191,7 @@ pub fn mount_with_backend(
         let _ = js_sys::Reflect::set(&host, &JsValue::from_str("asLookup"), lookup.as_ref());
         lookup.forget();
         let host = host.clone();
-        view! { <Widget prefill=wanted on_event=move |e: WidgetEvent| on_event(&host, e) view=view policy_url=policy_url.clone() modal=modal /> }
+        view! { <Widget prefill=wanted on_event=move |e: WidgetEvent| on_event(&host, e) view=view opening=opening.clone() policy_url=policy_url.clone() modal=modal /> }
     })
     .forget();
     Ok(())

@@ -240,6 +240,38 @@ pub fn resolution(r: Resolution) -> Msg {
     }
 }
 
+/// A case's status, in a shopper's words.
+pub fn status(s: aftersales_core::lifecycle::Status) -> Msg {
+    use aftersales_core::lifecycle::Status::*;
+    match s {
+        Submitted => Msg::StatusSubmitted,
+        Acknowledged => Msg::StatusAcknowledged,
+        UnderReview => Msg::StatusUnderReview,
+        Approved => Msg::StatusApproved,
+        Rejected => Msg::StatusRejected,
+        AwaitingReturnShipment => Msg::StatusAwaitingReturnShipment,
+        Received => Msg::StatusReceived,
+        Inspected => Msg::StatusInspected,
+        Resolved => Msg::StatusResolved,
+        ConfirmedByShopper => Msg::StatusConfirmed,
+        Reopened => Msg::StatusReopened,
+        Escalated => Msg::StatusEscalated,
+        WaitingOnThirdParty => Msg::StatusWaiting,
+        Withdrawn => Msg::StatusWithdrawn,
+        Closed => Msg::StatusClosed,
+    }
+}
+
+/// Who moved a case: you, the shop, or the system.
+pub fn actor(a: aftersales_core::lifecycle::Actor) -> Msg {
+    use aftersales_core::lifecycle::Actor;
+    match a {
+        Actor::Shopper => Msg::ActorYou,
+        Actor::Merchant => Msg::ActorShop,
+        Actor::System => Msg::ActorSystem,
+    }
+}
+
 /// A delivery problem, in words.
 pub fn problem(p: LogisticsProblem) -> Msg {
     match p {

@@ -17,6 +17,42 @@ pub enum Step {
     Case(std::sync::Arc<LookedUp>, CaseKind),
     /// The case was sent; showing its tracking number.
     Done(std::sync::Arc<Submitted>),
+    /// Asking for a tracking number and e-mail; opening a case at once when given its token.
+    Track(Option<std::sync::Arc<aftersales_core::follow::CaseAccess>>),
+    /// A case the shopper follows.
+    Tracked(std::sync::Arc<Followed>),
+    /// Searching the shop's answers; with the order when one was found first.
+    Help(Option<std::sync::Arc<LookedUp>>),
+    /// The EU withdrawal function for the order found.
+    Withdraw(std::sync::Arc<LookedUp>),
+    /// The withdrawal's acknowledgement.
+    Withdrawn(std::sync::Arc<aftersales_core::withdrawal::WithdrawalReceipt>),
+}
+
+/// A case found by its tracking number, with how it was opened (a link token after the first
+/// answer, so the e-mail is not kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Followed {
+    /// Sent again with each action on the case.
+    pub access: aftersales_core::follow::CaseAccess,
+    /// The case as the server sees it now.
+    pub view: aftersales_core::follow::CaseView,
+}
+
+impl Followed {
+    /// Keeps the view and opens the case from now on with its link token.
+    pub fn new(view: aftersales_core::follow::CaseView, typed: &str) -> Followed {
+        let access = aftersales_core::follow::CaseAccess {
+            tracking_number: view.tracking_number.clone(),
+            email: if view.link_token.is_empty() {
+                typed.to_string()
+            } else {
+                String::new()
+            },
+            token: view.link_token.clone(),
+        };
+        Followed { access, view }
+    }
 }
 
 /// An order the shopper found, with the credentials that found it.

@@ -1,7 +1,10 @@
 use crate::config::View;
 use crate::i18n::{tr, use_i18n, Lang, Locale, Msg};
 use crate::journeys::store::Drafts;
-use crate::journeys::{CaseJourney, ChooseView, LookupForm, PolicyView, ReceiptView};
+use crate::journeys::{
+    CaseJourney, CaseStatusView, ChooseView, HelpView, LookupForm, PolicyView, ReceiptView,
+    TrackForm, WithdrawView, WithdrawnView,
+};
 use crate::state::{Events, Step, WidgetEvent};
 use aftersales_core::api::LookupRequest;
 use leptos::prelude::*;
@@ -25,6 +28,9 @@ pub fn Widget(
     /// The first step.
     #[prop(default = View::Lookup)]
     view: View,
+    /// A case to open at once (a link's tracking number and token).
+    #[prop(default = None)]
+    opening: Option<aftersales_core::follow::CaseAccess>,
     /// The shop's full policy page, linked from the policy step.
     #[prop(default = None)]
     policy_url: Option<String>,
@@ -35,11 +41,45 @@ pub fn Widget(
     provide_context(Events(on_event));
     provide_context(Drafts::new());
     let i18n = use_i18n();
-    let first = match view {
-        View::Lookup => Step::Lookup,
-        View::Policy => Step::Policy,
+    let first = match (view, opening) {
+        (_, Some(access)) => Step::Track(Some(std::sync::Arc::new(access))),
+        (View::Lookup, None) => Step::Lookup,
+        (View::Policy, None) => Step::Policy,
+        (View::Track, None) => Step::Track(None),
+        (View::Help, None) => Step::Help(None),
     };
     let step = RwSignal::new(first);
+    // Where "Back" from the policy, the answers or tracking returns: the step the shopper
+    // left through the navigation (a request being written keeps everything entered).
+    let back = StoredValue::new(None::<Step>);
+    let go = move |to: Step| {
+        let here = step.get_untracked();
+        let detour = |s: &Step| {
+            matches!(
+                s,
+                Step::Policy | Step::Help(_) | Step::Track(_) | Step::Tracked(_)
+            )
+        };
+        if !detour(&here) {
+            back.set_value(Some(here));
+        }
+        step.set(to);
+    };
+    let found_now = move || match step.get_untracked() {
+        Step::Choose(f) | Step::Case(f, _) | Step::Withdraw(f) => Some(f),
+        _ => back.with_value(|b| match b {
+            Some(Step::Choose(f) | Step::Case(f, _) | Step::Withdraw(f)) => Some(f.clone()),
+            _ => None,
+        }),
+    };
+    let nav_current = move |which: u8| {
+        let on = matches!(
+            (which, step.get()),
+            (0, Step::Help(_)) | (1, Step::Track(_) | Step::Tracked(_)) | (2, Step::Policy)
+        );
+        on.then_some("page")
+    };
+    provide_context(Detour { back, step });
     // What the shopper typed last, so "look up another order" does not make them retype it.
     let remembered = RwSignal::new(LookupRequest::typed("", ""));
     // A new order to look up, from the page: back to the lookup step, which takes it.
@@ -101,6 +141,14 @@ pub fn Widget(
                     <span aria-hidden="true">"×"</span>
                 </button>
             </header>
+            <nav class="as-nav" part="nav" aria-label=move || i18n.t(Msg::NavLabel)>
+                <button type="button" class="as-nav__link" part="nav-link" aria-current=move || nav_current(0)
+                    on:click=move |_| go(Step::Help(found_now()))>{tr(Msg::NavHelp)}</button>
+                <button type="button" class="as-nav__link" part="nav-link" aria-current=move || nav_current(1)
+                    on:click=move |_| go(Step::Track(None))>{tr(Msg::NavTrack)}</button>
+                <button type="button" class="as-nav__link" part="nav-link" aria-current=move || nav_current(2)
+                    on:click=move |_| go(Step::Policy)>{tr(Msg::NavPolicy)}</button>
+            </nav>
             <div class="as-body" part="step">
                 {move || match step.get() {
                     Step::Lookup => view! { <LookupForm step=step remembered=remembered prefill=prefill /> }.into_any(),
@@ -108,10 +156,40 @@ pub fn Widget(
                     Step::Choose(found) => view! { <ChooseView found=found step=step /> }.into_any(),
                     Step::Case(found, kind) => view! { <CaseJourney found=found kind=kind step=step /> }.into_any(),
                     Step::Done(sent) => view! { <ReceiptView sent=sent step=step /> }.into_any(),
+                    Step::Track(opening) => view! { <TrackForm step=step opening=opening /> }.into_any(),
+                    Step::Tracked(followed) => view! { <CaseStatusView followed=followed step=step /> }.into_any(),
+                    Step::Help(found) => view! { <HelpView found=found step=step /> }.into_any(),
+                    Step::Withdraw(found) => view! { <WithdrawView found=found step=step /> }.into_any(),
+                    Step::Withdrawn(receipt) => view! { <WithdrawnView receipt=receipt /> }.into_any(),
                 }}
             </div>
         </section>
     }
+}
+
+/// Where a detour (policy, answers, tracking) returns to.
+#[derive(Clone, Copy)]
+pub struct Detour {
+    back: StoredValue<Option<Step>>,
+    step: RwSignal<Step>,
+}
+
+/// "Back to where I was", on a detour's step, when the shopper came from somewhere.
+#[component]
+pub fn BackButton() -> impl IntoView {
+    let d = expect_context::<Detour>();
+    d.back.with_value(Option::is_some).then(|| {
+        view! {
+            <button class="as-button as-button--quiet" part="button" type="button" data-testid="back"
+                on:click=move |_| {
+                    if let Some(s) = d.back.with_value(Clone::clone) {
+                        d.step.set(s);
+                    }
+                }>
+                {tr(Msg::StepBack)}
+            </button>
+        }
+    })
 }
 
 /// Escape closes the dialog.

@@ -8,6 +8,8 @@ use aftersales_core::api::{
     LookupResponse,
 };
 use aftersales_core::case::{CaseDraft, CaseKind, CaseType, DraftLine, Quote, QuoteLine};
+use aftersales_core::faq::FaqResponse;
+use aftersales_core::follow::{CaseAccess, CaseView, ConfirmRequest, SurveyRequest};
 use aftersales_core::lifecycle::Status;
 use aftersales_core::money::{Currency, Money};
 use aftersales_core::order::{Line, Order};
@@ -15,7 +17,8 @@ use aftersales_core::policy::Policy;
 use aftersales_core::reasons::Fault;
 use aftersales_core::resolution::{ItemCondition, Resolution};
 use aftersales_core::tracking::TrackingNumber;
-use aftersales_widget::backend::{Backend, BackendError, LocalFuture, Progress};
+use aftersales_core::withdrawal::{WithdrawalReceipt, WithdrawalRequest};
+use aftersales_widget::backend::{Backend, BackendError, LocalFuture, Progress, SelfService};
 use aftersales_widget::config::WidgetConfig;
 use aftersales_widget::embed::{mount_shadow, mount_with_backend, shadow_root};
 use aftersales_widget::state::device_now;
@@ -76,7 +79,34 @@ impl FakeBackend {
     }
 }
 
+/// What this fake does not do: the Playwright journeys drive these against the real server.
+fn not_here<T: 'static>() -> LocalFuture<Result<T, BackendError>> {
+    Box::pin(async { Err(BackendError::Unreachable("not in the fake".into())) })
+}
+
 impl Backend for FakeBackend {
+    fn find_case(&self, _: CaseAccess) -> LocalFuture<Result<CaseView, BackendError>> {
+        not_here()
+    }
+    fn confirm_case(&self, _: ConfirmRequest) -> LocalFuture<Result<CaseView, BackendError>> {
+        not_here()
+    }
+    fn rate_case(&self, _: SurveyRequest) -> LocalFuture<Result<CaseView, BackendError>> {
+        not_here()
+    }
+    fn faq(&self, _: &str) -> LocalFuture<Result<FaqResponse, BackendError>> {
+        not_here()
+    }
+    fn self_service(&self, _: SelfService) -> LocalFuture<Result<(), BackendError>> {
+        not_here()
+    }
+    fn withdraw(
+        &self,
+        _: WithdrawalRequest,
+    ) -> LocalFuture<Result<WithdrawalReceipt, BackendError>> {
+        not_here()
+    }
+
     fn lookup(&self, req: LookupRequest) -> LocalFuture<Result<LookupResponse, BackendError>> {
         let result = if req.order_number == self.order.number && req.email == self.email {
             Ok(LookupResponse {
@@ -132,6 +162,7 @@ impl Backend for FakeBackend {
             created_at: device_now(),
             respond_by: device_now() + Duration::hours(48),
             resolve_by: None,
+            link_token: String::new(),
         };
         Box::pin(async move { Ok(receipt) })
     }

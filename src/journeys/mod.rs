@@ -3,11 +3,17 @@
 
 pub mod choose;
 pub mod find;
+pub mod follow;
+pub mod help;
 pub mod item_case;
 pub mod receipt;
 pub mod store;
+pub mod withdraw;
 
 pub use choose::ChooseView;
 pub use find::{LookupForm, PolicyView};
+pub use follow::{CaseStatusView, TrackForm};
+pub use help::HelpView;
 pub use item_case::CaseJourney;
 pub use receipt::ReceiptView;
+pub use withdraw::{WithdrawView, WithdrawnView};

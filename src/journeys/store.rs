@@ -103,7 +103,7 @@ pub struct CaseStore {
 }
 
 impl CaseStore {
-    fn new(kind: CaseKind, found: &LookedUp) -> CaseStore {
+    fn new(kind: CaseKind, found: &LookedUp, carried: String) -> CaseStore {
         let first = if kind.claims_units() || kind == CaseKind::Repair {
             Part::Items
         } else {
@@ -119,7 +119,7 @@ impl CaseStore {
             exchange_for: RwSignal::new(BTreeMap::new()),
             problem: RwSignal::new(None),
             about: RwSignal::new(None),
-            description: RwSignal::new(String::new()),
+            description: RwSignal::new(carried),
             photos: RwSignal::new(Vec::new()),
             video: RwSignal::new(String::new()),
             email: RwSignal::new(found.request.email.clone()),
@@ -232,6 +232,7 @@ impl CaseStore {
 pub struct Drafts {
     owner: Owner,
     stores: StoredValue<Vec<(String, CaseStore)>>,
+    carried: StoredValue<String>,
 }
 
 impl Drafts {
@@ -240,7 +241,14 @@ impl Drafts {
         Drafts {
             owner: Owner::current().unwrap_or_default(),
             stores: StoredValue::new(Vec::new()),
+            carried: StoredValue::new(String::new()),
         }
+    }
+
+    /// Text the next new request starts its description with: what the shopper searched for
+    /// before "I still need help".
+    pub fn carry(&self, text: &str) {
+        self.carried.set_value(text.trim().to_string());
     }
 
     /// The store of `kind` for the order `found`, made on first use.
@@ -253,7 +261,9 @@ impl Drafts {
         }) {
             return s;
         }
-        let store = self.owner.with(|| CaseStore::new(kind, found));
+        let carried = self.carried.with_value(|c| c.clone());
+        self.carried.set_value(String::new());
+        let store = self.owner.with(|| CaseStore::new(kind, found, carried));
         self.stores.update_value(|all| {
             // Another order's drafts are dropped: a shopper works on one order at a time.
             all.retain(|(n, _)| n == number);

@@ -272,7 +272,7 @@ pub fn terms(text: &str) -> Vec<String> {
 }
 
 /// An article's terms by where they occur, built once per FAQ ([`index`]).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Indexed {
     question: Vec<String>,
     keywords: Vec<String>,

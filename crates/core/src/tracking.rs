@@ -39,42 +39,86 @@ impl TrackingNumber {
     /// [`CoreError::InvalidTrackingNumber`] saying whether the length, a symbol or the check
     /// symbol is wrong.
     pub fn parse(input: &str) -> Result<TrackingNumber, CoreError> {
-        let mut cleaned: Vec<u8> = input
-            .bytes()
-            .filter(|b| !matches!(b, b'-' | b' ' | b'\t'))
-            .map(|b| b.to_ascii_uppercase())
-            .collect();
-        if cleaned.len() == BODY + 3 && cleaned.starts_with(b"AS") {
-            cleaned.drain(..2);
-        }
-        if cleaned.len() != BODY + 1 {
-            return Err(CoreError::InvalidTrackingNumber(
-                "expected 11 characters after AS-, like AS-7KQ2M-XH4P9C",
-            ));
-        }
-        let mut values = Vec::with_capacity(BODY + 1);
-        for b in &cleaned {
-            match ALPHABET.iter().position(|a| a == b) {
-                Some(v) => values.push(v as u32),
-                None => {
-                    return Err(CoreError::InvalidTrackingNumber(
-                        "contains a character that is never used (0, 1, I, L and O are not)",
-                    ))
+        TrackingNumber::check(input).map_err(|p| {
+            CoreError::InvalidTrackingNumber(match p {
+                TrackingProblem::Length => "expected 11 characters after AS-, like AS-7KQ2M-XH4P9C",
+                TrackingProblem::Symbol => {
+                    "contains a character that is never used (0, 1, I, L and O are not)"
                 }
-            }
+                TrackingProblem::Check => "a character is mistyped (check failed)",
+            })
+        })
+    }
+
+    /// [`TrackingNumber::parse`] with the problem as a code, for the widget to word.
+    ///
+    /// # Errors
+    /// The [`TrackingProblem`].
+    pub fn check(input: &str) -> Result<TrackingNumber, TrackingProblem> {
+        let cleaned = clean(input);
+        let values = symbol_values(&cleaned).ok_or(TrackingProblem::Symbol)?;
+        if values.len() != BODY + 1 {
+            return Err(TrackingProblem::Length);
         }
         if !weighted_sum(&values).is_multiple_of(MODULUS) {
-            return Err(CoreError::InvalidTrackingNumber(
-                "a character is mistyped (check failed)",
-            ));
+            return Err(TrackingProblem::Check);
         }
         Ok(TrackingNumber(canonical(&cleaned)))
+    }
+
+    /// What is already wrong with a number being typed: a symbol never used, too many
+    /// symbols, or — once all eleven are there — a failed check. `None` while it can still
+    /// become valid.
+    pub fn typing_problem(input: &str) -> Option<TrackingProblem> {
+        let cleaned = clean(input);
+        match symbol_values(&cleaned) {
+            None => Some(TrackingProblem::Symbol),
+            Some(v) if v.len() < BODY + 1 => None,
+            Some(_) => TrackingNumber::check(input).err(),
+        }
     }
 
     /// The canonical text, e.g. `AS-7KQ2M-XH4P9C`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// What is wrong with a typed tracking number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrackingProblem {
+    /// Not eleven symbols after `AS`.
+    Length,
+    /// A character outside the alphabet (0, 1, I, L, O, punctuation …).
+    Symbol,
+    /// The check symbol does not match: a symbol is mistyped or two are swapped.
+    Check,
+}
+
+/// Upper case, without spaces, dashes and the optional `AS` prefix.
+fn clean(input: &str) -> Vec<u8> {
+    let mut cleaned: Vec<u8> = input
+        .bytes()
+        .filter(|b| !matches!(b, b'-' | b' ' | b'\t'))
+        .map(|b| b.to_ascii_uppercase())
+        .collect();
+    // `AS` is the prefix when it is written apart (`AS-…`, `AS …`) or the number is longer
+    // than a body; eleven symbols starting with A, S are a body.
+    let head = input.trim_start().as_bytes();
+    let apart =
+        head.len() > 2 && head[..2].eq_ignore_ascii_case(b"AS") && matches!(head[2], b'-' | b' ');
+    if cleaned.starts_with(b"AS") && (apart || cleaned.len() > BODY + 1) {
+        cleaned.drain(..2);
+    }
+    cleaned
+}
+
+/// Each symbol's value, `None` if one is outside the alphabet.
+fn symbol_values(cleaned: &[u8]) -> Option<Vec<u32>> {
+    cleaned
+        .iter()
+        .map(|b| ALPHABET.iter().position(|a| a == b).map(|v| v as u32))
+        .collect()
 }
 
 /// Σ (i + 1) · vᵢ over all symbols, the check included.
@@ -129,6 +173,38 @@ mod tests {
                 .wrapping_add((i as u8).wrapping_mul(101));
         }
         TrackingNumber::from_random(bytes)
+    }
+
+    #[test]
+    fn a_number_being_typed_is_flagged_only_once_something_is_surely_wrong() {
+        let good = sample(3).as_str().to_string();
+        for n in 1..good.len() {
+            assert_eq!(
+                TrackingNumber::typing_problem(&good[..n]),
+                None,
+                "{}",
+                &good[..n]
+            );
+        }
+        assert_eq!(TrackingNumber::typing_problem(&good), None);
+        assert_eq!(TrackingNumber::typing_problem(&good.to_lowercase()), None);
+        assert_eq!(
+            TrackingNumber::typing_problem("AS-7KQ0"),
+            Some(TrackingProblem::Symbol)
+        );
+        let mut typo = good.clone();
+        let last = typo.pop().unwrap();
+        typo.push(if last == '2' { '3' } else { '2' });
+        assert_eq!(
+            TrackingNumber::typing_problem(&typo),
+            Some(TrackingProblem::Check)
+        );
+        assert_eq!(TrackingNumber::check(&typo), Err(TrackingProblem::Check));
+        assert_eq!(
+            TrackingNumber::typing_problem(&format!("{good}2")),
+            Some(TrackingProblem::Length)
+        );
+        assert_eq!(TrackingNumber::check("AS-22"), Err(TrackingProblem::Length));
     }
 
     #[test]

@@ -119,6 +119,19 @@ pub fn ChooseView(
             }
         })
         .collect_view();
+    let withdrawal = crate::journeys::withdraw::offered(&found).then(|| {
+        let found = found.clone();
+        view! {
+            <section class="as-open" aria-labelledby="as-withdraw-title" data-testid="withdrawal-offer">
+                <h4 id="as-withdraw-title" class="as-field__label">{tr(Msg::WithdrawOfferTitle)}</h4>
+                <p class="as-note">{tr(Msg::WithdrawOffer)}</p>
+                <button class="as-button as-button--quiet" part="button" type="button"
+                    on:click=move |_| step.set(Step::Withdraw(found.clone()))>
+                    {tr(Msg::WithdrawButton)}
+                </button>
+            </section>
+        }
+    });
     let open_cases = found.response.open_cases.clone();
     let already = (!open_cases.is_empty()).then(|| {
         view! {
@@ -142,6 +155,7 @@ pub fn ChooseView(
             {(open_items == 0).then(|| view! { <p class="as-note" data-testid="nothing-to-claim">{tr(Msg::ChooseNothingToClaim)}</p> })}
             <ul class="as-choices" role="list">{rows}</ul>
             {already}
+            {withdrawal}
             <div class="as-actions">
                 <button class="as-button as-button--quiet" part="button" type="button" on:click=move |_| step.set(Step::Policy)>
                     {tr(Msg::LookupPolicy)}

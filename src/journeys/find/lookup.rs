@@ -60,6 +60,8 @@ pub fn LookupForm(
                 i18n.adopt_shop_default(found.policy.default_locale.as_deref());
                 step.set(Step::Choose(Arc::new(LookedUp::new(req, found, at))));
             }
+            // A link that no longer opens the order: the form, with a word why.
+            Err(_) if !req.token.is_empty() => error.set(Some(Msg::LookupLinkExpired)),
             Err(e) => match e.code() {
                 Some("invalid_order_number") => number_error.set(Some(e.message())),
                 Some("invalid_email") => email_error.set(Some(e.message())),

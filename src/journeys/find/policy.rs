@@ -45,6 +45,7 @@ pub fn PolicyView(
             {policy_url.map(|url| view! {
                 <p class="as-note"><a class="as-link" href=url target="_blank" rel="noopener">{tr(Msg::PolicyFull)}</a></p>
             })}
+            <crate::widget::BackButton />
             <button class="as-button" part="button" type="button" on:click=move |_| step.set(Step::Lookup)>
                 {tr(Msg::LookupSubmit)}
             </button>

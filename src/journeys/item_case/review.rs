@@ -142,8 +142,13 @@ pub fn ReviewPart(
                 channel: store.channel.get_untracked(),
             };
             let mut problems = Vec::new();
+            // From a signed link the e-mail may be left empty: the shop writes to the order's.
+            let order_email = contact.email.is_empty() && !found.request.token.is_empty();
             if let Err(list) = contact.validate() {
-                for (field, _) in list {
+                for (field, _) in list
+                    .into_iter()
+                    .filter(|(f, _)| !(order_email && *f == "contact.email"))
+                {
                     let msg = if field == "contact.email" {
                         Msg::ContactErrorEmail
                     } else {

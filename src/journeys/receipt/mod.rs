@@ -44,6 +44,19 @@ pub fn qr_svg(text: &str) -> Option<String> {
     ))
 }
 
+/// This page's address opening `access`'s case (`?as-case=…&as-token=…`), other query
+/// parameters kept.
+fn page_link(access: &aftersales_core::follow::CaseAccess) -> Option<String> {
+    let location = web_sys::window()?.location();
+    let url = web_sys::Url::new(&location.href().ok()?).ok()?;
+    let params = url.search_params();
+    params.set("as-case", &access.tracking_number); // i18n-ok: a query parameter
+    params.set("as-token", &access.token); // i18n-ok: a query parameter
+    params.delete("as-order"); // i18n-ok: a query parameter
+    url.set_hash("");
+    Some(url.href())
+}
+
 /// The receipt.
 #[component]
 pub fn ReceiptView(
@@ -143,6 +156,23 @@ pub fn ReceiptView(
                         {tr(Msg::SlipPrint)}
                     </button>
                 </section>
+            })}
+            {(!r.link_token.is_empty()).then(|| {
+                let access = aftersales_core::follow::CaseAccess {
+                    tracking_number: r.tracking_number.clone(),
+                    email: String::new(),
+                    token: r.link_token.clone(),
+                };
+                let link = page_link(&access);
+                view! {
+                    <button class="as-button" part="button" type="button" data-testid="follow"
+                        on:click=move |_| step.set(Step::Track(Some(Arc::new(access.clone()))))>
+                        {tr(Msg::ReceiptFollow)}
+                    </button>
+                    {link.map(|href| view! {
+                        <p class="as-note">{tr(Msg::ReceiptLink)}" "<a class="as-link" href=href data-testid="case-link">{tr(Msg::ReceiptLinkText)}</a></p>
+                    })}
+                }
             })}
             <button class="as-button as-button--quiet" part="button" type="button" on:click=move |_| step.set(Step::Lookup)>
                 {tr(Msg::ReceiptAnother)}
