@@ -1,6 +1,6 @@
 // Shared by the journeys: a real server on a fresh SQLite file, and Debian's Chromium.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,6 +36,26 @@ export async function startServer() {
   return {
     url,
     db,
+    /** Runs the merchant's command line on this server's database; answers its stdout. */
+    cli(...args) {
+      return execFileSync(bin, [...args, "--db", db], { encoding: "utf8" }).trim();
+    },
+    /** Every notification the server wrote to its outbox, oldest first. */
+    outbox() {
+      const file = join(dir, "outbox.jsonl");
+      if (!existsSync(file)) return [];
+      return readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    },
+    /** A merchant API call with a fresh write token. */
+    async merchant(path, body) {
+      this.token ??= this.cli("token", "create", "--name", "e2e", "--scope", "write");
+      const r = await fetch(`${url}${path}`, {
+        method: body ? "POST" : "GET",
+        headers: { authorization: `Bearer ${this.token}`, "content-type": "application/json" },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: r.status, body: await r.json() };
+    },
     /** Rows of an SQL query against the server's database, through Debian's sqlite3. */
     query(sql) {
       const out = execFileSync("sqlite3", ["-json", db, sql], { encoding: "utf8" });

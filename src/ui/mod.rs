@@ -192,3 +192,22 @@ pub fn ErrorText(
         </p>
     }
 }
+
+/// Runs one backend call at a time: while `pending` is set a second call is ignored (a double
+/// tap sends once); `done` gets the answer. A plain task and a signal, not an `Action`: each
+/// action type costs kilobytes of WebAssembly, this costs the future and the closure only.
+pub fn call<T: 'static>(
+    pending: RwSignal<bool>,
+    request: crate::backend::LocalFuture<T>,
+    done: impl FnOnce(T) + 'static,
+) {
+    if pending.get_untracked() {
+        return;
+    }
+    pending.set(true);
+    leptos::task::spawn_local(async move {
+        let answer = request.await;
+        pending.set(false);
+        done(answer);
+    });
+}

@@ -244,6 +244,94 @@ fn telling(i: &Ineligible) -> (u8, Option<NaiveDate>) {
     }
 }
 
+/// One complete answer for a return in one go: a reason that needs no photo and no further
+/// question, with the item's condition when the policy asks for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuickChoice {
+    /// The reason's code.
+    pub reason: String,
+    /// The condition stated, when asked.
+    pub condition: Option<crate::resolution::ItemCondition>,
+}
+
+/// An item that can be returned for a refund in one go, and the answers that complete it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuickReturn {
+    /// The line.
+    pub line_id: String,
+    /// Every complete answer, in the policy's reason order.
+    pub choices: Vec<QuickChoice>,
+}
+
+impl QuickReturn {
+    /// The case for one unit of the line with `choice`: what the widget sends (and the
+    /// server checks like any other).
+    pub fn draft(&self, choice: &QuickChoice) -> crate::case::CaseDraft {
+        crate::case::CaseDraft {
+            case_type: crate::case_type::CaseType::Return,
+            lines: vec![crate::case::DraftLine {
+                line_id: self.line_id.clone(),
+                quantity: 1,
+                exchange_for: None,
+            }],
+            resolution: Some(Resolution::Refund),
+            reason: Some(choice.reason.clone()),
+            condition: choice.condition,
+            answers: Default::default(),
+            evidence: Vec::new(),
+            description: String::new(),
+        }
+    }
+}
+
+/// The seeds' one-click return (一鍵退換貨): every line whose refund is open at `now` with a
+/// unit left, with the reasons that need no photo and ask nothing more (each condition the
+/// policy accepts made its own choice). Lines with no such reason are left out: they need the
+/// full form.
+pub fn quick_returns(policy: &Policy, order: &Order, now: DateTime<Utc>) -> Vec<QuickReturn> {
+    let reasons: Vec<&ReasonDef> = policy
+        .reasons
+        .iter()
+        .filter(|r| {
+            r.evidence == crate::reasons::Evidence::None
+                && r.questions.iter().all(|q| !q.required)
+                && r.resolutions.contains(&Resolution::Refund)
+        })
+        .collect();
+    evaluate(policy, order, now)
+        .iter()
+        .filter_map(|lv| {
+            let allowance = match lv.get(Resolution::Refund) {
+                Some(Outcome::Eligible(a)) if a.max_quantity > 0 => a,
+                _ => return None,
+            };
+            let choices: Vec<QuickChoice> = reasons
+                .iter()
+                .filter(|r| !(allowance.merchant_fault_only && r.fault == Fault::Shopper))
+                .flat_map(|r| {
+                    match crate::case::conditions_asked(policy, Some(r), Resolution::Refund) {
+                        Some(list) => list
+                            .iter()
+                            .map(|c| QuickChoice {
+                                reason: r.code.clone(),
+                                condition: Some(*c),
+                            })
+                            .collect(),
+                        None => vec![QuickChoice {
+                            reason: r.code.clone(),
+                            condition: None,
+                        }],
+                    }
+                })
+                .collect();
+            (!choices.is_empty()).then(|| QuickReturn {
+                line_id: lv.line_id.clone(),
+                choices,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,5 +481,41 @@ mod tests {
                 reason: Ineligible::NotDelivered
             }
         );
+    }
+
+    #[test]
+    fn a_quick_return_is_offered_only_where_every_answer_fits_in_one_tap_and_passes_the_engine() {
+        use crate::case::validate_case;
+        let policy = Policy::default();
+        let order: Order = serde_json::from_str(r#"{"number": "9", "placed_at": "2026-11-01T08:00:00Z", "currency": "CNY", "lines": [
+            {"id": "new", "sku": "A", "title": "Mug", "category": "home", "unit_price": 100, "quantity": 2, "delivered_at": "2026-11-20T10:00:00Z"},
+            {"id": "old", "sku": "B", "title": "Cup", "category": "home", "unit_price": 100, "quantity": 1, "delivered_at": "2026-11-01T10:00:00Z"},
+            {"id": "gone", "sku": "C", "title": "Pot", "category": "home", "unit_price": 100, "quantity": 1, "quantity_claimed": 1, "delivered_at": "2026-11-20T10:00:00Z"}
+        ]}"#).unwrap();
+        let now: DateTime<Utc> = "2026-11-22T12:00:00Z".parse().unwrap();
+        let quick = quick_returns(&policy, &order, now);
+        assert_eq!(
+            quick.iter().map(|q| q.line_id.as_str()).collect::<Vec<_>>(),
+            ["new"]
+        );
+        let codes: Vec<(&str, Option<crate::resolution::ItemCondition>)> = quick[0]
+            .choices
+            .iter()
+            .map(|c| (c.reason.as_str(), c.condition))
+            .collect();
+        assert!(
+            codes
+                .iter()
+                .all(|(r, _)| ["changed_mind", "wrong_size"].contains(r)),
+            "{codes:?}"
+        );
+        assert!(
+            codes.iter().all(|(_, c)| c.is_some()),
+            "a shopper's reason states the condition"
+        );
+        for c in &quick[0].choices {
+            let draft = quick[0].draft(c);
+            assert!(validate_case(&policy, &order, &draft, now).is_ok(), "{c:?}");
+        }
     }
 }

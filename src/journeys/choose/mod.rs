@@ -1,6 +1,8 @@
 //! "What do you need help with?": core's options for the order found, each with the one fact
 //! that explains it. What cannot be done now is said, not offered as a dead button.
 
+mod quick;
+
 use crate::format;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::state::{device_now, LookedUp, Step};
@@ -153,6 +155,7 @@ pub fn ChooseView(
             <StepHeading title=Msg::ChooseHeading stage=Some((ITEM_STAGES, Stage::Choose)) />
             <p class="as-intro">{move || i18n.f(Msg::ChooseIntro, &[("number", &number)])}</p>
             {(open_items == 0).then(|| view! { <p class="as-note" data-testid="nothing-to-claim">{tr(Msg::ChooseNothingToClaim)}</p> })}
+            {(!found.request.token.is_empty()).then(|| view! { <quick::QuickReturnView found=found.clone() step=step /> })}
             <ul class="as-choices" role="list">{rows}</ul>
             {already}
             {withdrawal}

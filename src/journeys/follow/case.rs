@@ -7,7 +7,7 @@ use crate::format;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::journeys::choose::kind_name;
 use crate::state::{Followed, Step};
-use crate::ui::{ErrorText, StepHeading};
+use crate::ui::{call, ErrorText, StepHeading};
 use aftersales_core::commitment::SlaStatus;
 use aftersales_core::follow::{ConfirmRequest, PromiseKind, MAX_MESSAGE};
 use leptos::prelude::*;
@@ -154,30 +154,26 @@ fn ConfirmForm(followed: Arc<Followed>, step: RwSignal<Step>) -> impl IntoView {
     let problem = RwSignal::new(None::<Msg>);
     let error = RwSignal::new(None::<Msg>);
     let access = followed.access.clone();
-    let send = Action::new_unsync(move |req: &ConfirmRequest| {
-        let backend = backend.0.clone();
-        let req = req.clone();
-        async move { backend.confirm_case(req).await }
-    });
-    let pending = send.pending();
-    {
+    let pending = RwSignal::new(false);
+    let send = {
         let access = access.clone();
-        Effect::new(move |_| match send.value().get() {
-            Some(Ok(view)) => {
-                let f = Followed {
-                    access: access.clone(),
-                    view,
-                };
-                step.set(Step::Tracked(Arc::new(f)));
-            }
-            Some(Err(e)) => error.set(Some(e.message())),
-            None => {}
-        });
-    }
+        move |req: ConfirmRequest| {
+            let access = access.clone();
+            call(
+                pending,
+                backend.0.confirm_case(req),
+                move |result| match result {
+                    Ok(view) => step.set(Step::Tracked(Arc::new(Followed { access, view }))),
+                    Err(e) => error.set(Some(e.message())),
+                },
+            );
+        }
+    };
     let yes = {
         let access = access.clone();
+        let send = send.clone();
         move |_| {
-            send.dispatch(ConfirmRequest {
+            send(ConfirmRequest {
                 access: access.clone(),
                 resolved: true,
                 reason: String::new(),
@@ -195,7 +191,7 @@ fn ConfirmForm(followed: Arc<Followed>, step: RwSignal<Step>) -> impl IntoView {
         match req.target() {
             Ok(_) => {
                 problem.set(None);
-                send.dispatch(req);
+                send(req);
             }
             Err(_) => problem.set(Some(Msg::ConfirmReasonNeeded)),
         }

@@ -9,7 +9,7 @@ pub use case::CaseStatusView;
 use crate::backend::BackendHandle;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::state::{Followed, Step};
-use crate::ui::{StepHeading, TextField};
+use crate::ui::{call, StepHeading, TextField};
 use aftersales_core::follow::CaseAccess;
 use aftersales_core::tracking::{TrackingNumber, TrackingProblem};
 use leptos::prelude::*;
@@ -61,17 +61,10 @@ pub fn TrackForm(
     let number_ref = NodeRef::<leptos::html::Input>::new();
     let email_ref = NodeRef::<leptos::html::Input>::new();
 
-    let find = Action::new_unsync(move |access: &CaseAccess| {
-        let backend = backend.0.clone();
-        let access = access.clone();
-        async move { (access.clone(), backend.find_case(access).await) }
-    });
-    let pending = find.pending();
-    Effect::new(move |_| {
-        let Some((access, result)) = find.value().get() else {
-            return;
-        };
-        match result {
+    let pending = RwSignal::new(false);
+    let find = move |access: CaseAccess| {
+        let request = backend.0.find_case(access.clone());
+        call(pending, request, move |result| match result {
             Ok(view) => step.set(Step::Tracked(Arc::new(Followed::new(view, &access.email)))),
             // A link that no longer opens the case gets the normal form, with a word why.
             Err(_) if !access.token.is_empty() => error.set(Some(Msg::TrackLinkExpired)),
@@ -80,10 +73,10 @@ pub fn TrackForm(
                 Some("invalid_email") => email_error.set(Some(e.message())),
                 _ => error.set(Some(e.message())),
             },
-        }
-    });
+        });
+    };
     if let Some(a) = opening.filter(|a| !a.token.is_empty()) {
-        find.dispatch((*a).clone());
+        find((*a).clone());
     }
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -97,7 +90,7 @@ pub fn TrackForm(
         } else if email_error.get_untracked().is_some() {
             email_ref.get()
         } else {
-            find.dispatch(CaseAccess {
+            find(CaseAccess {
                 tracking_number: n.trim().to_string(),
                 email: e.trim().to_string(),
                 token: String::new(),

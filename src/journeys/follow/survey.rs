@@ -4,6 +4,7 @@
 use crate::backend::BackendHandle;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::state::{Followed, Step};
+use crate::ui::call;
 use aftersales_core::follow::SurveyRequest;
 use aftersales_core::survey::{Score, Survey, MAX_COMMENT};
 use leptos::prelude::*;
@@ -50,23 +51,7 @@ pub fn SurveyForm(followed: Arc<Followed>, step: RwSignal<Step>) -> impl IntoVie
     let comment = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Msg>);
     let access = followed.access.clone();
-    let send = Action::new_unsync(move |req: &SurveyRequest| {
-        let backend = backend.0.clone();
-        let req = req.clone();
-        async move { backend.rate_case(req).await }
-    });
-    let pending = send.pending();
-    {
-        let access = access.clone();
-        Effect::new(move |_| match send.value().get() {
-            Some(Ok(view)) => step.set(Step::Tracked(Arc::new(Followed {
-                access: access.clone(),
-                view,
-            }))),
-            Some(Err(e)) => problem.set(Some(e.message())),
-            None => {}
-        });
-    }
+    let pending = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let [a, s, p] = scores.map(|v| v.get_untracked());
@@ -85,10 +70,19 @@ pub fn SurveyForm(followed: Arc<Followed>, step: RwSignal<Step>) -> impl IntoVie
         match survey {
             Some(survey) if survey.validate().is_ok() => {
                 problem.set(None);
-                send.dispatch(SurveyRequest {
+                let access = access.clone();
+                let req = SurveyRequest {
                     access: access.clone(),
                     survey,
-                });
+                };
+                call(
+                    pending,
+                    backend.0.rate_case(req),
+                    move |result| match result {
+                        Ok(view) => step.set(Step::Tracked(Arc::new(Followed { access, view }))),
+                        Err(e) => problem.set(Some(e.message())),
+                    },
+                );
             }
             _ => problem.set(Some(Msg::SurveyComment)),
         }

@@ -7,8 +7,8 @@ use crate::backend::{BackendHandle, SelfService};
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::journeys::store::Drafts;
 use crate::state::{LookedUp, Step};
-use crate::ui::StepHeading;
-use aftersales_core::faq::{index, search, FaqArticle, MAX_QUERY};
+use crate::ui::{call, StepHeading};
+use aftersales_core::faq::{index, search, FaqArticle, Indexed, MAX_QUERY};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -28,34 +28,36 @@ pub fn HelpView(
     let i18n = use_i18n();
     let query = RwSignal::new(String::new());
     let answered = RwSignal::new(None::<String>);
-    let load = Action::new_unsync(move |lang: &String| {
-        let backend = backend.0.clone();
-        let lang = lang.clone();
-        async move { backend.faq(&lang).await }
-    });
-    // Loaded again when the language changes.
+    let loaded = RwSignal::new(None::<Result<Arc<(Vec<FaqArticle>, Vec<Indexed>)>, Msg>>);
+    // Loaded again when the language changes; indexed once per load.
     Effect::new(move |_| {
-        load.dispatch(i18n.lang().locale.tag().to_string());
+        let lang = i18n.lang().locale.tag();
+        // Its own flag per language: a switch while loading is not ignored.
+        call(RwSignal::new(false), backend.0.faq(lang), move |r| {
+            loaded.set(Some(
+                r.map(|r| {
+                    let ix = index(&r.articles);
+                    Arc::new((r.articles, ix))
+                })
+                .map_err(|e| e.message()),
+            ));
+        });
     });
-    let articles = Memo::new(move |_| match load.value().get() {
-        Some(Ok(r)) => r.articles,
-        _ => Vec::new(),
-    });
-    let indexed = Memo::new(move |_| articles.with(|a| Arc::new(index(a))));
-    let results = Memo::new(move |_| {
+    let results = move || {
         let q = query.get();
-        articles.with(|all| {
-            if q.trim().is_empty() {
-                all.iter().take(SHOWN).cloned().collect::<Vec<_>>()
-            } else {
-                let ix = indexed.get();
-                search(&ix, &q, SHOWN)
-                    .into_iter()
-                    .filter_map(|i| all.get(i).cloned())
-                    .collect()
-            }
-        })
-    });
+        let Some(Ok(faq)) = loaded.get() else {
+            return Vec::new();
+        };
+        let (all, ix) = &*faq;
+        if q.trim().is_empty() {
+            all.iter().take(SHOWN).cloned().collect::<Vec<_>>()
+        } else {
+            search(ix, &q, SHOWN)
+                .into_iter()
+                .filter_map(|i| all.get(i).cloned())
+                .collect()
+        }
+    };
     let record = move |kind: &'static str, article: Option<String>| {
         let backend = expect_context::<BackendHandle>().0.clone();
         let event = SelfService {
@@ -120,18 +122,18 @@ pub fn HelpView(
             </div>
             <p class="as-visually-hidden" role="status" aria-live="polite">
                 {move || {
-                    let n = results.with(Vec::len);
+                    let n = results().len();
                     if query.with(|q| q.trim().is_empty()) { String::new() } else { i18n.p(Msg::HelpResults, n as i64, &[]) }
                 }}
             </p>
-            {move || match load.value().get() {
+            {move || match loaded.get() {
                 None => view! { <p class="as-note" role="status">{tr(Msg::PolicyLoading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="as-error" part="error" role="alert">{tr(e.message())}</p> }.into_any(),
+                Some(Err(m)) => view! { <p class="as-error" part="error" role="alert">{tr(m)}</p> }.into_any(),
                 Some(Ok(_)) => view! {
                     <ul class="as-faq" id="as-help-results" role="list" data-testid="faq-results">
-                        {move || results.get().into_iter().map(article).collect_view()}
+                        {move || results().into_iter().map(article).collect_view()}
                     </ul>
-                    {move || (results.with(Vec::is_empty) && !query.with(|q| q.trim().is_empty())).then(|| view! {
+                    {move || (results().is_empty() && !query.with(|q| q.trim().is_empty())).then(|| view! {
                         <p class="as-note" data-testid="no-answers">{tr(Msg::HelpNone)}</p>
                     })}
                 }.into_any(),

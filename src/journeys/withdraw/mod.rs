@@ -7,7 +7,7 @@ use crate::backend::BackendHandle;
 use crate::format;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::state::{device_now, LookedUp, Step};
-use crate::ui::{ErrorText, StepHeading};
+use crate::ui::{call, ErrorText, StepHeading};
 use aftersales_core::withdrawal::{withdrawable, WithdrawalReceipt, WithdrawalRequest};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -40,20 +40,7 @@ pub fn WithdrawView(found: Arc<LookedUp>, step: RwSignal<Step>) -> impl IntoView
     let problem = move |f: &'static str| {
         Signal::derive(move || problems.with(|p| p.iter().find(|(k, _)| *k == f).map(|(_, m)| *m)))
     };
-    let send = Action::new_unsync(move |req: &WithdrawalRequest| {
-        let backend = backend.0.clone();
-        let req = req.clone();
-        async move { backend.withdraw(req).await }
-    });
-    let pending = send.pending();
-    Effect::new(move |_| match send.value().get() {
-        Some(Ok(r)) => step.set(Step::Withdrawn(Arc::new(r))),
-        Some(Err(e)) => {
-            confirming.set(false);
-            error.set(Some(e.message()));
-        }
-        None => {}
-    });
+    let pending = RwSignal::new(false);
     let request = {
         let found = found.clone();
         move || WithdrawalRequest {
@@ -98,7 +85,17 @@ pub fn WithdrawView(found: Arc<LookedUp>, step: RwSignal<Step>) -> impl IntoView
         }
     };
     let confirm = move |_| {
-        send.dispatch(request());
+        call(
+            pending,
+            backend.0.withdraw(request()),
+            move |result| match result {
+                Ok(r) => step.set(Step::Withdrawn(Arc::new(r))),
+                Err(e) => {
+                    confirming.set(false);
+                    error.set(Some(e.message()));
+                }
+            },
+        );
     };
     let titles: Vec<(String, String, u32)> = open
         .iter()
