@@ -192,7 +192,13 @@ test("the journey works by keyboard alone, with a visible focus ring at every st
   await widget(page).locator(".as-choices").waitFor();
   await page.waitForFunction(() => document.querySelector("after-sales").shadowRoot.activeElement?.textContent === "What do you need help with?");
 
-  // Shift+Tab from the heading goes back up into the header: language, then close.
+  // Shift+Tab from the heading goes back up through the help links, then the header: close,
+  // then language.
+  for (const link of ["Policy", "Track a request", "Answers"]) {
+    await page.keyboard.press("Shift+Tab");
+    assert.equal((await focused(page)).text, link);
+    await ring();
+  }
   await page.keyboard.press("Shift+Tab");
   assert.equal((await focused(page)).cls, "as-header__close");
   await ring();
