@@ -311,3 +311,44 @@ test("a signed order link opens the order; returning one item takes three taps t
   assert.deepEqual(c, { kind: "return", contact_email: "sam@example.com" });
   await page.close();
 });
+
+test("a reload mid-request loses nothing: the draft comes back, and can be discarded", async () => {
+  const page = await newPage(browser);
+  await start(page, server.url, { ...MEI, kind: "complaint" });
+  await widget(page).locator("input[name=about][value=logistics]").check();
+  await widget(page).locator("textarea[name=description]").fill("The courier threw the parcel over the gate.");
+  await page.waitForTimeout(200);
+  await page.reload();
+  await page.locator("footer .support").click();
+  await widget(page).locator("input[name=order_number]").fill(MEI.order);
+  await widget(page).locator("input[name=email]").fill(MEI.email);
+  await widget(page).getByRole("button", { name: "Find my order" }).click();
+  const saved = widget(page).locator("[data-testid=saved-drafts] li[data-kind=complaint]");
+  await saved.waitFor();
+  await checkA11y(page, "a draft to continue");
+  await saved.getByRole("button", { name: "Continue" }).click();
+  assert.equal(await widget(page).locator("textarea[name=description]").inputValue(), "The courier threw the parcel over the gate.");
+  assert.equal(await widget(page).locator("input[name=about][value=logistics]").isChecked(), true);
+  // Sent: the draft is gone from the device.
+  await next(page);
+  const tracking = await send(page);
+  assert.match(tracking, /^AS-/);
+  assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("as-draft:")).length), 0);
+
+  // Another draft, discarded.
+  await widget(page).getByRole("button", { name: "Another request" }).click();
+  await widget(page).getByRole("button", { name: "Find my order" }).click();
+  await widget(page).locator("[data-kind=question] button").click();
+  await widget(page).locator("textarea[name=description]").fill("Is the kettle's lid replaceable?");
+  await page.waitForTimeout(200);
+  await page.reload();
+  await page.locator("footer .support").click();
+  await widget(page).locator("input[name=order_number]").fill(MEI.order);
+  await widget(page).locator("input[name=email]").fill(MEI.email);
+  await widget(page).getByRole("button", { name: "Find my order" }).click();
+  await widget(page).locator("[data-testid=saved-drafts] li[data-kind=question]").getByRole("button", { name: "Discard" }).click();
+  assert.equal(await widget(page).locator("[data-testid=saved-drafts]").count(), 0);
+  await widget(page).locator("[data-kind=question] button").click();
+  assert.equal(await widget(page).locator("textarea[name=description]").inputValue(), "");
+  await page.close();
+});

@@ -7,6 +7,7 @@ pub mod follow;
 pub mod help;
 pub mod item_case;
 pub mod receipt;
+pub mod saved;
 pub mod store;
 pub mod withdraw;
 

@@ -5,6 +5,7 @@
 //! until the order is left or the request is sent.
 
 use crate::i18n::Msg;
+use crate::journeys::saved;
 use crate::state::LookedUp;
 use aftersales_core::api::Channel;
 use aftersales_core::case::{
@@ -263,7 +264,18 @@ impl Drafts {
         }
         let carried = self.carried.with_value(|c| c.clone());
         self.carried.set_value(String::new());
-        let store = self.owner.with(|| CaseStore::new(kind, found, carried));
+        let order = number.clone();
+        let store = self.owner.with(move || {
+            let store = CaseStore::new(kind, found, carried);
+            let now = || crate::state::device_now().timestamp_millis();
+            // A draft left on this device (a reload, a later visit) comes back as it was,
+            // and every change from now on is saved.
+            if let Some(saved) = saved::load(&order, kind, now()) {
+                saved.restore(&store);
+            }
+            Effect::new(move |_| saved::save(&order, kind, &saved::Saved::of(&store, now())));
+            store
+        });
         self.stores.update_value(|all| {
             // Another order's drafts are dropped: a shopper works on one order at a time.
             all.retain(|(n, _)| n == number);
@@ -272,10 +284,24 @@ impl Drafts {
         store
     }
 
-    /// Forgets the store of a sent request.
+    /// Forgets the store of a sent request, and its saved draft.
     pub fn forget(&self, store: CaseStore) {
+        self.stores.update_value(|all| {
+            all.retain(|(order, s)| {
+                let same = s.key.get_value() == store.key.get_value();
+                if same {
+                    saved::discard(order, s.kind);
+                }
+                !same
+            })
+        });
+    }
+
+    /// Drops the draft of `kind` on `order`: in memory and on the device ("Discard").
+    pub fn discard(&self, order: &str, kind: CaseKind) {
+        saved::discard(order, kind);
         self.stores
-            .update_value(|all| all.retain(|(_, s)| s.key.get_value() != store.key.get_value()));
+            .update_value(|all| all.retain(|(n, s)| !(n == order && s.kind == kind)));
     }
 }
 

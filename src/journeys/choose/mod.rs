@@ -26,6 +26,20 @@ pub fn kind_name(kind: CaseKind) -> Msg {
     }
 }
 
+/// The kind as a noun, for a request already made ("Complaint", "Return").
+pub fn kind_noun(kind: CaseKind) -> Msg {
+    match kind {
+        CaseKind::Return => Msg::KindReturn,
+        CaseKind::Exchange => Msg::KindExchange,
+        CaseKind::Repair => Msg::KindRepair,
+        CaseKind::LogisticsIssue => Msg::KindDelivery,
+        CaseKind::Complaint => Msg::KindComplaint,
+        CaseKind::Question => Msg::KindQuestion,
+        CaseKind::Reshipment => Msg::KindReshipment,
+        CaseKind::Compensation => Msg::KindCompensation,
+    }
+}
+
 /// The step after the order is found.
 #[component]
 pub fn ChooseView(
@@ -134,6 +148,51 @@ pub fn ChooseView(
             </section>
         }
     });
+    // Drafts left on this device for this order: continue or discard.
+    let drafts = expect_context::<crate::journeys::store::Drafts>();
+    let saved = RwSignal::new(crate::journeys::saved::kinds_saved(
+        &number,
+        device_now().timestamp_millis(),
+    ));
+    let unfinished = {
+        let (found, number) = (found.clone(), number.clone());
+        move || {
+            let list = saved.get();
+            (!list.is_empty()).then(|| {
+                let rows = list
+                    .into_iter()
+                    .map(|kind| {
+                        let (found, number) = (found.clone(), number.clone());
+                        let drafts = drafts.clone();
+                        view! {
+                            <li class="as-saved__item" data-kind=kind.code()>
+                                <span id=format!("as-saved-{}", kind.code())>{tr(kind_noun(kind))}</span>
+                                <button class="as-button as-button--quiet" part="button" type="button"
+                                    aria-describedby=format!("as-saved-{}", kind.code())
+                                    on:click=move |_| step.set(Step::Case(found.clone(), kind))>
+                                    {tr(Msg::SavedContinue)}
+                                </button>
+                                <button class="as-button as-button--quiet" part="button" type="button"
+                                    aria-describedby=format!("as-saved-{}", kind.code())
+                                    on:click=move |_| {
+                                        drafts.discard(&number, kind);
+                                        saved.update(|l| l.retain(|k| *k != kind));
+                                    }>
+                                    {tr(Msg::SavedDiscard)}
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <section class="as-open" aria-labelledby="as-saved-title" data-testid="saved-drafts">
+                        <h4 id="as-saved-title" class="as-field__label">{tr(Msg::SavedTitle)}</h4>
+                        <ul class="as-open__list" role="list">{rows}</ul>
+                    </section>
+                }
+            })
+        }
+    };
     let open_cases = found.response.open_cases.clone();
     let already = (!open_cases.is_empty()).then(|| {
         view! {
@@ -155,6 +214,7 @@ pub fn ChooseView(
             <StepHeading title=Msg::ChooseHeading stage=Some((ITEM_STAGES, Stage::Choose)) />
             <p class="as-intro">{move || i18n.f(Msg::ChooseIntro, &[("number", &number)])}</p>
             {(open_items == 0).then(|| view! { <p class="as-note" data-testid="nothing-to-claim">{tr(Msg::ChooseNothingToClaim)}</p> })}
+            {unfinished}
             {(!found.request.token.is_empty()).then(|| view! { <quick::QuickReturnView found=found.clone() step=step /> })}
             <ul class="as-choices" role="list">{rows}</ul>
             {already}

@@ -5,7 +5,7 @@ use super::survey::SurveyForm;
 use crate::backend::BackendHandle;
 use crate::format;
 use crate::i18n::{tr, use_i18n, Msg};
-use crate::journeys::choose::kind_name;
+use crate::journeys::choose::kind_noun;
 use crate::state::{Followed, Step};
 use crate::ui::{call, ErrorText, StepHeading};
 use aftersales_core::commitment::SlaStatus;
@@ -113,7 +113,7 @@ pub fn CaseStatusView(
             <StepHeading title=Msg::TrackCaseHeading />
             <p class="as-receipt__number"><span data-testid="case-number">{number}</span></p>
             <p class="as-intro">
-                {move || i18n.f(Msg::TrackCaseIntro, &[("kind", i18n.t(kind_name(kind))), ("order", &order_number)])}
+                {move || i18n.f(Msg::TrackCaseIntro, &[("kind", i18n.t(kind_noun(kind))), ("order", &order_number)])}
             </p>
             <p class="as-status" data-testid="status">
                 {tr(Msg::TrackStatus)}" "<strong>{tr(format::status(status))}</strong>

@@ -231,7 +231,11 @@ pub fn WithdrawnView(receipt: Arc<WithdrawalReceipt>) -> impl IntoView {
                 <dt>{tr(Msg::SlipOrder)}</dt><dd>{r.order_number.clone()}</dd>
                 <dt>{tr(Msg::WithdrawName)}</dt><dd dir="auto">{r.name.clone()}</dd>
                 <dt>{tr(Msg::WithdrawItems)}</dt>
-                <dd>{r.lines.iter().map(|l| format!("{} × {}", l.title, l.quantity)).collect::<Vec<_>>().join(", ")}</dd>
+                <dd>
+                    <ul class="as-summary__list">
+                        {r.lines.iter().map(|l| view! { <li><bdi>{l.title.clone()}</bdi>" × "{l.quantity}</li> }).collect_view()}
+                    </ul>
+                </dd>
                 <dt>{tr(Msg::WithdrawnAt)}</dt>
                 <dd data-testid="received-at">
                     <time datetime=at.to_rfc3339()>{move || format::local_date_time(&i18n.lang(), at)}</time>
