@@ -359,6 +359,16 @@ pub fn violation_detail(detail: &ViolationDetail) -> Msg {
     detail.violation().map_or(Msg::ViolationOther, violation)
 }
 
+/// A rule as a shopper knows it: its label in their language, else its categories, else its
+/// name.
+fn rule_name(lang: &Lang, rule: &aftersales_core::policy::Rule, shop: Option<&str>) -> String {
+    match merchant_text(lang, &rule.label, shop) {
+        Some(label) => label.to_string(),
+        None if rule.when.categories.is_empty() => rule.name.clone(),
+        None => list(lang, &rule.when.categories),
+    }
+}
+
 /// The shop's policy in a few sentences, for the policy step: core's facts
 /// ([`Policy::summary`]) in the shopper's words, rules named by their label in the shopper's
 /// language, the merchant's notes as written.
@@ -387,13 +397,21 @@ pub fn policy_summary(lang: &Lang, p: &Policy) -> Vec<String> {
                     &[("days", &n(days))],
                 ),
                 PolicyFact::Repair { days } => lang.f(Msg::PolicyRepairDays, &[("days", &n(days))]),
+                PolicyFact::RuleRefund { rule, days } => {
+                    let what = rule_name(lang, p.rules.get(rule)?, shop);
+                    lang.f(
+                        Msg::PolicyRefundRule,
+                        &[("what", &what), ("days", &n(days))],
+                    )
+                }
+                PolicyFact::Questions { respond } => {
+                    lang.f(Msg::PolicyQuestions, &[("span", &span(lang, respond))])
+                }
+                PolicyFact::Withdrawal { days } => {
+                    lang.f(Msg::PolicyWithdrawal, &[("days", &n(days))])
+                }
                 PolicyFact::RuleRepair { rule, days } => {
-                    let rule = p.rules.get(rule)?;
-                    let what = match merchant_text(lang, &rule.label, shop) {
-                        Some(label) => label.to_string(),
-                        None if rule.when.categories.is_empty() => rule.name.clone(),
-                        None => list(lang, &rule.when.categories),
-                    };
+                    let what = rule_name(lang, p.rules.get(rule)?, shop);
                     if days % 365 == 0 {
                         lang.p(
                             Msg::PolicyRepairRuleYears,
@@ -512,7 +530,20 @@ mod tests {
                 "Returns cost you nothing.",
                 "We answer return requests within 48 hours.",
                 "Complaints: answered within 24 hours, resolved within 48 hours.",
+                "Questions are answered within 30 business minutes.",
             ]
+        );
+        let eu = Policy {
+            withdrawal: Some(aftersales_core::withdrawal::WithdrawalRule { days: 14 }),
+            ..Policy::default()
+        };
+        let words = policy_summary(&Lang::of(Locale::En), &eu);
+        assert!(
+            words
+                .last()
+                .unwrap()
+                .starts_with("EU customers may withdraw from a purchase within 14 days"),
+            "{words:?}"
         );
         let zh = policy_summary(&Lang::of(Locale::ZhHans), &Policy::default());
         assert_eq!(
@@ -521,6 +552,7 @@ mod tests {
         );
         assert_eq!(zh[3], "电子产品和家电保修 1 年。");
         assert_eq!(zh[6], "投诉将在 24 小时内答复，48 小时内解决。");
+        assert_eq!(zh[7], "咨询在 30 个工作分钟内答复。");
     }
 
     #[test]

@@ -46,6 +46,13 @@ pub enum PolicyFact {
         /// The warranty in days.
         days: u16,
     },
+    /// A rule's own return window for a change of mind (differing from the default).
+    RuleRefund {
+        /// Index of the rule in `rules`.
+        rule: usize,
+        /// The window in days.
+        days: u16,
+    },
     /// Items sold as final sale cannot be returned for a refund.
     FinalSale,
     /// Whether a change of mind may cost return shipping or a restocking fee, under the
@@ -65,6 +72,16 @@ pub enum PolicyFact {
         respond: Span,
         /// Resolved within, when promised.
         resolve: Option<Span>,
+    },
+    /// The promised answer to a question.
+    Questions {
+        /// First answer within.
+        respond: Span,
+    },
+    /// The EU withdrawal function: `days` from delivery.
+    Withdrawal {
+        /// The period.
+        days: u16,
     },
     /// The merchant's note number `index` (in `notes`).
     Note {
@@ -99,7 +116,13 @@ impl Policy {
         if let Some(d) = days(self.windows.get(&Resolution::Repair)) {
             out.push(PolicyFact::Repair { days: d });
         }
+        let default_refund = days(self.windows.get(&Resolution::Refund));
         for (i, rule) in self.rules.iter().enumerate() {
+            if let Some(Window::Days(d)) = rule.windows.get(&Resolution::Refund) {
+                if Some(*d) != default_refund {
+                    out.push(PolicyFact::RuleRefund { rule: i, days: *d });
+                }
+            }
             if let Some(d) = days(rule.windows.get(&Resolution::Repair)) {
                 out.push(PolicyFact::RuleRepair { rule: i, days: d });
             }
@@ -124,6 +147,12 @@ impl Policy {
             respond: complaint.respond_within,
             resolve: complaint.resolve_within,
         });
+        out.push(PolicyFact::Questions {
+            respond: self.commitments.for_kind(CaseKind::Question).respond_within,
+        });
+        if let Some(w) = self.withdrawal {
+            out.push(PolicyFact::Withdrawal { days: w.days });
+        }
         out.extend((0..self.notes.len()).map(|index| PolicyFact::Note { index }));
         out
     }
@@ -147,6 +176,38 @@ mod tests {
         );
         assert!(facts.contains(&PolicyFact::FinalSale));
         assert!(facts.contains(&PolicyFact::Fees { charged: false }));
+        assert!(facts
+            .iter()
+            .any(|f| matches!(f, PolicyFact::Questions { .. })));
+        assert!(!facts
+            .iter()
+            .any(|f| matches!(f, PolicyFact::Withdrawal { .. })));
+        let eu = Policy {
+            withdrawal: Some(crate::withdrawal::WithdrawalRule { days: 30 }),
+            ..Policy::default()
+        };
+        assert!(eu.summary().contains(&PolicyFact::Withdrawal { days: 30 }));
+    }
+
+    #[test]
+    fn a_rule_with_its_own_return_window_is_told() {
+        let mut p = Policy::default();
+        p.rules.push(Rule {
+            name: "shoes".into(),
+            when: Matcher {
+                categories: vec!["shoes".into()],
+                ..Default::default()
+            },
+            windows: std::collections::BTreeMap::from([(Resolution::Refund, Window::Days(30))]),
+            fees: None,
+            bonus: None,
+            label: Default::default(),
+            needs_review: false,
+        });
+        let i = p.rules.len() - 1;
+        assert!(p
+            .summary()
+            .contains(&PolicyFact::RuleRefund { rule: i, days: 30 }));
     }
 
     #[test]
