@@ -44,6 +44,7 @@ const rich = {
   bonus: { store_credit: { basis_points: 1000 }, exchange: { fixed: 500 } },
   business_hours: { days: ["mon", "tue", "wed", "thu", "fri"], open: "09:00", close: "18:00", holidays: ["2026-10-01"] },
   commitments: { ...example.commitments, question: { respond_within: { business_minutes: 30 } } },
+  withdrawal: { days: 14 },
 };
 
 const good = { "the documented example": example, "a policy using every field": rich, "a minimal policy": { time_zone: "UTC", windows: { refund: { days: 14 } } } };
@@ -53,6 +54,7 @@ const bad = {
   "an unknown resolution": { ...example, windows: { refunds: { days: 7 } } },
   "a window in weeks": { ...example, windows: { refund: { weeks: 1 } } },
   "zero days": { ...example, windows: { refund: { days: 0 } } },
+  "a withdrawal period under the law's 14 days": { ...example, withdrawal: { days: 7 } },
   "an unknown matcher": { ...example, rules: [{ name: "x", when: { colour: "red" } }] },
   "a lower-case country": { ...example, rules: [{ name: "x", when: { shipping_countries: ["cn"] } }] },
   "a fee over 100 %": { ...example, fees: { restocking: { basis_points: 20000 } } },
