@@ -153,7 +153,9 @@
       if (!this.opener && active && active !== document.body && active !== this) this.opener = active;
       const o = opts || {};
       const extra = {};
-      for (const k of ["order", "email", "case", "token"]) if (o[k]) extra[k] = String(o[k]);
+      // An order goes with its e-mail or a link's token, a case with its token; else ignored.
+      const pairs = o.case ? ["case", "token"] : o.order && (o.email || o.token) ? ["order", "email", "token"] : [];
+      for (const k of pairs) if (o[k]) extra[k] = String(o[k]);
       try {
         const m = await load();
         const failed = this.shadowRoot.querySelector(".as-load-error");
