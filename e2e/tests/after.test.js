@@ -352,3 +352,26 @@ test("a reload mid-request loses nothing: the draft comes back, and can be disca
   assert.equal(await widget(page).locator("textarea[name=description]").inputValue(), "");
   await page.close();
 });
+
+test("a saved draft of a kind the order no longer allows is dropped, not offered", async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.url}/`);
+  const draft = (kind) => ({
+    saved_at: Date.now(), part: 1, quantities: {}, reason: null, answers: {}, condition: null, resolution: null,
+    exchange_for: {}, problem: null, about: null, description: `left over ${kind}`, photos: [], video: "",
+    email: "sam@example.com", phone: "", channel: "email", key: `w-${kind}`,
+  });
+  await page.evaluate(([r, q]) => {
+    localStorage.setItem("as-draft:1002:repair", JSON.stringify(r));
+    localStorage.setItem("as-draft:1002:question", JSON.stringify(q));
+  }, [draft("repair"), draft("question")]);
+  await page.locator("footer .support").click();
+  await widget(page).locator("input[name=order_number]").fill("1002");
+  await widget(page).locator("input[name=email]").fill("sam@example.com");
+  await widget(page).getByRole("button", { name: "Find my order" }).click();
+  await widget(page).locator("[data-testid=saved-drafts] li[data-kind=question]").waitFor();
+  assert.equal(await widget(page).locator("[data-kind=repair][data-open=false]").count(), 1, "no repair is open on this order");
+  assert.equal(await widget(page).locator("[data-testid=saved-drafts] li[data-kind=repair]").count(), 0);
+  assert.equal(await page.evaluate(() => localStorage.getItem("as-draft:1002:repair")), null);
+  await page.close();
+});

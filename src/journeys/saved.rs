@@ -1,6 +1,7 @@
 //! Drafts survive a reload: every change to a request is saved in the browser's
 //! `localStorage` (photos as their stored reference and small preview), per order and kind,
-//! for 7 days. Finding the same order again offers to continue or discard.
+//! for 7 days, or until the order no longer allows that kind (its window closed: the choice
+//! step drops it). Finding the same order again offers to continue or discard.
 //!
 //! Nothing is saved that the shopper did not type or choose: no order data, no credentials
 //! beyond the contact they entered. The whole draft is bounded ([`MAX_BYTES`]): past it the

@@ -52,6 +52,11 @@ pub fn ChooseView(
     let policy = &found.response.policy;
     let now = found.now(device_now());
     let options = case_options(policy, &found.response.order, now);
+    let open_kinds: Vec<CaseKind> = options
+        .iter()
+        .filter(|o| o.status.is_open())
+        .map(|o| o.kind)
+        .collect();
     let open_items = options
         .iter()
         .filter(|o| o.status.is_open() && o.kind.claims_units())
@@ -148,12 +153,17 @@ pub fn ChooseView(
             </section>
         }
     });
-    // Drafts left on this device for this order: continue or discard.
+    // Drafts left on this device for this order: continue or discard. A draft of a kind the
+    // order no longer allows (its window closed since) is dropped: it could not be sent.
     let drafts = expect_context::<crate::journeys::store::Drafts>();
-    let saved = RwSignal::new(crate::journeys::saved::kinds_saved(
-        &number,
-        device_now().timestamp_millis(),
-    ));
+    let (still_open, closed): (Vec<CaseKind>, Vec<CaseKind>) =
+        crate::journeys::saved::kinds_saved(&number, device_now().timestamp_millis())
+            .into_iter()
+            .partition(|k| open_kinds.contains(k));
+    for kind in closed {
+        drafts.discard(&number, kind);
+    }
+    let saved = RwSignal::new(still_open);
     let unfinished = {
         let (found, number) = (found.clone(), number.clone());
         move || {
