@@ -197,8 +197,20 @@ fn fold_char(c: char) -> char {
         '\u{3000}' => ' ',
         _ => c,
     };
-    let c = c.to_lowercase().next().unwrap_or(c);
-    strip_accent(c)
+    strip_accent(lower(c))
+}
+
+/// Lower case for the scripts a shop's FAQ is written in besides CJK (which has no case):
+/// Latin (ASCII, Latin-1; Latin Extended-A is folded by [`strip_accent`]), Greek and
+/// Cyrillic. Written out rather than `char::to_lowercase`, whose full Unicode table would
+/// cost the widget kilobytes for scripts it never folds.
+fn lower(c: char) -> char {
+    let shifted = match c {
+        'A'..='Z' | 'À'..='Þ' | 'Α'..='Ω' | 'А'..='Я' if c != '×' => c as u32 + 0x20,
+        'Ѐ'..='Џ' => c as u32 + 0x50,
+        _ => return c,
+    };
+    char::from_u32(shifted).unwrap_or(c)
 }
 
 /// The base letter of an accented Latin letter (Latin-1 and Latin Extended-A); other
@@ -360,6 +372,17 @@ mod tests {
         assert_eq!(terms("退款多久"), vec!["退款", "款多", "多久"]);
         assert_eq!(terms("包"), vec!["包"]);
         assert_eq!(terms("iPhone退货"), vec!["iphone", "退货"]);
+        assert_eq!(
+            terms("ÉCOLE Ωμέγα ВОЗВРАТ Ёлка"),
+            vec!["ecole", "ωμέγα", "возврат", "ёлка"]
+        );
+        // The same as the standard library's lower case wherever this folds.
+        for c in ('\0'..='\u{52F}').filter(|c| !('\u{100}'..='\u{17F}').contains(c)) {
+            let std = c.to_lowercase().next().unwrap();
+            if c.is_alphabetic() && lower(c) != c {
+                assert_eq!(lower(c), std, "{c}");
+            }
+        }
     }
 
     #[test]
