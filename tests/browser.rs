@@ -258,6 +258,15 @@ fn mount_on(host: &HtmlElement, backend: Arc<FakeBackend>) -> ShadowRoot {
 }
 
 fn mount_with(host: &HtmlElement, backend: Arc<FakeBackend>, config: &str) -> ShadowRoot {
+    // Every test shares one page: a draft an earlier test left on the "device" would come
+    // back in this one (the widget restoring it is right; the tests start fresh).
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
     let root = shadow_root(host).unwrap();
     mount_with_backend(host, &root, backend, &WidgetConfig::parse(config).unwrap()).unwrap();
     root
