@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = resolve(process.argv[2] || join(ROOT, "dist"));
@@ -59,6 +59,13 @@ const manifest = {
   wasm: { url: `/v1/${wasmName}`, integrity: files.wasm_integrity, bytes: wasm.length, gzip: gz(wasm) },
 };
 writeFileSync(join(v1, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+// Precompressed copies beside each file: a server (the reference one does) answers
+// `Accept-Encoding: br` or `gzip` with them instead of compressing on every request.
+const br = (b) => brotliCompressSync(b, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: b.length } });
+for (const [name, bytes] of [["loader.js", loader], [jsName, js], [wasmName, wasm]]) {
+  writeFileSync(join(v1, `${name}.gz`), gzipSync(bytes, { level: 9 }));
+  writeFileSync(join(v1, `${name}.br`), br(bytes));
+}
 writeFileSync(
   join(v1, "snippet.html"),
   `<script src="https://YOUR-SHOP/v1/loader.js" integrity="${loaderIntegrity}" crossorigin="anonymous" defer></script>\n`,

@@ -85,7 +85,9 @@ pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
         Some(dir) => Router::new()
             .merge(api)
             .route_service("/", ServeFile::new(dir.join("shop.html")))
-            .fallback_service(ServeDir::new(dir))
+            // The packaged bundle has .br and .gz copies beside each file (scripts/package.mjs):
+            // sent as they are to a browser that accepts them.
+            .fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip())
             .layer(axum::middleware::map_response(asset_headers)),
         None => api,
     }

@@ -430,6 +430,51 @@ async fn assets_are_served_with_csp_and_hashed_files_cached_forever() {
 }
 
 #[tokio::test]
+async fn the_bundle_goes_out_precompressed_to_browsers_that_accept_it() {
+    let dir = std::env::temp_dir().join(format!("aftersales-compressed-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("v1")).unwrap();
+    std::fs::write(dir.join("shop.html"), "<!doctype html><title>shop</title>").unwrap();
+    let name = "v1/aftersales-widget_bg.0123456789ab.wasm";
+    std::fs::write(dir.join(name), vec![7u8; 5000]).unwrap();
+    std::fs::write(dir.join(format!("{name}.br")), b"br-bytes").unwrap();
+    std::fs::write(dir.join(format!("{name}.gz")), b"gzip-bytes").unwrap();
+    let s = start_with_assets(t(NOW), t(NOW), Some(dir)).await;
+    let fetch = |accept: &'static str| {
+        let c = s.client.clone();
+        let url = format!("{}/{name}", s.base);
+        async move {
+            let r = c
+                .get(url)
+                .header("accept-encoding", accept)
+                .send()
+                .await
+                .unwrap();
+            let encoding = r
+                .headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap().to_string());
+            let (kind, cache) = (
+                r.headers()["content-type"].to_str().unwrap().to_string(),
+                r.headers()["cache-control"].to_str().unwrap().to_string(),
+            );
+            let body = r.bytes().await.unwrap().len();
+            (encoding, kind, cache, body)
+        }
+    };
+    let (enc, kind, cache, len) = fetch("gzip, deflate, br").await;
+    assert_eq!((enc.as_deref(), len), (Some("br"), 8));
+    assert_eq!(
+        kind, "application/wasm",
+        "the type of the file, not of its compression"
+    );
+    assert_eq!(cache, "public, max-age=31536000, immutable");
+    assert_eq!(fetch("gzip").await.0.as_deref(), Some("gzip"));
+    assert_eq!(fetch("gzip").await.3, 10);
+    let (enc, _, _, len) = fetch("identity").await;
+    assert_eq!((enc, len), (None, 5000));
+}
+
+#[tokio::test]
 async fn only_allowed_shop_origins_may_call_the_api_from_a_browser() {
     let s = start_full(t(NOW), t(NOW), None, vec!["https://shop.example".into()]).await;
     let preflight = |origin: &'static str| {
