@@ -147,6 +147,14 @@ async fn asset_headers(uri: axum::http::Uri, mut response: Response) -> Response
     headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
     headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(DEMO_CSP));
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if path.starts_with("/v1/") {
+        // The bundle may go out brotli, gzip or plain (precompressed copies): a cache keeps
+        // one per encoding.
+        headers.insert(
+            axum::http::header::VARY,
+            HeaderValue::from_static("accept-encoding"),
+        );
+    }
     response
 }
 

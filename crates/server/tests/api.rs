@@ -453,6 +453,15 @@ async fn the_bundle_goes_out_precompressed_to_browsers_that_accept_it() {
                 .headers()
                 .get("content-encoding")
                 .map(|v| v.to_str().unwrap().to_string());
+            let vary = r
+                .headers()
+                .get("vary")
+                .map(|v| v.to_str().unwrap().to_lowercase());
+            assert_eq!(
+                vary.as_deref(),
+                Some("accept-encoding"),
+                "caches keep one copy per encoding"
+            );
             let (kind, cache) = (
                 r.headers()["content-type"].to_str().unwrap().to_string(),
                 r.headers()["cache-control"].to_str().unwrap().to_string(),
