@@ -157,15 +157,51 @@ impl HttpBackend {
         path: &str,
         body: &Req,
     ) -> LocalFuture<Result<Resp, BackendError>> {
-        send(gloo_net::http::Request::post(&format!("{}{path}", self.base)).json(body))
+        send(
+            timed(gloo_net::http::Request::post(&format!(
+                "{}{path}",
+                self.base
+            )))
+            .json(body),
+        )
     }
 
     fn get<Resp: DeserializeOwned + 'static>(
         &self,
         path: &str,
     ) -> LocalFuture<Result<Resp, BackendError>> {
-        send(gloo_net::http::Request::get(&format!("{}{path}", self.base)).build())
+        send(
+            timed(gloo_net::http::Request::get(&format!(
+                "{}{path}",
+                self.base
+            )))
+            .build(),
+        )
     }
+}
+
+/// How long a request may take before it is abandoned and the shopper told to retry (what
+/// they entered is kept). Photo uploads have their own, longer limit.
+pub const REQUEST_TIMEOUT_MS: i32 = 15_000;
+
+/// The request, aborted if it has not finished after [`REQUEST_TIMEOUT_MS`]: a stalled
+/// connection never leaves a button spinning for ever.
+fn timed(request: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
+    use wasm_bindgen::JsCast;
+    let deadline = || {
+        let controller = web_sys::AbortController::new().ok()?;
+        let signal = controller.signal();
+        // Aborting a finished request does nothing, so the timer is never cleared.
+        let abort = wasm_bindgen::closure::Closure::once_into_js(move || controller.abort());
+        web_sys::window()?
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                abort.unchecked_ref(),
+                REQUEST_TIMEOUT_MS,
+            )
+            .ok()?;
+        Some(signal)
+    };
+    request.abort_signal(deadline().as_ref())
 }
 
 /// Sends a request and reads the answer: the expected body, the contract's error body for a
@@ -252,9 +288,12 @@ impl Backend for HttpBackend {
         idempotency_key: String,
     ) -> LocalFuture<Result<CaseReceipt, BackendError>> {
         send(
-            gloo_net::http::Request::post(&format!("{}/v1/cases", self.base))
-                .header("Idempotency-Key", &idempotency_key) // i18n-ok: a header name
-                .json(&req),
+            timed(gloo_net::http::Request::post(&format!(
+                "{}/v1/cases",
+                self.base
+            )))
+            .header("Idempotency-Key", &idempotency_key) // i18n-ok: a header name
+            .json(&req),
         )
     }
 

@@ -157,6 +157,24 @@ test("the network going down loses nothing and says so", async () => {
   await page.close();
 });
 
+test("a service that never answers is given up after 15 s: the button comes back, nothing is lost", async () => {
+  const page = await newPage(browser);
+  await openWidget(page);
+  // The request hangs: no answer, no error, ever.
+  await page.route("**/v1/orders/lookup", () => {});
+  const started = Date.now();
+  await lookup(page, "1002", "sam@example.com");
+  const alert = page.locator("after-sales .as-error");
+  await alert.waitFor({ timeout: 30_000 });
+  const waited = Date.now() - started;
+  assert.ok(waited >= 14_000 && waited < 25_000, `gave up after ${waited} ms`);
+  assert.match(await alert.innerText(), /could not reach the shop's service.*nothing you entered is lost/);
+  const submit = page.locator("after-sales").getByRole("button", { name: "Find my order" });
+  assert.equal(await submit.isDisabled(), false, "the shopper can try again");
+  assert.equal(await page.locator("after-sales input[name=email]").inputValue(), "sam@example.com");
+  await page.close();
+});
+
 test("empty fields are caught before anything is sent", async () => {
   const page = await newPage(browser);
   await openWidget(page);
