@@ -43,14 +43,7 @@ fn authorize(store: &Store, state: &AppState, access: &CaseAccess) -> Result<Cas
         .field("tracking_number")
     })?;
     if access.token.is_empty() {
-        check_email(&access.email).map_err(|_| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_email",
-                "Enter the e-mail address you ordered with.",
-            )
-            .field("email")
-        })?;
+        check_email(&access.email).map_err(|_| ApiError::invalid_email())?;
     }
     let case = store.find_case(tn.as_str())?.ok_or_else(case_not_found)?;
     let now = (state.clock)();

@@ -191,6 +191,16 @@ impl ApiError {
         self
     }
 
+    /// `400 invalid_email` on the `email` field.
+    pub(crate) fn invalid_email() -> ApiError {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_email",
+            "Enter the e-mail address you ordered with.",
+        )
+        .field("email")
+    }
+
     pub(crate) fn order_not_found() -> ApiError {
         // One answer for a wrong number and a wrong e-mail: a lookup never tells which.
         ApiError::new(
@@ -313,14 +323,7 @@ pub(crate) fn check_credentials(
             token: token.to_string(),
         });
     }
-    let email = check_email(email).map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_email",
-            "Enter the e-mail address you ordered with.",
-        )
-        .field("email")
-    })?;
+    let email = check_email(email).map_err(|_| ApiError::invalid_email())?;
     Ok(Credentials {
         number: number.to_string(),
         email: email.to_string(),

@@ -115,10 +115,7 @@ pub fn check(bytes: &[u8]) -> Result<Photo, Refusal> {
     JpegEncoder::new_with_quality(&mut jpeg, 85)
         .encode_image(&rgb)
         .map_err(|_| Refusal::Unreadable)?;
-    let sha256 = Sha256::digest(&jpeg)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = crate::hex(&Sha256::digest(&jpeg));
     Ok(Photo {
         width: rgb.width(),
         height: rgb.height(),

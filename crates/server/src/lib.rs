@@ -20,6 +20,17 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+/// Lower-case hexadecimal of `bytes` (hashes, tokens, MACs).
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
+}
+
 /// How to run the server.
 pub struct ServeOptions {
     /// Address to listen on; port 0 picks a free port.

@@ -67,8 +67,7 @@ impl LinkKey {
     pub fn mint(&self, scope: Scope, subject: &str, expires: DateTime<Utc>) -> String {
         let at = expires.timestamp();
         let tag = self.mac(scope, subject, at).finalize().into_bytes();
-        let hex: String = tag[..16].iter().map(|b| format!("{b:02x}")).collect();
-        format!("{at}.{hex}")
+        format!("{at}.{}", crate::hex(&tag[..16]))
     }
 
     /// Whether `token` opens `subject` at `now`: well-formed, not expired, and signed by this

@@ -52,10 +52,7 @@ pub struct CaseFilter {
 }
 
 fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::hex(&Sha256::digest(token.as_bytes()))
 }
 
 impl Store {
@@ -69,10 +66,7 @@ impl Store {
         let mut raw = [0u8; 16];
         getrandom::fill(&mut raw)
             .map_err(|e| DbError(format!("the random number generator failed: {e}")))?;
-        let token = format!(
-            "ast_{}",
-            raw.iter().map(|b| format!("{b:02x}")).collect::<String>()
-        );
+        let token = format!("ast_{}", crate::hex(&raw));
         self.conn.execute(
             "INSERT INTO merchant_tokens (name, hash, scope, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![name, hash(&token), scope.code(), now.to_rfc3339()],
