@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { startServer, launchBrowser, newPage, ARTIFACTS } from "../lib/harness.js";
 import { checkA11y } from "../lib/a11y.js";
-import { widget, openWidget, start, next, send } from "../lib/widget.js";
+import { widget, openWidget, start, lookup, next, send } from "../lib/widget.js";
 
 let browser;
 let server;
@@ -239,9 +239,7 @@ test("answers first: English and Chinese searches, 'answered' counted, 'still ne
   await widget(page).locator("select[name=language]").selectOption("en");
   await widget(page).locator("input[name=q]").fill("my kettle whistles");
   await widget(page).getByRole("button", { name: "I still need help" }).click();
-  await widget(page).locator("input[name=order_number]").fill(MEI.order);
-  await widget(page).locator("input[name=email]").fill(MEI.email);
-  await widget(page).getByRole("button", { name: "Find my order" }).click();
+  await lookup(page, MEI.order, MEI.email);
   await widget(page).locator("[data-kind=question] button").click();
   assert.equal(await widget(page).locator("textarea[name=description]").inputValue(), "my kettle whistles");
   assert.equal(server.query("SELECT COUNT(*) AS n FROM events WHERE kind = 'faq_escalated'")[0].n, 1);
@@ -251,9 +249,7 @@ test("answers first: English and Chinese searches, 'answered' counted, 'still ne
 test("EU withdrawal: only what the law asks, a separate confirmation, an acknowledgement with the instant", async () => {
   const page = await newPage(browser);
   await openWidget(page, server.url);
-  await widget(page).locator("input[name=order_number]").fill(MEI.order);
-  await widget(page).locator("input[name=email]").fill(MEI.email);
-  await widget(page).getByRole("button", { name: "Find my order" }).click();
+  await lookup(page, MEI.order, MEI.email);
   await widget(page).getByRole("button", { name: "Withdraw from contract here" }).click();
   await widget(page).locator("[data-testid=withdraw]").waitFor();
   // Name, items, where to send the confirmation: nothing else is asked.
@@ -320,9 +316,7 @@ test("a reload mid-request loses nothing: the draft comes back, and can be disca
   await page.waitForTimeout(200);
   await page.reload();
   await page.locator("footer .support").click();
-  await widget(page).locator("input[name=order_number]").fill(MEI.order);
-  await widget(page).locator("input[name=email]").fill(MEI.email);
-  await widget(page).getByRole("button", { name: "Find my order" }).click();
+  await lookup(page, MEI.order, MEI.email);
   const saved = widget(page).locator("[data-testid=saved-drafts] li[data-kind=complaint]");
   await saved.waitFor();
   await checkA11y(page, "a draft to continue");
@@ -343,9 +337,7 @@ test("a reload mid-request loses nothing: the draft comes back, and can be disca
   await page.waitForTimeout(200);
   await page.reload();
   await page.locator("footer .support").click();
-  await widget(page).locator("input[name=order_number]").fill(MEI.order);
-  await widget(page).locator("input[name=email]").fill(MEI.email);
-  await widget(page).getByRole("button", { name: "Find my order" }).click();
+  await lookup(page, MEI.order, MEI.email);
   await widget(page).locator("[data-testid=saved-drafts] li[data-kind=question]").getByRole("button", { name: "Discard" }).click();
   assert.equal(await widget(page).locator("[data-testid=saved-drafts]").count(), 0);
   await widget(page).locator("[data-kind=question] button").click();
@@ -366,9 +358,7 @@ test("a saved draft of a kind the order no longer allows is dropped, not offered
     localStorage.setItem("as-draft:1002:question", JSON.stringify(q));
   }, [draft("repair"), draft("question")]);
   await page.locator("footer .support").click();
-  await widget(page).locator("input[name=order_number]").fill("1002");
-  await widget(page).locator("input[name=email]").fill("sam@example.com");
-  await widget(page).getByRole("button", { name: "Find my order" }).click();
+  await lookup(page, "1002", "sam@example.com");
   await widget(page).locator("[data-testid=saved-drafts] li[data-kind=question]").waitFor();
   assert.equal(await widget(page).locator("[data-kind=repair][data-open=false]").count(), 1, "no repair is open on this order");
   assert.equal(await widget(page).locator("[data-testid=saved-drafts] li[data-kind=repair]").count(), 0);

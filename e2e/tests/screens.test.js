@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { startServer, launchBrowser, newPage, ARTIFACTS } from "../lib/harness.js";
-import { widget, start, pickLine, next, send, jpeg } from "../lib/widget.js";
+import { widget, start, lookup, pickLine, next, send, jpeg } from "../lib/widget.js";
 
 let browser;
 let server;
@@ -91,9 +91,7 @@ for (const [width, height] of [[390, 844], [1280, 900]]) {
     await page.locator("footer .support").click();
     // Each width withdraws from its own order (a withdrawal claims the items).
     const [order, email, name] = width < 500 ? ["1002", "sam@example.com", "Sam Okafor"] : ["1003", "li@example.com", "Li Wei"];
-    await widget(page).locator("input[name=order_number]").fill(order);
-    await widget(page).locator("input[name=email]").fill(email);
-    await widget(page).getByRole("button", { name: "Find my order" }).click();
+    await lookup(page, order, email);
     await widget(page).getByRole("button", { name: "Withdraw from contract here" }).click();
     await widget(page).locator("input[name=name]").fill(name);
     await shot("9-withdraw");
