@@ -43,20 +43,24 @@ pub fn HelpView(
             ));
         });
     });
-    let results = move || {
+    // Searched once per keystroke (the count, the list and the "nothing found" note read it).
+    let hits = Memo::new(move |_| {
         let q = query.get();
-        let Some(Ok(faq)) = loaded.get() else {
-            return Vec::new();
-        };
-        let (all, ix) = &*faq;
-        if q.trim().is_empty() {
-            all.iter().take(SHOWN).cloned().collect::<Vec<_>>()
-        } else {
-            search(ix, &q, SHOWN)
-                .into_iter()
-                .filter_map(|i| all.get(i).cloned())
-                .collect()
-        }
+        loaded.with(|l| match l {
+            Some(Ok(faq)) if q.trim().is_empty() => (0..faq.0.len().min(SHOWN)).collect(),
+            Some(Ok(faq)) => search(&faq.1, &q, SHOWN),
+            _ => Vec::new(),
+        })
+    });
+    let results = move || {
+        let indexes = hits.get();
+        loaded.with(|l| match l {
+            Some(Ok(faq)) => indexes
+                .iter()
+                .filter_map(|i| faq.0.get(*i).cloned())
+                .collect(),
+            _ => Vec::new(),
+        })
     };
     let record = move |kind: &'static str, article: Option<String>| {
         let backend = expect_context::<BackendHandle>().0.clone();
@@ -122,7 +126,7 @@ pub fn HelpView(
             </div>
             <p class="as-visually-hidden" role="status" aria-live="polite">
                 {move || {
-                    let n = results().len();
+                    let n = hits.with(Vec::len);
                     if query.with(|q| q.trim().is_empty()) { String::new() } else { i18n.p(Msg::HelpResults, n as i64, &[]) }
                 }}
             </p>
@@ -133,7 +137,7 @@ pub fn HelpView(
                     <ul class="as-faq" id="as-help-results" role="list" data-testid="faq-results">
                         {move || results().into_iter().map(article).collect_view()}
                     </ul>
-                    {move || (results().is_empty() && !query.with(|q| q.trim().is_empty())).then(|| view! {
+                    {move || (hits.with(Vec::is_empty) && !query.with(|q| q.trim().is_empty())).then(|| view! {
                         <p class="as-note" data-testid="no-answers">{tr(Msg::HelpNone)}</p>
                     })}
                 }.into_any(),
