@@ -101,6 +101,28 @@ pub struct Submitted {
     pub zone: aftersales_core::zone::ShopZone,
 }
 
+impl Events {
+    /// A case was stored: the page hears of it, and the widget shows its receipt.
+    pub fn submitted(&self, step: leptos::prelude::RwSignal<Step>, sent: Submitted) {
+        use leptos::prelude::{Callable, Set};
+        self.0.run(WidgetEvent::CaseSubmitted {
+            tracking_number: sent.receipt.tracking_number.clone(),
+            kind: sent.receipt.kind.code().to_string(),
+        });
+        step.set(Step::Done(std::sync::Arc::new(sent)));
+    }
+}
+
+impl Step {
+    /// The followed case, as the server answered it, opened the same way again.
+    pub fn tracked(
+        access: aftersales_core::follow::CaseAccess,
+        view: aftersales_core::follow::CaseView,
+    ) -> Step {
+        Step::Tracked(std::sync::Arc::new(Followed { access, view }))
+    }
+}
+
 /// What the widget tells the page (as `as-*` DOM events, see `embed.rs`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WidgetEvent {

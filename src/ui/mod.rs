@@ -62,6 +62,9 @@ pub fn TextField(
     error: RwSignal<Option<Msg>>,
     /// The field's own check, run again on each keystroke while a problem shows.
     check: fn(&str) -> Option<Msg>,
+    /// What is surely wrong already while typing (a mistyped check symbol), shown at once.
+    #[prop(optional)]
+    live: Option<fn(&str) -> Option<Msg>>,
     /// The input, to move focus to.
     node_ref: NodeRef<leptos::html::Input>,
 ) -> impl IntoView {
@@ -92,6 +95,8 @@ pub fn TextField(
                     value.set(event_target_value(&ev));
                     if error.get_untracked().is_some() {
                         error.set(check(&value.get_untracked()));
+                    } else if let Some(live) = live {
+                        error.set(live(&value.get_untracked()));
                     }
                 }
             />
@@ -172,6 +177,56 @@ pub fn Stages(
                     .collect_view()}
             </ol>
         </nav>
+    }
+}
+
+/// Checks each field (its check on its value), shows every problem at once and moves focus
+/// to the first field to fix. True when all are fine.
+pub fn check_fields(fields: &[Checked]) -> bool {
+    let mut first = None;
+    for (value, error, check, input) in fields {
+        let problem = check(&value.get_untracked());
+        if problem.is_some() && first.is_none() {
+            first = input.get();
+        }
+        error.set(problem);
+    }
+    match first {
+        Some(input) => {
+            let _ = input.focus();
+            false
+        }
+        None => true,
+    }
+}
+
+/// A text field for [`check_fields`]: its value, its problem, its check, its input.
+pub type Checked = (
+    RwSignal<String>,
+    RwSignal<Option<Msg>>,
+    fn(&str) -> Option<Msg>,
+    NodeRef<leptos::html::Input>,
+);
+
+/// The e-mail the order was placed with, as typed: core's check, in the shopper's words.
+pub fn check_email(e: &str) -> Option<Msg> {
+    aftersales_core::api::check_email(e)
+        .err()
+        .map(|_| Msg::LookupErrorEmail)
+}
+
+/// A form's own problem (not found, offline), above its button, announced as it appears.
+#[component]
+pub fn Alert(
+    /// The problem, if any.
+    #[prop(into)]
+    problem: Signal<Option<Msg>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="as-alert" aria-live="assertive">
+            {move || problem.get().map(|m| view! { <p class="as-error" part="error">{move || i18n.t(m)}</p> })}
+        </div>
     }
 }
 

@@ -5,8 +5,8 @@
 use crate::backend::BackendHandle;
 use crate::format;
 use crate::i18n::{tr, use_i18n, Msg};
-use crate::state::{device_now, Events, LookedUp, Step, Submitted, WidgetEvent};
-use crate::ui::call;
+use crate::state::{device_now, Events, LookedUp, Step, Submitted};
+use crate::ui::{call, Alert};
 use aftersales_core::api::CreateCaseRequest;
 use aftersales_core::options::quick_returns;
 use leptos::prelude::*;
@@ -57,18 +57,15 @@ pub fn QuickReturnView(found: Arc<LookedUp>, step: RwSignal<Step>) -> impl IntoV
                 pending,
                 backend.0.submit_case(req, key.get_value()),
                 move |result| match result {
-                    Ok(receipt) => {
-                        events.0.run(WidgetEvent::CaseSubmitted {
-                            tracking_number: receipt.tracking_number.clone(),
-                            kind: receipt.kind.code().to_string(),
-                        });
-                        step.set(Step::Done(Arc::new(Submitted {
+                    Ok(receipt) => events.submitted(
+                        step,
+                        Submitted {
                             receipt,
                             order_number: number,
                             lines: line.into_iter().collect(),
                             zone,
-                        })));
-                    }
+                        },
+                    ),
                     Err(e) => error.set(Some(e.message())),
                 },
             );
@@ -130,9 +127,7 @@ pub fn QuickReturnView(found: Arc<LookedUp>, step: RwSignal<Step>) -> impl IntoV
                         {tr(Msg::QuickSend)}
                     </button>
                 </Show>
-                <div class="as-alert" aria-live="assertive">
-                    {move || error.get().map(|m| view! { <p class="as-error" part="error">{move || i18n.t(m)}</p> })}
-                </div>
+                <Alert problem=error />
             </section>
         }
     })

@@ -1,7 +1,7 @@
 use crate::backend::BackendHandle;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::state::{device_now, LookedUp, Step};
-use crate::ui::{Stage, StepHeading, TextField, ITEM_STAGES};
+use crate::ui::{check_email, check_fields, Alert, Stage, StepHeading, TextField, ITEM_STAGES};
 use aftersales_core::api::{check_order_number, LookupRequest};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -10,12 +10,6 @@ fn check_number(n: &str) -> Option<Msg> {
     check_order_number(n)
         .err()
         .map(|_| Msg::LookupErrorOrderNumber)
-}
-
-fn check_email(e: &str) -> Option<Msg> {
-    aftersales_core::api::check_email(e)
-        .err()
-        .map(|_| Msg::LookupErrorEmail)
 }
 
 /// Step 1: the shopper finds their order by number and e-mail.
@@ -82,21 +76,15 @@ pub fn LookupForm(
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let req = LookupRequest::typed(number.get().trim(), email.get().trim());
-        // Every problem at once, and focus on the first field to fix.
-        number_error.set(check_number(&req.order_number));
-        email_error.set(check_email(&req.email));
         error.set(None);
-        let first_bad = if number_error.get_untracked().is_some() {
-            number_ref.get()
-        } else if email_error.get_untracked().is_some() {
-            email_ref.get()
-        } else {
-            lookup.dispatch(req);
-            None
-        };
-        if let Some(input) = first_bad {
-            let _ = input.focus();
+        if check_fields(&[
+            (number, number_error, check_number, number_ref),
+            (email, email_error, check_email, email_ref),
+        ]) {
+            lookup.dispatch(LookupRequest::typed(
+                number.get().trim(),
+                email.get().trim(),
+            ));
         }
     };
 
@@ -129,9 +117,7 @@ pub fn LookupForm(
                 check=check_email
                 node_ref=email_ref
             />
-            <div class="as-alert" aria-live="assertive">
-                {move || error.get().map(|m| view! { <p class="as-error" part="error">{tr(m)}</p> })}
-            </div>
+            <Alert problem=error />
             <button class="as-button" part="button" type="submit" disabled=move || pending.get()>
                 {move || i18n.t(if pending.get() { Msg::LookupPending } else { Msg::LookupSubmit })}
             </button>

@@ -7,7 +7,7 @@ use crate::format;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::journeys::choose::kind_noun;
 use crate::state::{Followed, Step};
-use crate::ui::{call, ErrorText, StepHeading};
+use crate::ui::{call, Alert, ErrorText, StepHeading};
 use aftersales_core::commitment::SlaStatus;
 use aftersales_core::follow::{ConfirmRequest, PromiseKind, MAX_MESSAGE};
 use leptos::prelude::*;
@@ -147,7 +147,6 @@ pub fn CaseStatusView(
 #[component]
 fn ConfirmForm(followed: Arc<Followed>, step: RwSignal<Step>) -> impl IntoView {
     let backend = expect_context::<BackendHandle>();
-    let i18n = use_i18n();
     let asks_confirm = followed.view.moves.confirm;
     let reopening = RwSignal::new(!asks_confirm);
     let reason = RwSignal::new(String::new());
@@ -163,7 +162,7 @@ fn ConfirmForm(followed: Arc<Followed>, step: RwSignal<Step>) -> impl IntoView {
                 pending,
                 backend.0.confirm_case(req),
                 move |result| match result {
-                    Ok(view) => step.set(Step::Tracked(Arc::new(Followed { access, view }))),
+                    Ok(view) => step.set(Step::tracked(access, view)),
                     Err(e) => error.set(Some(e.message())),
                 },
             );
@@ -226,9 +225,7 @@ fn ConfirmForm(followed: Arc<Followed>, step: RwSignal<Step>) -> impl IntoView {
                     </button>
                 </form>
             </Show>
-            <div class="as-alert" aria-live="assertive">
-                {move || error.get().map(|m| view! { <p class="as-error" part="error">{move || i18n.t(m)}</p> })}
-            </div>
+            <Alert problem=error />
         </section>
     }
 }

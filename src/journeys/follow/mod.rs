@@ -9,7 +9,7 @@ pub use case::CaseStatusView;
 use crate::backend::BackendHandle;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::state::{Followed, Step};
-use crate::ui::{call, StepHeading, TextField};
+use crate::ui::{call, check_email, check_fields, Alert, StepHeading, TextField};
 use aftersales_core::follow::CaseAccess;
 use aftersales_core::tracking::{TrackingNumber, TrackingProblem};
 use leptos::prelude::*;
@@ -27,15 +27,10 @@ fn check_number(n: &str) -> Option<Msg> {
     TrackingNumber::check(n).err().map(problem_msg)
 }
 
-/// As the shopper types: only what is surely wrong already (core's `typing_problem`).
+/// As the shopper types: only what is surely wrong already (core's `typing_problem`), so a
+/// typo shows before anything is sent.
 fn check_typing(n: &str) -> Option<Msg> {
     TrackingNumber::typing_problem(n).map(problem_msg)
-}
-
-fn check_email(e: &str) -> Option<Msg> {
-    aftersales_core::api::check_email(e)
-        .err()
-        .map(|_| Msg::LookupErrorEmail)
 }
 
 /// "Track a request": tracking number and e-mail, or straight from a link's token.
@@ -81,35 +76,18 @@ pub fn TrackForm(
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (n, e) = (number.get(), email.get());
-        number_error.set(check_number(&n));
-        email_error.set(check_email(&e));
         error.set(None);
-        let first_bad = if number_error.get_untracked().is_some() {
-            number_ref.get()
-        } else if email_error.get_untracked().is_some() {
-            email_ref.get()
-        } else {
+        if check_fields(&[
+            (number, number_error, check_number, number_ref),
+            (email, email_error, check_email, email_ref),
+        ]) {
             find(CaseAccess {
-                tracking_number: n.trim().to_string(),
-                email: e.trim().to_string(),
+                tracking_number: number.get().trim().to_string(),
+                email: email.get().trim().to_string(),
                 token: String::new(),
             });
-            None
-        };
-        if let Some(input) = first_bad {
-            let _ = input.focus();
         }
     };
-    // The check symbol is read as they type: a typo shows before anything is sent.
-    Effect::new(move |_| {
-        let n = number.get();
-        if number_error.get_untracked().is_none() {
-            if let Some(p) = check_typing(&n) {
-                number_error.set(Some(p));
-            }
-        }
-    });
 
     view! {
         <form class="as-form" on:submit=submit novalidate data-testid="track">
@@ -125,6 +103,7 @@ pub fn TrackForm(
                 value=number
                 error=number_error
                 check=check_number
+                live=check_typing
                 node_ref=number_ref
             />
             <TextField
@@ -140,9 +119,7 @@ pub fn TrackForm(
                 check=check_email
                 node_ref=email_ref
             />
-            <div class="as-alert" aria-live="assertive">
-                {move || error.get().map(|m| view! { <p class="as-error" part="error">{tr(m)}</p> })}
-            </div>
+            <Alert problem=error />
             <button class="as-button" part="button" type="submit" disabled=move || pending.get()>
                 {move || i18n.t(if pending.get() { Msg::TrackPending } else { Msg::TrackSubmit })}
             </button>

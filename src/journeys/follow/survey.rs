@@ -4,7 +4,7 @@
 use crate::backend::BackendHandle;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::state::{Followed, Step};
-use crate::ui::call;
+use crate::ui::{call, Alert};
 use aftersales_core::follow::SurveyRequest;
 use aftersales_core::survey::{Score, Survey, MAX_COMMENT};
 use leptos::prelude::*;
@@ -46,7 +46,6 @@ fn Stars(name: &'static str, legend: Msg, value: RwSignal<Option<u8>>) -> impl I
 #[component]
 pub fn SurveyForm(followed: Arc<Followed>, step: RwSignal<Step>) -> impl IntoView {
     let backend = expect_context::<BackendHandle>();
-    let i18n = use_i18n();
     let scores: [RwSignal<Option<u8>>; 3] = std::array::from_fn(|_| RwSignal::new(None));
     let comment = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Msg>);
@@ -79,7 +78,7 @@ pub fn SurveyForm(followed: Arc<Followed>, step: RwSignal<Step>) -> impl IntoVie
                     pending,
                     backend.0.rate_case(req),
                     move |result| match result {
-                        Ok(view) => step.set(Step::Tracked(Arc::new(Followed { access, view }))),
+                        Ok(view) => step.set(Step::tracked(access, view)),
                         Err(e) => problem.set(Some(e.message())),
                     },
                 );
@@ -98,9 +97,7 @@ pub fn SurveyForm(followed: Arc<Followed>, step: RwSignal<Step>) -> impl IntoVie
                 maxlength=MAX_COMMENT.to_string()
                 prop:value=move || comment.get()
                 on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
-            <div class="as-alert" aria-live="assertive">
-                {move || problem.get().map(|m| view! { <p class="as-error" part="error">{move || i18n.t(m)}</p> })}
-            </div>
+            <Alert problem=problem />
             <button class="as-button" part="button" type="submit" disabled=move || pending.get()>
                 {tr(Msg::SurveySend)}
             </button>

@@ -8,7 +8,7 @@ use crate::format;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::journeys::choose::kind_name;
 use crate::journeys::store::{CaseStore, Drafts, Part, Upload};
-use crate::state::{Events, LookedUp, Step, Submitted, WidgetEvent};
+use crate::state::{Events, LookedUp, Step, Submitted};
 use crate::ui::{ErrorText, Stage, StepHeading, ITEM_STAGES, MESSAGE_STAGES};
 use aftersales_core::api::{Channel, Contact, CreateCaseRequest};
 use aftersales_core::case::estimate;
@@ -90,17 +90,16 @@ pub fn ReviewPart(
         );
         Effect::new(move |_| match submit.value().get() {
             Some(Ok(receipt)) => {
-                events.0.run(WidgetEvent::CaseSubmitted {
-                    tracking_number: receipt.tracking_number.clone(),
-                    kind: receipt.kind.code().to_string(),
-                });
                 drafts.forget(store);
-                step.set(Step::Done(Arc::new(Submitted {
-                    receipt,
-                    order_number: number.clone(),
-                    lines: lines.clone(),
-                    zone: zone.clone(),
-                })));
+                events.submitted(
+                    step,
+                    Submitted {
+                        receipt,
+                        order_number: number.clone(),
+                        lines: lines.clone(),
+                        zone: zone.clone(),
+                    },
+                );
             }
             Some(Err(e)) => {
                 let violations = e.violations();

@@ -7,7 +7,7 @@ use crate::backend::BackendHandle;
 use crate::format;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::state::{device_now, LookedUp, Step};
-use crate::ui::{call, ErrorText, StepHeading};
+use crate::ui::{call, Alert, ErrorText, StepHeading};
 use aftersales_core::withdrawal::{withdrawable, WithdrawalReceipt, WithdrawalRequest};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -170,9 +170,7 @@ pub fn WithdrawView(found: Arc<LookedUp>, step: RwSignal<Step>) -> impl IntoView
                     </div>
                 </section>
             </Show>
-            <div class="as-alert" aria-live="assertive">
-                {move || error.get().map(|m| view! { <p class="as-error" part="error">{move || i18n.t(m)}</p> })}
-            </div>
+            <Alert problem=error />
         </div>
     }
 }
