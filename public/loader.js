@@ -40,12 +40,14 @@
   function load() {
     if (!bundle) {
       const js = new URL(FILES.js, base).href;
-      if (FILES.js_integrity) {
-        // The module import cannot carry integrity itself: preload it with its hash first.
+      // A module import cannot carry integrity itself: preload the entry and what it imports
+      // with their hashes first.
+      const preload = FILES.js_integrity ? [[FILES.js, FILES.js_integrity], ...(FILES.modules || [])] : [];
+      for (const [href, integrity] of preload) {
         const link = document.createElement("link");
         link.rel = "modulepreload";
-        link.href = js;
-        link.integrity = FILES.js_integrity;
+        link.href = new URL(href, base).href;
+        link.integrity = integrity;
         link.crossOrigin = "anonymous";
         document.head.appendChild(link);
       }
@@ -72,6 +74,8 @@
 .as-launcher{font:600 1em/1.2 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans CJK SC",sans-serif;color:var(--as-on-brand,#fff);background:var(--as-brand,#1f5fbf);border:0;border-radius:999px;min-height:48px;padding:.75em 1.25em;box-shadow:0 6px 20px rgba(15,23,42,.25);cursor:pointer}
 .as-launcher:focus-visible{outline:3px solid var(--as-text,#1b1f24);outline-offset:2px;box-shadow:0 0 0 2px #fff,0 6px 20px rgba(15,23,42,.25)}
 .as-launcher[hidden]{display:none}
+.as-launcher[aria-busy=true]::after{content:"";display:inline-block;width:.9em;height:.9em;margin-inline-start:.5em;vertical-align:-.15em;border:2px solid;border-right-color:transparent;border-radius:50%;animation:as-spin .8s linear infinite}
+@keyframes as-spin{to{transform:rotate(1turn)}}
 .as-load-error{font:.875em/1.4 system-ui,sans-serif;color:#8a1c1c;background:#fdecec;padding:12px 14px;border-radius:8px;max-width:360px;margin:0 0 12px;text-align:left}
 .as-load-error button{font:inherit;margin-left:6px}
 .as-root{margin-bottom:12px}`;
@@ -156,6 +160,9 @@
       // An order goes with its e-mail or a link's token, a case with its token; else ignored.
       const pairs = o.case ? ["case", "token"] : o.order && (o.email || o.token) ? ["order", "email", "token"] : [];
       for (const k of pairs) if (o[k]) extra[k] = String(o[k]);
+      // From the tap until the widget is up, the launcher shows that it is coming.
+      const b = this.shadowRoot.querySelector(".as-launcher");
+      if (b) b.setAttribute("aria-busy", "true");
       try {
         const m = await load();
         const failed = this.shadowRoot.querySelector(".as-load-error");
@@ -167,6 +174,8 @@
         // A configuration mistake is already shown in the widget area; say it here too.
         if (!(err instanceof Error) && this.shadowRoot.querySelector(".as-config-error")) console.error(`after-sales: ${err}`);
         else this.failed(err);
+      } finally {
+        if (b) b.removeAttribute("aria-busy");
       }
     }
 

@@ -81,6 +81,98 @@ pub struct SelfService {
     pub lang: String,
 }
 
+/// The `/v1` adapter as the widget mounts it: [`HttpBackend`] fetched with its first call, so
+/// its requests, JSON and error handling are not part of the first screen's bytes (see
+/// `journeys::lazy`). A chunk that does not arrive is [`BackendError::Unreachable`], which the
+/// form words as "check your connection and try again".
+pub struct Deferred(Arc<DeferredInner>);
+
+struct DeferredInner {
+    api: String,
+    made: std::sync::OnceLock<Arc<dyn Backend>>,
+}
+
+impl Deferred {
+    /// The adapter for the contract at `api`.
+    pub fn new(api: &str) -> Self {
+        Deferred(Arc::new(DeferredInner {
+            api: api.to_string(),
+            made: std::sync::OnceLock::new(),
+        }))
+    }
+}
+
+impl DeferredInner {
+    async fn get(&self) -> Result<Arc<dyn Backend>, BackendError> {
+        if let Some(made) = self.made.get() {
+            return Ok(made.clone());
+        }
+        let made = crate::journeys::lazy::http_backend(self.api.clone())
+            .await
+            .map_err(|_| {
+                BackendError::Unreachable("the widget's code could not be fetched".into())
+            })?;
+        Ok(self.made.get_or_init(|| made).clone())
+    }
+}
+
+/// One deferred call: fetch the adapter, then make the call on it.
+macro_rules! deferred {
+    ($self:ident, |$b:ident| $call:expr) => {{
+        let inner = $self.0.clone();
+        Box::pin(async move {
+            let $b = inner.get().await?;
+            $call.await
+        })
+    }};
+}
+
+impl Backend for Deferred {
+    fn lookup(&self, req: LookupRequest) -> LocalFuture<Result<LookupResponse, BackendError>> {
+        deferred!(self, |b| b.lookup(req))
+    }
+    fn policy(&self) -> LocalFuture<Result<Policy, BackendError>> {
+        deferred!(self, |b| b.policy())
+    }
+    fn submit_case(
+        &self,
+        req: CreateCaseRequest,
+        idempotency_key: String,
+    ) -> LocalFuture<Result<CaseReceipt, BackendError>> {
+        deferred!(self, |b| b.submit_case(req, idempotency_key))
+    }
+    fn upload_evidence(
+        &self,
+        credentials: LookupRequest,
+        photo: web_sys::Blob,
+        progress: Progress,
+    ) -> LocalFuture<Result<EvidenceReceipt, BackendError>> {
+        deferred!(self, |b| b.upload_evidence(credentials, photo, progress))
+    }
+    fn find_case(&self, access: CaseAccess) -> LocalFuture<Result<CaseView, BackendError>> {
+        deferred!(self, |b| b.find_case(access))
+    }
+    fn confirm_case(&self, req: ConfirmRequest) -> LocalFuture<Result<CaseView, BackendError>> {
+        deferred!(self, |b| b.confirm_case(req))
+    }
+    fn rate_case(&self, req: SurveyRequest) -> LocalFuture<Result<CaseView, BackendError>> {
+        deferred!(self, |b| b.rate_case(req))
+    }
+    fn faq(&self, lang: &str) -> LocalFuture<Result<FaqResponse, BackendError>> {
+        let lang = lang.to_string();
+        deferred!(self, |b| b.faq(&lang))
+    }
+    fn self_service(&self, event: SelfService) -> LocalFuture<Result<(), BackendError>> {
+        deferred!(self, |b| b.self_service(event))
+    }
+    fn withdraw(
+        &self,
+        req: WithdrawalRequest,
+    ) -> LocalFuture<Result<WithdrawalReceipt, BackendError>> {
+        deferred!(self, |b| b.withdraw(req))
+    }
+}
+
 /// The backend the widget was mounted with, shared through the reactive context.
 #[derive(Clone)]
 pub struct BackendHandle(pub Arc<dyn Backend>);

@@ -1,7 +1,7 @@
 //! Mounting the widget into a page: an open shadow root on the `<after-sales>` host, its
 //! stylesheet adopted there, and the events the page can listen to.
 
-use crate::backend::{Backend, BackendHandle, HttpBackend};
+use crate::backend::{Backend, BackendHandle, Deferred};
 use crate::config::{Theme, WidgetConfig};
 use crate::i18n::{negotiate, I18n, Lang, Locale};
 use crate::state::WidgetEvent;
@@ -40,7 +40,7 @@ pub fn mount_shadow(host: HtmlElement, config_json: &str) -> Result<(), JsValue>
     adopt_style(&host, &root)?;
     match WidgetConfig::parse(config_json) {
         Ok(config) => {
-            let backend: Arc<dyn Backend> = Arc::new(HttpBackend::new(&config.api));
+            let backend: Arc<dyn Backend> = Arc::new(Deferred::new(&config.api));
             mount_with_backend(&host, &root, backend, &config)
         }
         Err(message) => {
@@ -194,6 +194,8 @@ pub fn mount_with_backend(
         view! { <Widget prefill=wanted on_event=move |e: WidgetEvent| on_event(&host, e) view=view opening=opening.clone() policy_url=policy_url.clone() modal=modal /> }
     })
     .forget();
+    // The first screen is up: fetch the journeys' code while the shopper reads and types.
+    crate::journeys::lazy::preload();
     Ok(())
 }
 

@@ -1,10 +1,8 @@
 use crate::config::View;
 use crate::i18n::{tr, use_i18n, Lang, Locale, Msg};
+use crate::journeys::lazy::{self, NotLoaded};
 use crate::journeys::store::Drafts;
-use crate::journeys::{
-    CaseJourney, CaseStatusView, ChooseView, HelpView, LookupForm, PolicyView, ReceiptView,
-    TrackForm, WithdrawView, WithdrawnView,
-};
+use crate::journeys::LookupForm;
 use crate::state::{Events, Step, WidgetEvent};
 use aftersales_core::api::LookupRequest;
 use leptos::prelude::*;
@@ -152,19 +150,46 @@ pub fn Widget(
             <div class="as-body" part="step">
                 {move || match step.get() {
                     Step::Lookup => view! { <LookupForm step=step remembered=remembered prefill=prefill /> }.into_any(),
-                    Step::Policy => view! { <PolicyView step=step policy_url=policy_url.clone() /> }.into_any(),
-                    Step::Choose(found) => view! { <ChooseView found=found step=step /> }.into_any(),
-                    Step::Case(found, kind) => view! { <CaseJourney found=found kind=kind step=step /> }.into_any(),
-                    Step::Done(sent) => view! { <ReceiptView sent=sent step=step /> }.into_any(),
-                    Step::Track(opening) => view! { <TrackForm step=step opening=opening /> }.into_any(),
-                    Step::Tracked(followed) => view! { <CaseStatusView followed=followed step=step /> }.into_any(),
-                    Step::Help(found) => view! { <HelpView found=found step=step /> }.into_any(),
-                    Step::Withdraw(found) => view! { <WithdrawView found=found step=step /> }.into_any(),
-                    Step::Withdrawn(receipt) => view! { <WithdrawnView receipt=receipt /> }.into_any(),
+                    Step::Policy => later(step, lazy::policy(step, policy_url.clone())),
+                    Step::Choose(found) => later(step, lazy::choose(found, step)),
+                    Step::Case(found, kind) => later(step, lazy::case(found, kind, step)),
+                    Step::Done(sent) => later(step, lazy::receipt(sent, step)),
+                    Step::Track(opening) => later(step, lazy::track(opening, step)),
+                    Step::Tracked(followed) => later(step, lazy::tracked(followed, step)),
+                    Step::Help(found) => later(step, lazy::help(found, step)),
+                    Step::Withdraw(found) => later(step, lazy::withdraw(found, step)),
+                    Step::Withdrawn(receipt) => later(step, lazy::withdrawn(receipt)),
                 }}
             </div>
         </section>
     }
+}
+
+/// A step whose code may still be on its way: "Loading…" until it is here, and if it cannot
+/// be fetched, a message with "Try again" (which asks for the same step again).
+fn later(
+    step: RwSignal<Step>,
+    view: impl std::future::Future<Output = Result<AnyView, NotLoaded>> + Send + 'static,
+) -> AnyView {
+    view! {
+        <Suspense fallback=|| view! { <p class="as-loading" role="status">{tr(Msg::StepLoading)}</p> }>
+            {Suspend::new(async move {
+                view.await.unwrap_or_else(|NotLoaded| {
+                    view! {
+                        <div class="as-step">
+                            <p class="as-error" part="error" role="alert">{tr(Msg::StepLoadFailed)}</p>
+                            <button class="as-button" part="button" type="button" data-testid="step-retry"
+                                on:click=move |_| step.update(|_| {})>
+                                {tr(Msg::LoaderRetry)}
+                            </button>
+                        </div>
+                    }
+                    .into_any()
+                })
+            })}
+        </Suspense>
+    }
+    .into_any()
 }
 
 /// Where a detour (policy, answers, tracking) returns to.

@@ -6,6 +6,7 @@ pub mod find;
 pub mod follow;
 pub mod help;
 pub mod item_case;
+pub mod lazy;
 pub mod receipt;
 pub mod saved;
 pub mod store;

@@ -21,7 +21,14 @@ pub fn StepHeading(
     Effect::new(move |_| {
         if let Some(h) = heading.get() {
             if focus.0.get_value() {
-                let _ = h.focus();
+                if h.is_connected() {
+                    let _ = h.focus();
+                } else {
+                    // A step whose code had to load is built first and attached a moment later.
+                    request_animation_frame(move || {
+                        let _ = h.focus();
+                    });
+                }
             }
             focus.0.set_value(true);
         }
