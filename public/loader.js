@@ -51,10 +51,11 @@
         link.crossOrigin = "anonymous";
         document.head.appendChild(link);
       }
+      // The WebAssembly downloads alongside the modules, not after them.
+      const url = new URL(FILES.wasm, base);
+      const wasm = FILES.wasm_integrity ? fetch(url, { integrity: FILES.wasm_integrity, credentials: "same-origin" }) : url;
       bundle = import(js)
         .then(async (m) => {
-          const url = new URL(FILES.wasm, base);
-          const wasm = FILES.wasm_integrity ? fetch(url, { integrity: FILES.wasm_integrity, credentials: "same-origin" }) : url;
           await m.default({ module_or_path: wasm });
           return m;
         })
@@ -74,8 +75,8 @@
 .as-launcher{font:600 1em/1.2 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans CJK SC",sans-serif;color:var(--as-on-brand,#fff);background:var(--as-brand,#1f5fbf);border:0;border-radius:999px;min-height:48px;padding:.75em 1.25em;box-shadow:0 6px 20px rgba(15,23,42,.25);cursor:pointer}
 .as-launcher:focus-visible{outline:3px solid var(--as-text,#1b1f24);outline-offset:2px;box-shadow:0 0 0 2px #fff,0 6px 20px rgba(15,23,42,.25)}
 .as-launcher[hidden]{display:none}
-.as-launcher[aria-busy=true]::after{content:"";display:inline-block;width:.9em;height:.9em;margin-inline-start:.5em;vertical-align:-.15em;border:2px solid;border-right-color:transparent;border-radius:50%;animation:as-spin .8s linear infinite}
-@keyframes as-spin{to{transform:rotate(1turn)}}
+.as-launcher[aria-busy=true]::after{content:"";display:inline-block;width:1em;height:1em;margin-inline-start:.5em;vertical-align:-.2em;border:2px solid;border-top-color:#0000;border-radius:50%;animation:as-spin 1s linear infinite}
+@keyframes as-spin{to{rotate:1turn}}
 .as-load-error{font:.875em/1.4 system-ui,sans-serif;color:#8a1c1c;background:#fdecec;padding:12px 14px;border-radius:8px;max-width:360px;margin:0 0 12px;text-align:left}
 .as-load-error button{font:inherit;margin-left:6px}
 .as-root{margin-bottom:12px}`;

@@ -150,15 +150,15 @@ pub fn Widget(
             <div class="as-body" part="step">
                 {move || match step.get() {
                     Step::Lookup => view! { <LookupForm step=step remembered=remembered prefill=prefill /> }.into_any(),
-                    Step::Policy => later(step, lazy::policy(step, policy_url.clone())),
-                    Step::Choose(found) => later(step, lazy::choose(found, step)),
-                    Step::Case(found, kind) => later(step, lazy::case(found, kind, step)),
-                    Step::Done(sent) => later(step, lazy::receipt(sent, step)),
-                    Step::Track(opening) => later(step, lazy::track(opening, step)),
-                    Step::Tracked(followed) => later(step, lazy::tracked(followed, step)),
-                    Step::Help(found) => later(step, lazy::help(found, step)),
-                    Step::Withdraw(found) => later(step, lazy::withdraw(found, step)),
-                    Step::Withdrawn(receipt) => later(step, lazy::withdrawn(receipt)),
+                    Step::Policy => later(step, Box::pin(lazy::policy(step, policy_url.clone()))),
+                    Step::Choose(found) => later(step, Box::pin(lazy::choose(found, step))),
+                    Step::Case(found, kind) => later(step, Box::pin(lazy::case(found, kind, step))),
+                    Step::Done(sent) => later(step, Box::pin(lazy::receipt(sent, step))),
+                    Step::Track(opening) => later(step, Box::pin(lazy::track(opening, step))),
+                    Step::Tracked(followed) => later(step, Box::pin(lazy::tracked(followed, step))),
+                    Step::Help(found) => later(step, Box::pin(lazy::help(found, step))),
+                    Step::Withdraw(found) => later(step, Box::pin(lazy::withdraw(found, step))),
+                    Step::Withdrawn(receipt) => later(step, Box::pin(lazy::withdrawn(receipt))),
                 }}
             </div>
         </section>
@@ -167,9 +167,13 @@ pub fn Widget(
 
 /// A step whose code may still be on its way: "Loading…" until it is here, and if it cannot
 /// be fetched, a message with "Try again" (which asks for the same step again).
+///
+/// One boxed future type for every step, so the suspense machinery is built once.
 fn later(
     step: RwSignal<Step>,
-    view: impl std::future::Future<Output = Result<AnyView, NotLoaded>> + Send + 'static,
+    view: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<AnyView, NotLoaded>> + Send + 'static>,
+    >,
 ) -> AnyView {
     view! {
         <Suspense fallback=|| view! { <p class="as-loading" role="status">{tr(Msg::StepLoading)}</p> }>

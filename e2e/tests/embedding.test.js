@@ -92,6 +92,35 @@ test("a tampered bundle is refused, the shopper can retry, and the retry works",
   await p.close();
 });
 
+test("a journey's code that fails to arrive or was tampered with is refused, said, and fetched again on Try again", async () => {
+  const p = await page("/");
+  // The request journey's module (split_request.wasm) arrives with one byte changed.
+  let served = 0;
+  await p.route("**/split_request.wasm", async (route) => {
+    served++;
+    const res = await route.fetch();
+    const body = await res.body();
+    body[body.length - 1] ^= 0xff;
+    await route.fulfill({ response: res, body });
+  });
+  await p.locator("after-sales .as-launcher").click();
+  await p.locator("after-sales input[name=order_number]").fill("1001");
+  await p.locator("after-sales input[name=email]").fill("mei@example.com");
+  await p.locator("after-sales").getByRole("button", { name: "Find my order" }).click();
+  const failed = p.locator("after-sales .as-step .as-error[role=alert]");
+  await failed.waitFor();
+  assert.match(await failed.innerText(), /could not be loaded.*nothing you entered is lost/);
+  assert.ok(served >= 1, "the tampered module was fetched");
+  assert.equal(await p.locator("after-sales .as-choices").count(), 0, "no part of a refused module runs");
+  await p.unroute("**/split_request.wasm");
+  await p.locator("after-sales [data-testid=step-retry]").click();
+  await p.locator("after-sales .as-choices").waitFor();
+  assert.equal(await failed.count(), 0, "the message goes once the step is here");
+  // The order found before the failure is the one shown: nothing was asked again.
+  assert.match(await p.locator("after-sales .as-panel").innerText(), /1001/);
+  await p.close();
+});
+
 test("hostile page CSS cannot break the widget, and the widget's CSS does not leak", async () => {
   const p = await page("/examples/hostile.html");
   const launcher = p.locator("after-sales .as-launcher");

@@ -137,7 +137,7 @@ async fn asset_headers(uri: axum::http::Uri, mut response: Response) -> Response
         HeaderValue, CACHE_CONTROL, CONTENT_SECURITY_POLICY, X_CONTENT_TYPE_OPTIONS,
     };
     let path = uri.path();
-    let hashed = path.starts_with("/v1/") && path.rsplit('/').next().is_some_and(is_hashed_name);
+    let hashed = path.strip_prefix("/v1/").is_some_and(is_content_hashed);
     let cache = if hashed {
         "public, max-age=31536000, immutable"
     } else {
@@ -158,11 +158,15 @@ async fn asset_headers(uri: axum::http::Uri, mut response: Response) -> Response
     response
 }
 
-/// `name.0123456789ab.ext`: a 12-hex-digit content hash before the extension.
-fn is_hashed_name(file: &str) -> bool {
+/// Named by its content: any file in a build's directory (`0123456789ab/chunk_9.wasm`, where
+/// the split bundle lives) or `name.0123456789ab.ext`.
+fn is_content_hashed(path: &str) -> bool {
+    let hash = |h: &str| h.len() == 12 && h.bytes().all(|b| b.is_ascii_hexdigit());
+    let in_build_dir = path.split_once('/').is_some_and(|(dir, _)| hash(dir));
+    let file = path.rsplit('/').next().unwrap_or(path);
     let mut parts = file.rsplit('.');
-    let (_ext, hash) = (parts.next(), parts.next());
-    hash.is_some_and(|h| h.len() == 12 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    let (_ext, name_hash) = (parts.next(), parts.next());
+    in_build_dir || name_hash.is_some_and(hash)
 }
 
 /// An error answer: `{"error": {"code", "message", "field"?}}`.

@@ -436,6 +436,11 @@ async fn the_bundle_goes_out_precompressed_to_browsers_that_accept_it() {
     std::fs::write(dir.join("shop.html"), "<!doctype html><title>shop</title>").unwrap();
     let name = "v1/aftersales-widget_bg.0123456789ab.wasm";
     std::fs::write(dir.join(name), vec![7u8; 5000]).unwrap();
+    // The split bundle: plain names in a directory named by the build's hash.
+    std::fs::create_dir_all(dir.join("v1/0123456789ab")).unwrap();
+    std::fs::write(dir.join("v1/0123456789ab/chunk_9.wasm"), vec![9u8; 300]).unwrap();
+    std::fs::create_dir_all(dir.join("v1/notahash")).unwrap();
+    std::fs::write(dir.join("v1/notahash/chunk_9.wasm"), vec![9u8; 300]).unwrap();
     std::fs::write(dir.join(format!("{name}.br")), b"br-bytes").unwrap();
     std::fs::write(dir.join(format!("{name}.gz")), b"gzip-bytes").unwrap();
     let s = start_with_assets(t(NOW), t(NOW), Some(dir)).await;
@@ -481,6 +486,20 @@ async fn the_bundle_goes_out_precompressed_to_browsers_that_accept_it() {
     assert_eq!(fetch("gzip").await.3, 10);
     let (enc, _, _, len) = fetch("identity").await;
     assert_eq!((enc, len), (None, 5000));
+    let cache_of = |path: &'static str| {
+        let c = s.client.clone();
+        let url = format!("{}/{path}", s.base);
+        async move {
+            let r = c.get(url).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{path}");
+            r.headers()["cache-control"].to_str().unwrap().to_string()
+        }
+    };
+    assert_eq!(
+        cache_of("v1/0123456789ab/chunk_9.wasm").await,
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(cache_of("v1/notahash/chunk_9.wasm").await, "no-cache");
 }
 
 #[tokio::test]
