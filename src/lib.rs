@@ -16,5 +16,6 @@ pub mod state;
 pub mod ui;
 pub mod widget;
 
-/// The widget's stylesheet, injected into its shadow root.
-pub const STYLE: &str = include_str!("../style/widget.css");
+/// The widget's stylesheet (`style/widget.css` without comments and layout whitespace, see
+/// `build.rs`), injected into its shadow root.
+pub const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.css"));
