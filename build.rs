@@ -122,7 +122,9 @@ fn stylesheet() {
     let mut in_string: Option<char> = None;
     while let Some(c) = rest.chars().next() {
         if in_string.is_none() && rest.starts_with("/*") {
-            let end = rest[2..].find("*/").expect("style/widget.css: a comment is never closed");
+            let end = rest[2..]
+                .find("*/")
+                .expect("style/widget.css: a comment is never closed");
             rest = &rest[end + 4..];
             continue;
         }
