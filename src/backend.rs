@@ -109,12 +109,13 @@ impl DeferredInner {
         }
         let made = crate::journeys::lazy::http_backend(self.api.clone())
             .await
-            .map_err(|_| {
-                BackendError::Unreachable("the widget's code could not be fetched".into())
-            })?;
+            .map_err(|_| BackendError::Unreachable(NOT_FETCHED.into()))?;
         Ok(self.made.get_or_init(|| made).clone())
     }
 }
+
+#[rustfmt::skip]
+const NOT_FETCHED: &str = "the widget's code could not be fetched"; // i18n-ok: a diagnostic
 
 /// One deferred call: fetch the adapter, then make the call on it.
 macro_rules! deferred {
