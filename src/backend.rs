@@ -207,6 +207,7 @@ impl BackendError {
                 "survey_taken" => Msg::SurveyTaken,
                 "not_allowed_now" => Msg::CaseNotNow,
                 "withdrawal_period_over" => Msg::WithdrawClosed,
+                "rate_limited" => Msg::ErrorRateLimited,
                 _ => Msg::ErrorRefused,
             },
             BackendError::Unreachable(_) => Msg::ErrorUnreachable,
@@ -455,4 +456,34 @@ async fn xhr_upload(
     finished.map_err(|_| BackendError::Unreachable("upload failed".into()))?; // i18n-ok: a diagnostic
     let text = xhr.response_text().ok().flatten().unwrap_or_default();
     Ok((xhr.status().unwrap_or(0), text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(code: &str) -> BackendError {
+        BackendError::Refused(ErrorDetail {
+            code: code.into(),
+            message: String::new(),
+            field: None,
+            violations: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn each_refusal_the_shopper_can_act_on_has_its_own_message() {
+        for (code, msg) in [
+            ("order_not_found", Msg::LookupErrorNotFound),
+            ("case_not_found", Msg::TrackErrorNotFound),
+            ("rate_limited", Msg::ErrorRateLimited),
+            ("something_new", Msg::ErrorRefused),
+        ] {
+            assert_eq!(refused(code).message(), msg, "{code}");
+        }
+        assert_eq!(
+            BackendError::Unreachable(NOT_FETCHED.into()).message(),
+            Msg::ErrorUnreachable
+        );
+    }
 }

@@ -15,7 +15,10 @@ export async function startServer() {
   const assets = process.env.AFTERSALES_ASSETS || join(ROOT, "dist");
   const dir = mkdtempSync(join(tmpdir(), "aftersales-e2e-"));
   const db = join(dir, "e2e.sqlite3");
-  const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--db", db, "--assets", assets, "--demo"], {
+  // The journeys run hundreds of lookups from one address within minutes: the rate limits
+  // (tested in the server's API tests) are raised, not off, so their code path still runs.
+  const limits = ["--limit-per-address", "100000", "--limit-per-order", "100000"];
+  const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--db", db, "--assets", assets, "--demo", ...limits], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";

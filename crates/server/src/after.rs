@@ -4,7 +4,7 @@
 //! A case is opened with its tracking number and either the order's e-mail or a link token;
 //! an unknown number, a wrong e-mail and a bad token get the same 404.
 
-use crate::api::{check_credentials, poisoned, ApiError, AppState};
+use crate::api::{check_credentials, poisoned, ApiError, AppState, Client};
 use crate::db::{CaseRecord, Store};
 use crate::links::Scope;
 use crate::notify::{Notification, Template};
@@ -73,9 +73,18 @@ fn view(store: &Store, state: &AppState, case: &CaseRecord) -> Result<CaseView, 
 /// `POST /v1/cases/find`: the case, its timeline, messages and next promise.
 pub async fn find_case(
     State(state): State<AppState>,
+    Client(client): Client,
     body: Result<Json<CaseAccess>, JsonRejection>,
 ) -> Result<Json<CaseView>, ApiError> {
     let Json(access) = body?;
+    // Counted per address and per case before the database is touched (a malformed number
+    // is refused below without reading anything).
+    if let Ok(tn) = TrackingNumber::parse(&access.tracking_number) {
+        state
+            .limiter
+            .check(client, tn.as_str())
+            .map_err(ApiError::rate_limited)?;
+    }
     let store = state.store.lock().map_err(|_| poisoned())?;
     let case = authorize(&store, &state, &access)?;
     Ok(Json(view(&store, &state, &case)?))

@@ -37,6 +37,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Photo checks running at once (decoding is CPU-bound; two cores here).
     pub decode_slots: Arc<tokio::sync::Semaphore>,
+    /// Rate limits on finding orders and cases.
+    pub limiter: Arc<crate::limits::Limiter>,
     /// Signs and checks links to cases and orders.
     pub links: Arc<crate::cases::Links>,
     /// Where messages to shoppers go.
@@ -177,6 +179,7 @@ pub struct ApiError {
     message: String,
     field: Option<String>,
     violations: Vec<ViolationDetail>,
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -187,6 +190,7 @@ impl ApiError {
             message: message.into(),
             field: None,
             violations: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -225,7 +229,45 @@ impl IntoResponse for ApiError {
                 violations: self.violations,
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
+    }
+}
+
+impl ApiError {
+    /// `429` with `Retry-After`: too many attempts at finding an order or case.
+    pub(crate) fn rate_limited(secs: u64) -> ApiError {
+        ApiError {
+            retry_after: Some(secs),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                &format!("Too many attempts; try again in {secs} s."),
+            )
+        }
+    }
+}
+
+/// The client's address (from the connection; unspecified when served without it).
+pub(crate) struct Client(pub(crate) std::net::IpAddr);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let addr = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |c| c.0.ip());
+        Ok(Client(addr))
     }
 }
 
@@ -337,10 +379,15 @@ pub(crate) fn check_credentials(
 
 async fn lookup(
     State(state): State<AppState>,
+    Client(client): Client,
     body: Result<Json<LookupRequest>, JsonRejection>,
 ) -> Result<Json<LookupResponse>, ApiError> {
     let Json(req) = body?;
     let creds = check_credentials(&req.order_number, &req.email, &req.token)?;
+    state
+        .limiter
+        .check(client, &creds.number)
+        .map_err(ApiError::rate_limited)?;
     let (order, open_cases) = {
         let store = state.store.lock().map_err(|_| poisoned())?;
         let order = creds
@@ -593,6 +640,7 @@ pub(crate) fn refused(violations: Vec<Violation>) -> ApiError {
         message: first.message,
         field: Some(format!("case.{}", first.field)),
         violations: details,
+        retry_after: None,
     }
 }
 

@@ -10,6 +10,7 @@ pub mod cases;
 pub mod db;
 pub mod demo;
 pub mod evidence;
+pub mod limits;
 pub mod links;
 mod merchant;
 pub mod notify;
@@ -51,9 +52,13 @@ pub struct ServeOptions {
     pub notifier: Arc<dyn notify::Notifier>,
     /// The shop page with the widget, for links in messages (`https://shop.example/help`).
     pub shop_url: Option<String>,
+    /// How often an order or case may be looked up.
+    pub limits: limits::RateLimits,
 }
 
 /// Binds the listener and returns it with the router, so callers know the port before serving.
+/// Serve it with `into_make_service_with_connect_info::<SocketAddr>()`: the rate limits key on
+/// the client's address.
 pub async fn bind(opts: ServeOptions) -> std::io::Result<(tokio::net::TcpListener, axum::Router)> {
     let listener = tokio::net::TcpListener::bind(opts.addr).await?;
     let mut store = opts.store;
@@ -71,7 +76,17 @@ pub async fn bind(opts: ServeOptions) -> std::io::Result<(tokio::net::TcpListene
         policy: Arc::new(opts.policy),
         clock: opts.clock,
         decode_slots: Arc::new(tokio::sync::Semaphore::new(2)),
+        limiter: Arc::new(limits::Limiter::new(opts.limits)),
     };
+    // The limiters keep recent clients and orders only.
+    let limiter = state.limiter.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            limiter.forget_idle();
+        }
+    });
     let app = api::router(state, opts.assets);
     Ok((listener, api::with_cors(app, &opts.allowed_origins)?))
 }

@@ -22,6 +22,7 @@ usage:
   aftersales serve [--addr 127.0.0.1:8080] [--db aftersales.sqlite3] [--policy FILE]
                    [--faq FILE] [--outbox FILE] [--shop-url URL]
                    [--assets DIR] [--demo] [--allow-origin https://shop.example]...
+                   [--limit-per-address 60] [--limit-per-order 20]
   aftersales token create --name NAME [--scope read|write] [--db FILE]
   aftersales token revoke --name NAME [--db FILE]
   aftersales case list [--status CODE] [--follow-up] [--db FILE]
@@ -42,6 +43,9 @@ serve            answer the widget's /v1 API from an SQLite database (created an
                  outbox outbox.jsonl beside the database, and this server as the shop page;
                  --allow-origin (repeatable) lets shop pages on other hosts call the API;
                  --faq: the FAQ file (docs/examples/faq.json shows the format);
+                 --limit-per-address, --limit-per-order: order lookups and case reads
+                 allowed a minute from one client address and at one order or case
+                 (429 with Retry-After past them; 0 turns a limit off);
                  --outbox: append every message a shopper would get to FILE (JSON lines);
                  --shop-url: the page with the widget, for links in messages
 token            make (printed once, stored hashed) or revoke merchant API tokens
@@ -276,8 +280,22 @@ fn serve(args: &[String]) -> Result<(), String> {
             "--shop-url",
             "--assets",
             "--allow-origin",
+            "--limit-per-address",
+            "--limit-per-order",
         ],
     )?;
+    let defaults = aftersales_server::limits::RateLimits::default();
+    let per_minute = |flag: &str, default: u32| -> Result<u32, String> {
+        flags.get(flag).map_or(Ok(default), |v| {
+            v.parse().map_err(|_| {
+                format!("{flag} {v}: expected a whole number of attempts a minute (0 turns it off)")
+            })
+        })
+    };
+    let limits = aftersales_server::limits::RateLimits {
+        per_address: per_minute("--limit-per-address", defaults.per_address)?,
+        per_subject: per_minute("--limit-per-order", defaults.per_subject)?,
+    };
     let allowed_origins: Vec<String> = flags
         .0
         .iter()
@@ -351,6 +369,7 @@ fn serve(args: &[String]) -> Result<(), String> {
             faq,
             notifier: notifier(outbox.as_deref()),
             shop_url: shop_url.or_else(|| load_demo.then(|| format!("http://{listener_addr}/"))),
+            limits,
         };
         let (listener, app) = bind(opts)
             .await
@@ -362,10 +381,13 @@ fn serve(args: &[String]) -> Result<(), String> {
         if let Some(o) = &outbox {
             println!("outbox: {}", o.display());
         }
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown())
-            .await
-            .map_err(|e| format!("server error: {e}"))
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| format!("server error: {e}"))
     })
 }
 

@@ -33,6 +33,7 @@ async fn shop() -> Shop {
         None,
         vec![],
         aftersales_server::demo::policy(),
+        aftersales_server::limits::RateLimits::default(),
     )
     .await;
     Shop {

@@ -629,3 +629,73 @@ async fn the_lookup_lists_the_requests_already_open_on_the_order() {
                  "lines": [{ "line_id": "1001-1", "quantity": 1 }] }])
     );
 }
+
+#[tokio::test]
+async fn lookups_and_case_reads_are_rate_limited_per_address_and_per_order() {
+    use aftersales_server::limits::RateLimits;
+    let s = start_limited(
+        t(NOW),
+        RateLimits {
+            per_address: 6,
+            per_subject: 3,
+        },
+    )
+    .await;
+    let attempt = |path: &'static str, body: Value| {
+        let c = s.client.clone();
+        let url = format!("{}{path}", s.base);
+        async move {
+            let r = c.post(url).json(&body).send().await.unwrap();
+            let retry = r
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+            let status = r.status().as_u16();
+            let v: Value = r.json().await.unwrap();
+            (
+                status,
+                retry,
+                v["error"]["code"].as_str().unwrap_or("").to_string(),
+            )
+        }
+    };
+    let guess = |email: &str| json!({"order_number": "1001", "email": email});
+    // Guessing e-mails for one order: three tries, then the order is closed for a while.
+    for n in 0..3 {
+        let (status, retry, code) =
+            attempt("/v1/orders/lookup", guess(&format!("x{n}@example.com"))).await;
+        assert_eq!(
+            (status, retry, code.as_str()),
+            (404, None, "order_not_found")
+        );
+    }
+    let (status, retry, code) = attempt("/v1/orders/lookup", guess("mei@example.com")).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (429, "rate_limited"),
+        "even the right e-mail waits"
+    );
+    let wait = retry.expect("Retry-After");
+    assert!(
+        (1..=20).contains(&wait),
+        "3 a minute refill one every 20 s: {wait}"
+    );
+    // Another order from the same address still works, until the address's own limit.
+    let (status, _, _) = attempt(
+        "/v1/orders/lookup",
+        json!({"order_number": "1002", "email": "sam@example.com"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let unknown = TrackingNumber::from_random([7; 10]);
+    let find = json!({"tracking_number": unknown.as_str(), "email": "mei@example.com"});
+    let (status, _, code) = attempt("/v1/cases/find", find.clone()).await;
+    assert_eq!((status, code.as_str()), (404, "case_not_found"));
+    let (status, retry, code) = attempt("/v1/cases/find", find).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (429, "rate_limited"),
+        "six from one address"
+    );
+    assert!(retry.is_some());
+}

@@ -4,6 +4,7 @@
 
 use aftersales_core::policy::Policy;
 use aftersales_server::db::Store;
+use aftersales_server::limits::RateLimits;
 use aftersales_server::notify::FileOutbox;
 use aftersales_server::{bind, demo, ServeOptions};
 use chrono::{DateTime, Utc};
@@ -54,6 +55,21 @@ pub async fn start_with_policy(
         assets,
         allowed_origins,
         policy,
+        RateLimits::default(),
+    )
+    .await
+}
+
+/// A server with the given rate limits (the others start with the defaults).
+pub async fn start_limited(now: DateTime<Utc>, limits: RateLimits) -> Server {
+    start_with_store(
+        Store::in_memory().unwrap(),
+        now,
+        Arc::new(move || now),
+        None,
+        vec![],
+        Policy::default(),
+        limits,
     )
     .await
 }
@@ -66,6 +82,7 @@ pub async fn start_with_store(
     assets: Option<PathBuf>,
     allowed_origins: Vec<String>,
     policy: Policy,
+    limits: RateLimits,
 ) -> Server {
     for d in demo::orders(seeded) {
         store.upsert_order(&d.order, d.email).unwrap();
@@ -87,9 +104,11 @@ pub async fn start_with_store(
         faq: demo::faq().unwrap(),
         notifier: Arc::new(FileOutbox::new(outbox.clone())),
         shop_url: Some("https://shop.example/help".into()),
+        limits,
     };
     let (listener, app) = bind(opts).await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     Server {
         base,
