@@ -292,9 +292,10 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
+/// `GET /v1/health`: the database answers. Nothing more: a public endpoint tells no counts.
 async fn health(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
-    let cases = state.store.lock().map_err(|_| poisoned())?.case_count()?;
-    Ok(Json(json!({ "status": "ok", "cases": cases })))
+    state.store.lock().map_err(|_| poisoned())?.case_count()?;
+    Ok(Json(json!({ "status": "ok" })))
 }
 
 /// `GET /v1/policy`: the shop's policy, public (the widget shows it before any lookup).

@@ -118,6 +118,18 @@ pub async fn start_with_store(
 }
 
 impl Server {
+    /// How many open cases the order's lookup shows.
+    pub async fn open_cases(&self, number: &str, email: &str) -> usize {
+        let (status, v) = self
+            .post(
+                "/v1/orders/lookup",
+                serde_json::json!({"order_number": number, "email": email}),
+            )
+            .await;
+        assert_eq!(status, 200, "{v}");
+        v["open_cases"].as_array().map_or(0, Vec::len)
+    }
+
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
         let r = self
             .client
