@@ -13,6 +13,7 @@ use aftersales_core::tracking::TrackingNumber;
 use axum::extract::rejection::{BytesRejection, JsonRejection};
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
+use axum::handler::HandlerWithoutStateExt;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -79,9 +80,15 @@ pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
             "/v1/evidence",
             post(upload_evidence).layer(DefaultBodyLimit::max(evidence::MAX_BYTES + 1)),
         )
-        .fallback(|| async {
-            ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such endpoint.")
+        .fallback(not_found)
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "This endpoint does not take that method.",
+            )
         })
+        .layer(axum::middleware::map_response(api_headers))
         .with_state(state);
     match assets {
         Some(dir) => Router::new()
@@ -89,7 +96,12 @@ pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
             .route_service("/", ServeFile::new(dir.join("shop.html")))
             // The packaged bundle has .br and .gz copies beside each file (scripts/package.mjs):
             // sent as they are to a browser that accepts them.
-            .fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip())
+            .fallback_service(
+                ServeDir::new(dir)
+                    .precompressed_br()
+                    .precompressed_gzip()
+                    .not_found_service(not_found.into_service()),
+            )
             .layer(axum::middleware::map_response(asset_headers)),
         None => api,
     }
@@ -131,6 +143,27 @@ pub fn with_cors(app: Router, origins: &[String]) -> std::io::Result<Router> {
 pub const DEMO_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
 img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/// `404 not_found` in the contract's shape: an unknown endpoint or file.
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such endpoint.")
+}
+
+/// Every answer of the API: never cached (it carries orders and cases), never sniffed, and
+/// nothing in it may run or be framed.
+async fn api_headers(mut response: Response) -> Response {
+    use axum::http::header::{
+        HeaderValue, CACHE_CONTROL, CONTENT_SECURITY_POLICY, X_CONTENT_TYPE_OPTIONS,
+    };
+    let headers = response.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+    );
+    response
+}
+
 /// Caching and security headers for what the server serves: content-hashed files under
 /// `/v1/` never change (a year, immutable); everything else is revalidated. Every response
 /// carries the demo CSP, so the widget is always exercised under it.
@@ -146,8 +179,13 @@ async fn asset_headers(uri: axum::http::Uri, mut response: Response) -> Response
         "no-cache"
     };
     let headers = response.headers_mut();
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
-    headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(DEMO_CSP));
+    // The API's answers already carry their own (no-store, a CSP that allows nothing).
+    if !headers.contains_key(CACHE_CONTROL) {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
+    }
+    if !headers.contains_key(CONTENT_SECURITY_POLICY) {
+        headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(DEMO_CSP));
+    }
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     if path.starts_with("/v1/") {
         // The bundle may go out brotli, gzip or plain (precompressed copies): a cache keeps

@@ -698,3 +698,43 @@ async fn lookups_and_case_reads_are_rate_limited_per_address_and_per_order() {
     );
     assert!(retry.is_some());
 }
+
+#[tokio::test]
+async fn every_api_answer_is_json_uncached_and_unsniffed_with_or_without_assets() {
+    let dir = std::env::temp_dir().join(format!("aftersales-headers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("shop.html"), "<!doctype html><title>shop</title>").unwrap();
+    for assets in [None, Some(dir.clone())] {
+        let with = assets.is_some();
+        let s = start_with_assets(t(NOW), t(NOW), assets).await;
+        let get = |path: &'static str| {
+            let c = s.client.clone();
+            let url = format!("{}{path}", s.base);
+            async move { c.get(url).send().await.unwrap() }
+        };
+        for (path, status, code) in [
+            ("/v1/orders/lookup", 405, "method_not_allowed"),
+            ("/v1/no-such-endpoint", 404, "not_found"),
+        ] {
+            let r = get(path).await;
+            assert_eq!(r.status().as_u16(), status, "{path}, assets: {with}");
+            let h = r.headers().clone();
+            let body: Value = r.json().await.unwrap();
+            assert_eq!(body["error"]["code"], code, "{path}, assets: {with}");
+            assert!(body["error"]["message"].as_str().unwrap().ends_with('.'));
+            assert_eq!(
+                h["x-content-type-options"], "nosniff",
+                "{path}, assets: {with}"
+            );
+        }
+        let r = get("/v1/policy").await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["cache-control"], "no-store", "assets: {with}");
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+        assert_eq!(
+            r.headers()["content-security-policy"],
+            "default-src 'none'; frame-ancestors 'none'",
+            "an API answer allows nothing to run, assets: {with}"
+        );
+    }
+}
