@@ -67,15 +67,27 @@ pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
     let api = Router::new()
         .route("/v1/health", get(health))
         .route("/v1/policy", get(policy))
-        .route("/v1/orders/lookup", post(lookup))
-        .route("/v1/cases", post(create_case))
-        .route("/v1/cases/find", post(crate::after::find_case))
-        .route("/v1/cases/confirm", post(crate::after::confirm))
-        .route("/v1/cases/survey", post(crate::after::survey))
+        .route("/v1/orders/lookup", post(lookup).layer(small()))
+        .route("/v1/cases", post(create_case).layer(large()))
+        .route(
+            "/v1/cases/find",
+            post(crate::after::find_case).layer(small()),
+        )
+        .route(
+            "/v1/cases/confirm",
+            post(crate::after::confirm).layer(small()),
+        )
+        .route(
+            "/v1/cases/survey",
+            post(crate::after::survey).layer(small()),
+        )
         .route("/v1/faq", get(crate::after::faq))
-        .route("/v1/events", post(crate::after::event))
-        .route("/v1/withdrawals", post(crate::after::withdraw))
-        .merge(crate::merchant::routes())
+        .route("/v1/events", post(crate::after::event).layer(small()))
+        .route(
+            "/v1/withdrawals",
+            post(crate::after::withdraw).layer(large()),
+        )
+        .merge(crate::merchant::routes().layer(small()))
         .route(
             "/v1/evidence",
             post(upload_evidence).layer(DefaultBodyLimit::max(evidence::MAX_BYTES + 1)),
@@ -142,6 +154,22 @@ pub fn with_cors(app: Router, origins: &[String]) -> std::io::Result<Router> {
 /// script or style, no `eval`; only `wasm-unsafe-eval`, which WebAssembly needs.
 pub const DEMO_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
 img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// The body a small request may have (a lookup, a case read, a confirmation, a survey, an
+/// event, a merchant's move or message — each a few hundred bytes, a message at most 2,000
+/// characters): 16 KiB. Past it: `413 too_large`, before any of it is parsed.
+pub const SMALL_BODY: usize = 16 * 1024;
+/// The body a case or a withdrawal may have: an order's 500 lines with their answers and a
+/// description fit in 256 KiB.
+pub const LARGE_BODY: usize = 256 * 1024;
+
+fn small() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(SMALL_BODY)
+}
+
+fn large() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(LARGE_BODY)
+}
 
 /// `404 not_found` in the contract's shape: an unknown endpoint or file.
 async fn not_found() -> ApiError {
@@ -322,6 +350,13 @@ impl From<DbError> for ApiError {
 
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                "The request body is larger than this endpoint takes.",
+            );
+        }
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
