@@ -57,14 +57,13 @@ impl Limiter {
     pub fn check(&self, client: IpAddr, subject: &str) -> Result<(), u64> {
         let wait = |e: governor::NotUntil<_>| {
             let d = e.wait_time_from(DefaultClock::default().now());
-            d.as_secs() + u64::from(d.subsec_nanos() > 0)
+            (d.as_secs() + u64::from(d.subsec_nanos() > 0)).max(1)
         };
         if let Some(l) = &self.by_address {
-            l.check_key(&client).map_err(|e| wait(e).max(1))?;
+            l.check_key(&client).map_err(wait)?;
         }
         if let Some(l) = &self.by_subject {
-            l.check_key(&subject.to_string())
-                .map_err(|e| wait(e).max(1))?;
+            l.check_key(&subject.to_string()).map_err(wait)?;
         }
         Ok(())
     }
@@ -96,12 +95,16 @@ mod tests {
     const A: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1));
     const B: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 2));
 
+    fn limiter(per_address: u32, per_subject: u32) -> Limiter {
+        Limiter::new(RateLimits {
+            per_address,
+            per_subject,
+        })
+    }
+
     #[test]
     fn an_address_is_held_to_its_allowance_and_told_how_long_to_wait() {
-        let l = Limiter::new(RateLimits {
-            per_address: 3,
-            per_subject: 0,
-        });
+        let l = limiter(3, 0);
         for n in 0..3 {
             assert_eq!(l.check(A, &format!("order-{n}")), Ok(()));
         }
@@ -115,10 +118,7 @@ mod tests {
 
     #[test]
     fn an_order_is_held_to_its_allowance_whatever_the_address() {
-        let l = Limiter::new(RateLimits {
-            per_address: 0,
-            per_subject: 2,
-        });
+        let l = limiter(0, 2);
         assert_eq!(l.check(A, "1001"), Ok(()));
         assert_eq!(l.check(B, "1001"), Ok(()));
         assert!(l.check(IpAddr::from([198, 51, 100, 7]), "1001").is_err());
@@ -127,10 +127,7 @@ mod tests {
 
     #[test]
     fn an_address_over_its_limit_does_not_spend_the_orders_allowance() {
-        let l = Limiter::new(RateLimits {
-            per_address: 1,
-            per_subject: 2,
-        });
+        let l = limiter(1, 2);
         assert_eq!(l.check(A, "1001"), Ok(()));
         for _ in 0..10 {
             assert!(l.check(A, "1001").is_err());
@@ -144,10 +141,7 @@ mod tests {
 
     #[test]
     fn zero_turns_a_limit_off() {
-        let l = Limiter::new(RateLimits {
-            per_address: 0,
-            per_subject: 0,
-        });
+        let l = limiter(0, 0);
         for _ in 0..1000 {
             assert_eq!(l.check(A, "1001"), Ok(()));
         }
