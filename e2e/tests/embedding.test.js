@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pickLine, next, send } from "../lib/widget.js";
 import { startServer, launchBrowser, newPage, ARTIFACTS } from "../lib/harness.js";
+import { checkA11y } from "../lib/a11y.js";
 
 let server;
 let browser;
@@ -112,6 +113,7 @@ test("a journey's code that fails to arrive or was tampered with is refused, sai
   assert.match(await failed.innerText(), /could not be loaded.*nothing you entered is lost/);
   assert.ok(served >= 1, "the tampered module was fetched");
   assert.equal(await p.locator("after-sales .as-choices").count(), 0, "no part of a refused module runs");
+  await checkA11y(p, "a step whose code could not be loaded");
   await p.unroute("**/split_request.wasm");
   await p.locator("after-sales [data-testid=step-retry]").click();
   await p.locator("after-sales .as-choices").waitFor();
