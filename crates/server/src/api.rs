@@ -46,6 +46,39 @@ pub struct AppState {
     pub notifier: Arc<dyn crate::notify::Notifier>,
     /// The merchant's FAQ.
     pub faq: Arc<aftersales_core::faq::Faq>,
+    /// Idempotency keys whose first request is still being answered.
+    pub in_flight: Arc<InFlight>,
+}
+
+/// Idempotency keys (per order) whose first request is still running: a second request with
+/// one of them is answered `409` instead of racing the first (the Idempotency-Key draft).
+#[derive(Debug, Default)]
+pub struct InFlight(Mutex<std::collections::HashSet<(String, String)>>);
+
+impl InFlight {
+    /// Marks `key` on `order` as running until the guard is dropped; `None` if it already is.
+    pub fn start(self: &Arc<Self>, order: &str, key: &str) -> Option<InFlightGuard> {
+        let entry = (order.to_string(), key.to_string());
+        let mut running = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        running.insert(entry.clone()).then(|| InFlightGuard {
+            set: self.clone(),
+            entry,
+        })
+    }
+}
+
+/// A running request's hold on its idempotency key (see [`InFlight`]).
+#[derive(Debug)]
+pub struct InFlightGuard {
+    set: Arc<InFlight>,
+    entry: (String, String),
+}
+
+impl Drop for InFlightGuard {
+    fn drop(&mut self) {
+        let mut running = self.set.0.lock().unwrap_or_else(|p| p.into_inner());
+        running.remove(&self.entry);
+    }
 }
 
 impl AppState {
@@ -265,6 +298,12 @@ impl ApiError {
         self
     }
 
+    /// Tells the client when to try again.
+    pub(crate) fn retry_after(mut self, secs: u64) -> ApiError {
+        self.retry_after = Some(secs);
+        self
+    }
+
     /// `400 invalid_email` on the `email` field.
     pub(crate) fn invalid_email() -> ApiError {
         ApiError::new(
@@ -308,14 +347,12 @@ impl IntoResponse for ApiError {
 impl ApiError {
     /// `429` with `Retry-After`: too many attempts at finding an order or case.
     pub(crate) fn rate_limited(secs: u64) -> ApiError {
-        ApiError {
-            retry_after: Some(secs),
-            ..ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                &format!("Too many attempts; try again in {secs} s."),
-            )
-        }
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            &format!("Too many attempts; try again in {secs} s."),
+        )
+        .retry_after(secs)
     }
 }
 
@@ -523,6 +560,20 @@ async fn create_case(
         check_contact(&contact)?;
     }
     let now = (state.clock)();
+    // The Idempotency-Key draft: the key binds to this body, and while its first request runs
+    // a second one is told to retry instead of racing it.
+    let idempotency = key.map(|k| (k, request_hash(&req)));
+    let _running = match &idempotency {
+        Some((k, _)) => Some(state.in_flight.start(&creds.number, k).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::CONFLICT,
+                "request_in_progress",
+                "A request with this Idempotency-Key is still being answered; try again shortly.",
+            )
+            .retry_after(1)
+        })?),
+        None => None,
+    };
     // One lock across read, re-check and insert: two tabs cannot both claim the last unit.
     let mut store = state.store.lock().map_err(|_| poisoned())?;
     let order = creds
@@ -533,9 +584,17 @@ async fn create_case(
         check_contact(&contact)?;
     }
     // A repeated request (a double click, a retry after a timeout) gets the first case.
-    if let Some(k) = &key {
-        if let Some(json) = store.replay(&order.number, k)? {
-            let mut r = (StatusCode::CREATED, json).into_response();
+    if let Some((k, hash)) = &idempotency {
+        if let Some(first) = store.replay(&order.number, k)? {
+            if first.request_hash.as_ref().is_some_and(|h| h != hash) {
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "idempotency_key_reused",
+                    "This Idempotency-Key was already used for a different request.",
+                )
+                .field("Idempotency-Key"));
+            }
+            let mut r = (StatusCode::CREATED, first.receipt).into_response();
             r.headers_mut().insert(
                 axum::http::header::CONTENT_TYPE,
                 axum::http::HeaderValue::from_static("application/json"),
@@ -589,7 +648,7 @@ async fn create_case(
         &order,
         &accepted,
         &contact,
-        key.as_deref(),
+        idempotency.as_ref().map(|(k, h)| (k.as_str(), h.as_str())),
         due,
         now,
         mint_tracking_number,
@@ -608,6 +667,13 @@ async fn create_case(
         state.notify(n);
     }
     Ok((StatusCode::CREATED, Json(receipt(&case))).into_response())
+}
+
+/// SHA-256 of the request as parsed: the same request sent again with other spacing or key
+/// order has the same hash.
+fn request_hash(req: &CreateCaseRequest) -> String {
+    use sha2::{Digest, Sha256};
+    crate::hex(&Sha256::digest(serde_json::to_vec(req).unwrap_or_default()))
 }
 
 fn check_contact(contact: &Contact) -> Result<(), ApiError> {
@@ -629,7 +695,7 @@ async fn upload_evidence(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<axum::body::Bytes, BytesRejection>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+) -> Result<(StatusCode, Json<crate::db::StoredPhoto>), ApiError> {
     let header = |name: &str| {
         headers
             .get(name)
@@ -650,11 +716,19 @@ async fn upload_evidence(
         ApiError::new(status, r.code(), r.message()).field("body")
     };
     let bytes = body.map_err(|_| refused(evidence::Refusal::TooBig))?;
+    let upload_sha256 = {
+        use sha2::{Digest, Sha256};
+        crate::hex(&Sha256::digest(&bytes))
+    };
     {
         let store = state.store.lock().map_err(|_| poisoned())?;
         let order = creds
             .order(&store, &state)?
             .ok_or_else(ApiError::order_not_found)?;
+        // A retried upload (the answer was lost) gets the first photo back, not a second one.
+        if let Some(first) = store.uploaded_evidence(&order.number, &upload_sha256)? {
+            return Ok(evidence_receipt(first));
+        }
         if store.evidence_count(&order.number)? >= evidence::MAX_PER_ORDER {
             return Err(ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -679,18 +753,23 @@ async fn upload_evidence(
         .map_err(refused)?;
     let id = format!("ph_{}", mint_tracking_number()?.as_str().replace('-', ""));
     let now = (state.clock)();
-    state
-        .store
-        .lock()
-        .map_err(|_| poisoned())?
-        .insert_evidence(&id, &creds.number, &photo, now)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({
-            "id": id, "sha256": photo.sha256, "width": photo.width, "height": photo.height,
-            "bytes": photo.jpeg.len(),
-        })),
-    ))
+    let mut store = state.store.lock().map_err(|_| poisoned())?;
+    // The same photo sent twice at once: the one stored first is the answer to both.
+    if let Some(first) = store.uploaded_evidence(&creds.number, &upload_sha256)? {
+        return Ok(evidence_receipt(first));
+    }
+    store.insert_evidence(&id, &creds.number, &photo, &upload_sha256, now)?;
+    Ok(evidence_receipt(crate::db::StoredPhoto {
+        id,
+        bytes: photo.jpeg.len(),
+        sha256: photo.sha256,
+        width: photo.width,
+        height: photo.height,
+    }))
+}
+
+fn evidence_receipt(photo: crate::db::StoredPhoto) -> (StatusCode, Json<crate::db::StoredPhoto>) {
+    (StatusCode::CREATED, Json(photo))
 }
 
 /// 422 with every violation; the first one is also the error's own code and field.

@@ -77,6 +77,7 @@ pub async fn bind(opts: ServeOptions) -> std::io::Result<(tokio::net::TcpListene
         clock: opts.clock,
         decode_slots: Arc::new(tokio::sync::Semaphore::new(2)),
         limiter: Arc::new(limits::Limiter::new(opts.limits)),
+        in_flight: Arc::default(),
     };
     // The limiters keep recent clients and orders only.
     let limiter = state.limiter.clone();

@@ -244,6 +244,100 @@ async fn a_repeated_idempotency_key_gets_the_first_case_and_claims_once() {
 }
 
 #[tokio::test]
+async fn an_idempotency_key_binds_to_its_request_body() {
+    let s = start(t(NOW), t(NOW)).await;
+    let send = |body: String| {
+        s.client
+            .post(format!("{}/v1/cases", s.base))
+            .header("idempotency-key", "k-body")
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let body = return_body("1001-1", 1);
+    let first = send(body.to_string()).await.unwrap();
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+    // The same request with other spacing is the same request.
+    let spaced = send(serde_json::to_string_pretty(&body).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(spaced.status(), 201);
+    assert_eq!(spaced.json::<Value>().await.unwrap(), first);
+    // Another request under the same key is refused, not answered with the first case.
+    let mut other = body.clone();
+    other["case"]["condition"] = json!("opened");
+    let reused = send(other.to_string()).await.unwrap();
+    assert_eq!(reused.status(), 422);
+    let reused: Value = reused.json().await.unwrap();
+    assert_eq!(reused["error"]["code"], "idempotency_key_reused");
+    assert_eq!(reused["error"]["field"], "Idempotency-Key");
+    assert_eq!(s.open_cases("1001", "mei@example.com").await, 1);
+}
+
+#[tokio::test]
+async fn the_same_key_sent_many_times_at_once_makes_one_case() {
+    let s = start(t(NOW), t(NOW)).await;
+    let attempts = (0..16).map(|_| {
+        let (c, url) = (s.client.clone(), format!("{}/v1/cases", s.base));
+        async move {
+            let r = c
+                .post(url)
+                .header("idempotency-key", "k-burst")
+                .json(&return_body("1001-1", 1))
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            let retry = r.headers().get("retry-after").is_some();
+            (status, retry, r.json::<Value>().await.unwrap())
+        }
+    });
+    let answers = futures_join_all(attempts).await;
+    let mut numbers = std::collections::BTreeSet::new();
+    for (status, retry, body) in &answers {
+        match status {
+            201 => {
+                numbers.insert(body["tracking_number"].as_str().unwrap().to_string());
+            }
+            409 => {
+                assert_eq!(body["error"]["code"], "request_in_progress");
+                assert!(retry, "a 409 says when to retry");
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!(numbers.len(), 1, "every 201 is the same case: {answers:?}");
+    assert_eq!(s.open_cases("1001", "mei@example.com").await, 1);
+}
+
+#[test]
+fn a_running_key_is_held_until_its_request_ends() {
+    use aftersales_server::api::InFlight;
+    let running = std::sync::Arc::new(InFlight::default());
+    let first = running.start("1001", "k").expect("free");
+    assert!(running.start("1001", "k").is_none(), "still running");
+    assert!(running.start("1002", "k").is_some(), "keys are per order");
+    drop(first);
+    assert!(running.start("1001", "k").is_some(), "free again");
+}
+
+/// Runs futures at once on the test's runtime and collects their outputs in order.
+async fn futures_join_all<F: std::future::Future + Send + 'static>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<F::Output>
+where
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}
+
+#[tokio::test]
 async fn contact_details_are_checked_and_stored() {
     let s = start(t(NOW), t(NOW)).await;
     let with = |contact: Value| {
@@ -633,6 +727,31 @@ async fn photos_are_checked_by_content_and_belong_to_their_order_and_case() {
     assert_eq!(status, 201, "{body}");
     let (status, _) = s.post("/v1/cases", defect(&id)).await;
     assert_eq!(status, 422, "a photo belongs to one case");
+}
+
+#[tokio::test]
+async fn a_retried_upload_gets_the_first_photo_until_it_belongs_to_a_case() {
+    let s = start(t(NOW), t(NOW)).await;
+    let (_, first) = s.upload("1001", "mei@example.com", tiny_png()).await;
+    let (status, again) = s.upload("1001", "mei@example.com", tiny_png()).await;
+    assert_eq!(status, 201);
+    assert_eq!(again, first, "the same photo, not a second one");
+    let (_, elsewhere) = s.upload("1002", "sam@example.com", tiny_png()).await;
+    assert_ne!(
+        elsewhere["id"], first["id"],
+        "another order's upload is its own"
+    );
+    let case = json!({"order_number": "1001", "email": "mei@example.com", "case": {
+        "type": "repair", "lines": [{"line_id": "1001-1", "quantity": 1}],
+        "resolution": "repair", "reason": "defective",
+        "answers": {"what_happened": "It stopped heating."},
+        "evidence": [{"kind": "photo", "reference": first["id"]}]}});
+    let (status, body) = s.post("/v1/cases", case).await;
+    assert_eq!(status, 201, "{body}");
+    // Once the photo is part of a case, the same picture for another request is a new photo.
+    let (status, later) = s.upload("1001", "mei@example.com", tiny_png()).await;
+    assert_eq!(status, 201);
+    assert_ne!(later["id"], first["id"]);
 }
 
 #[tokio::test]

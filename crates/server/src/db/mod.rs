@@ -157,6 +157,14 @@ CREATE TABLE settings (
     value BLOB NOT NULL
 );
 "#,
+    // 7: the Idempotency-Key draft: what the first request with a key asked for (a hash of
+    // its body, so a different body under the same key is refused), and each photo's hash as
+    // uploaded (a retried upload gets the first photo back).
+    r#"
+ALTER TABLE cases ADD COLUMN request_hash TEXT;
+ALTER TABLE evidence ADD COLUMN upload_sha256 TEXT;
+CREATE INDEX evidence_by_upload ON evidence(order_number, upload_sha256);
+"#,
 ];
 
 mod follow;
@@ -193,6 +201,30 @@ pub struct StoredCase {
     pub created_at: DateTime<Utc>,
     /// When the shop promised to answer and to resolve it.
     pub due: DueTimes,
+}
+
+/// A stored photo as `POST /v1/evidence` answers it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StoredPhoto {
+    /// Its id (`ph_…`), for the case's evidence.
+    pub id: String,
+    /// SHA-256 of the stored JPEG.
+    pub sha256: String,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Size of the stored JPEG.
+    pub bytes: usize,
+}
+
+/// What the first request with an idempotency key got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replay {
+    /// Its receipt, as JSON.
+    pub receipt: String,
+    /// The hash of its body (none for cases stored before hashes were kept).
+    pub request_hash: Option<String>,
 }
 
 /// The database.
@@ -366,14 +398,21 @@ impl Store {
         }))
     }
 
-    /// The receipt given to the first request with this idempotency key on this order.
-    pub fn replay(&self, order_number: &str, key: &str) -> Result<Option<String>, DbError> {
+    /// The first request with this idempotency key on this order: the receipt it got and the
+    /// hash of its body (none for cases stored before hashes were kept).
+    pub fn replay(&self, order_number: &str, key: &str) -> Result<Option<Replay>, DbError> {
         Ok(self
             .conn
             .query_row(
-                "SELECT receipt_json FROM cases WHERE order_number = ?1 AND idempotency_key = ?2",
+                "SELECT receipt_json, request_hash FROM cases
+                 WHERE order_number = ?1 AND idempotency_key = ?2",
                 params![order_number, key],
-                |r| r.get::<_, Option<String>>(0),
+                |r| {
+                    Ok(r.get::<_, Option<String>>(0)?.map(|receipt| Replay {
+                        receipt,
+                        request_hash: r.get(1).unwrap_or_default(),
+                    }))
+                },
             )
             .optional()?
             .flatten())
@@ -389,7 +428,7 @@ impl Store {
         order: &Order,
         accepted: &AcceptedCase,
         contact: &Contact,
-        idempotency_key: Option<&str>,
+        idempotency: Option<(&str, &str)>,
         due: DueTimes,
         now: DateTime<Utc>,
         mut mint: impl FnMut() -> Result<TrackingNumber, DbError>,
@@ -442,7 +481,7 @@ impl Store {
             };
             tx.execute(
                 "UPDATE cases SET contact_email = ?2, contact_phone = ?3, contact_channel = ?4,
-                 idempotency_key = ?5, receipt_json = ?6 WHERE id = ?1",
+                 idempotency_key = ?5, receipt_json = ?6, request_hash = ?7 WHERE id = ?1",
                 params![
                     id,
                     normalise_email(&contact.email),
@@ -451,8 +490,9 @@ impl Store {
                         Channel::Email => "email",
                         Channel::Phone => "phone",
                     },
-                    idempotency_key,
+                    idempotency.map(|(key, _)| key),
                     receipt(&stored),
+                    idempotency.map(|(_, hash)| hash),
                 ],
             )?;
             for e in draft
@@ -557,17 +597,20 @@ impl Store {
         )?)
     }
 
-    /// Stores a checked photo for an order under `id`.
+    /// Stores a checked photo for an order under `id`; `upload_sha256` is the hash of the
+    /// bytes as uploaded (see [`Store::uploaded_evidence`]).
     pub fn insert_evidence(
         &mut self,
         id: &str,
         order_number: &str,
         photo: &crate::evidence::Photo,
+        upload_sha256: &str,
         now: DateTime<Utc>,
     ) -> Result<(), DbError> {
         self.conn.execute(
-            "INSERT INTO evidence (id, order_number, sha256, content_type, width, height, bytes, created_at)
-             VALUES (?1, ?2, ?3, 'image/jpeg', ?4, ?5, ?6, ?7)",
+            "INSERT INTO evidence (id, order_number, sha256, content_type, width, height, bytes,
+             created_at, upload_sha256)
+             VALUES (?1, ?2, ?3, 'image/jpeg', ?4, ?5, ?6, ?7, ?8)",
             params![
                 id,
                 order_number,
@@ -575,10 +618,38 @@ impl Store {
                 photo.width,
                 photo.height,
                 photo.jpeg,
-                now.to_rfc3339()
+                now.to_rfc3339(),
+                upload_sha256,
             ],
         )?;
         Ok(())
+    }
+
+    /// A photo of this order uploaded with exactly these bytes and not yet part of a case: a
+    /// retried upload gets it back instead of storing it twice.
+    pub fn uploaded_evidence(
+        &self,
+        order_number: &str,
+        upload_sha256: &str,
+    ) -> Result<Option<StoredPhoto>, DbError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, sha256, width, height, length(bytes) FROM evidence
+                 WHERE order_number = ?1 AND upload_sha256 = ?2 AND case_id IS NULL
+                 ORDER BY created_at LIMIT 1",
+                params![order_number, upload_sha256],
+                |r| {
+                    Ok(StoredPhoto {
+                        id: r.get(0)?,
+                        sha256: r.get(1)?,
+                        width: r.get(2)?,
+                        height: r.get(3)?,
+                        bytes: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?)
     }
 
     /// The positions in `ids` of photos that are not this order's or already belong to a case.
