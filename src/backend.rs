@@ -183,7 +183,15 @@ pub struct BackendHandle(pub Arc<dyn Backend>);
 pub enum BackendError {
     /// The backend understood the request and said no (4xx with an error body).
     Refused(ErrorDetail),
-    /// The backend could not be reached (offline, DNS, CORS, connection reset).
+    /// The backend asked to come back later: too many attempts (`429 rate_limited`) or the
+    /// same request still being answered (`409 request_in_progress`), with its `Retry-After`
+    /// in seconds if it gave one.
+    Busy(ErrorDetail, Option<u32>),
+    /// The device is offline.
+    Offline,
+    /// The backend did not answer within [`REQUEST_TIMEOUT_MS`].
+    TimedOut,
+    /// The backend could not be reached (DNS, CORS, connection reset, its code not fetched).
     Unreachable(String),
     /// The backend answered something outside the contract (5xx, not JSON, wrong shape).
     Broken(String),
@@ -207,11 +215,13 @@ impl BackendError {
                 "survey_taken" => Msg::SurveyTaken,
                 "not_allowed_now" => Msg::CaseNotNow,
                 "withdrawal_period_over" => Msg::WithdrawClosed,
-                "rate_limited" => Msg::ErrorRateLimited,
                 _ => Msg::ErrorRefused,
             },
+            BackendError::Busy(detail, _) if detail.code == "rate_limited" => Msg::ErrorRateLimited,
+            BackendError::Busy(..) | BackendError::Broken(_) => Msg::ErrorBroken,
+            BackendError::Offline => Msg::ErrorOffline,
+            BackendError::TimedOut => Msg::ErrorTimedOut,
             BackendError::Unreachable(_) => Msg::ErrorUnreachable,
-            BackendError::Broken(_) => Msg::ErrorBroken,
         }
     }
 
@@ -223,10 +233,25 @@ impl BackendError {
         }
     }
 
-    /// The machine code of a refusal (`order_not_found`, `window_closed`, …), if it is one.
+    /// The machine code of a refusal (`order_not_found`, `window_closed`, `rate_limited`, …),
+    /// if it is one.
     pub fn code(&self) -> Option<&str> {
         match self {
-            BackendError::Refused(d) => Some(&d.code),
+            BackendError::Refused(d) | BackendError::Busy(d, _) => Some(&d.code),
+            _ => None,
+        }
+    }
+
+    /// Whether the same request may succeed later as it is (the network, the server, a wait):
+    /// the outbox keeps such a request and sends it again; a refusal is final.
+    pub fn is_transient(&self) -> bool {
+        !matches!(self, BackendError::Refused(_))
+    }
+
+    /// How long the backend asked to wait, in seconds.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            BackendError::Busy(_, secs) => *secs,
             _ => None,
         }
     }
@@ -316,21 +341,33 @@ async fn exchange(
     request: Result<gloo_net::http::Request, gloo_net::Error>,
 ) -> Result<(u16, String), BackendError> {
     let request = request.map_err(|e| BackendError::Broken(e.to_string()))?;
-    let response = request
-        .send()
-        .await
-        .map_err(|e| BackendError::Unreachable(e.to_string()))?;
+    let response = request.send().await.map_err(failed)?;
     let status = response.status();
-    let text = response
-        .text()
-        .await
-        .map_err(|e| BackendError::Unreachable(e.to_string()))?;
+    let retry_after = response
+        .headers()
+        .get("retry-after") // i18n-ok: a header name
+        .and_then(|v| v.trim().parse::<u32>().ok());
+    let text = response.text().await.map_err(failed)?;
     if response.ok() {
         return Ok((status, text));
     }
     match serde_json::from_str::<ErrorBody>(&text) {
+        Ok(body) if status == 429 || status == 409 => {
+            Err(BackendError::Busy(body.error, retry_after))
+        }
         Ok(body) if (400..500).contains(&status) => Err(BackendError::Refused(body.error)),
         _ => Err(BackendError::Broken(format!("HTTP {status}"))), // i18n-ok: a diagnostic
+    }
+}
+
+/// Why a request got no answer: the deadline (the only abort), the device offline, or the
+/// network.
+fn failed(e: gloo_net::Error) -> BackendError {
+    let offline = web_sys::window().is_some_and(|w| !w.navigator().on_line());
+    match e {
+        gloo_net::Error::JsError(js) if js.name == "AbortError" => BackendError::TimedOut, // i18n-ok: a DOMException name
+        _ if offline => BackendError::Offline,
+        e => BackendError::Unreachable(e.to_string()),
     }
 }
 
@@ -405,6 +442,7 @@ impl Backend for HttpBackend {
                 return serde_json::from_str(&text).map_err(|e| BackendError::Broken(broken(e)));
             }
             match serde_json::from_str::<ErrorBody>(&text) {
+                Ok(body) if status == 429 => Err(BackendError::Busy(body.error, None)),
                 Ok(body) if (400..500).contains(&status) => Err(BackendError::Refused(body.error)),
                 _ => Err(BackendError::Broken(format!("HTTP {status}"))), // i18n-ok: a diagnostic
             }
@@ -476,7 +514,6 @@ mod tests {
         for (code, msg) in [
             ("order_not_found", Msg::LookupErrorNotFound),
             ("case_not_found", Msg::TrackErrorNotFound),
-            ("rate_limited", Msg::ErrorRateLimited),
             ("something_new", Msg::ErrorRefused),
         ] {
             assert_eq!(refused(code).message(), msg, "{code}");
@@ -484,6 +521,39 @@ mod tests {
         assert_eq!(
             BackendError::Unreachable(NOT_FETCHED.into()).message(),
             Msg::ErrorUnreachable
+        );
+        let busy = |code: &str| {
+            let BackendError::Refused(d) = refused(code) else {
+                unreachable!()
+            };
+            BackendError::Busy(d, Some(7))
+        };
+        assert_eq!(busy("rate_limited").message(), Msg::ErrorRateLimited);
+        assert_eq!(busy("request_in_progress").message(), Msg::ErrorBroken);
+        assert_eq!(BackendError::Offline.message(), Msg::ErrorOffline);
+        assert_eq!(BackendError::TimedOut.message(), Msg::ErrorTimedOut);
+    }
+
+    #[test]
+    fn only_a_refusal_is_final() {
+        assert!(!refused("window_closed").is_transient());
+        for e in [
+            BackendError::Offline,
+            BackendError::TimedOut,
+            BackendError::Unreachable("reset".into()),
+            BackendError::Broken("HTTP 502".into()),
+        ] {
+            assert!(e.is_transient(), "{e:?}");
+            assert_eq!(e.retry_after(), None);
+        }
+        let BackendError::Refused(d) = refused("rate_limited") else {
+            unreachable!()
+        };
+        let busy = BackendError::Busy(d, Some(3));
+        assert!(busy.is_transient());
+        assert_eq!(
+            (busy.retry_after(), busy.code()),
+            (Some(3), Some("rate_limited"))
         );
     }
 }

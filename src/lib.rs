@@ -12,6 +12,7 @@ pub mod embed;
 pub mod format;
 pub mod i18n;
 pub mod journeys;
+pub mod outbox;
 pub mod state;
 pub mod ui;
 pub mod widget;

@@ -101,6 +101,25 @@ pub struct Submitted {
     pub zone: aftersales_core::zone::ShopZone,
 }
 
+/// What became of a request the outbox sent after the form that made it was gone (a reload,
+/// a closed tab): the widget shows it on opening.
+#[derive(Debug, Clone)]
+pub enum OutboxNote {
+    /// The shop has it: its receipt.
+    Sent(std::sync::Arc<Submitted>),
+    /// The shop refused it.
+    Refused {
+        /// The order it was about.
+        order_number: String,
+        /// Why.
+        message: crate::i18n::Msg,
+    },
+}
+
+/// The notes the widget shows (see [`OutboxNote`]).
+#[derive(Debug, Clone, Copy)]
+pub struct OutboxNotes(pub leptos::prelude::RwSignal<Vec<OutboxNote>>);
+
 impl Events {
     /// A case was stored: the page hears of it, and the widget shows its receipt.
     pub fn submitted(&self, step: leptos::prelude::RwSignal<Step>, sent: Submitted) {

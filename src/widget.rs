@@ -1,9 +1,10 @@
+use crate::backend::BackendHandle;
 use crate::config::View;
 use crate::i18n::{tr, use_i18n, Lang, Locale, Msg};
 use crate::journeys::lazy::{self, NotLoaded};
 use crate::journeys::store::Drafts;
 use crate::journeys::LookupForm;
-use crate::state::{Events, Step, WidgetEvent};
+use crate::state::{Events, OutboxNote, OutboxNotes, Step, WidgetEvent};
 use aftersales_core::api::LookupRequest;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -39,6 +40,15 @@ pub fn Widget(
     provide_context(Events(on_event));
     provide_context(Drafts::new());
     let i18n = use_i18n();
+    // Requests an earlier visit left on this device are sent now; what became of them is
+    // shown above the step.
+    let notes = OutboxNotes(RwSignal::new(Vec::new()));
+    {
+        let backend = expect_context::<BackendHandle>().0;
+        leptos::task::spawn_local(async move {
+            let _ = lazy::wake_outbox(backend, notes).await;
+        });
+    }
     let first = match (view, opening) {
         (_, Some(access)) => Step::Track(Some(std::sync::Arc::new(access))),
         (View::Lookup, None) => Step::Lookup,
@@ -147,6 +157,12 @@ pub fn Widget(
                 <button type="button" class="as-nav__link" part="nav-link" aria-current=move || nav_current(2)
                     on:click=move |_| go(Step::Policy)>{tr(Msg::NavPolicy)}</button>
             </nav>
+            <div class="as-outbox" role="status" data-testid="outbox-notes">
+                {move || notes.0.get().into_iter().enumerate().map(|(i, note)| outbox_note(note, move |to: Step| {
+                    notes.0.update(|n| { n.remove(i); });
+                    step.set(to);
+                })).collect_view()}
+            </div>
             <div class="as-body" part="step">
                 {move || match step.get() {
                     Step::Lookup => view! { <LookupForm step=step remembered=remembered prefill=prefill /> }.into_any(),
@@ -162,6 +178,43 @@ pub fn Widget(
                 }}
             </div>
         </section>
+    }
+}
+
+/// What became of a request sent from this device after its form was gone.
+fn outbox_note(note: OutboxNote, show: impl Fn(Step) + Copy + 'static) -> AnyView {
+    let i18n = use_i18n();
+    match note {
+        OutboxNote::Sent(sent) => {
+            let text = {
+                let sent = sent.clone();
+                move || {
+                    i18n.f(
+                        Msg::OutboxSent,
+                        &[
+                            ("order", &sent.order_number),
+                            ("number", &sent.receipt.tracking_number),
+                        ],
+                    )
+                }
+            };
+            view! {
+                <p class="as-note">{text}" "
+                    <button class="as-button as-button--quiet" part="button" type="button"
+                        on:click=move |_| show(Step::Done(sent.clone()))>{tr(Msg::OutboxShow)}</button>
+                </p>
+            }
+            .into_any()
+        }
+        OutboxNote::Refused {
+            order_number,
+            message,
+        } => view! {
+            <p class="as-error" part="error">
+                {move || i18n.f(Msg::OutboxRefused, &[("order", &order_number)])}" "{tr(message)}
+            </p>
+        }
+        .into_any(),
     }
 }
 

@@ -13,7 +13,7 @@ use crate::journeys::{
     CaseJourney, CaseStatusView, ChooseView, HelpView, PolicyView, ReceiptView, TrackForm,
     WithdrawView, WithdrawnView,
 };
-use crate::state::{Followed, LookedUp, Step, Submitted};
+use crate::state::{Followed, LookedUp, OutboxNotes, Step, Submitted};
 use aftersales_core::case::CaseKind;
 use aftersales_core::follow::CaseAccess;
 use aftersales_core::withdrawal::WithdrawalReceipt;
@@ -117,6 +117,14 @@ split! {
     /// The `/v1` HTTP adapter: its requests, their JSON and its error handling.
     backend, preload_backend, fn http_backend(api: String) -> Arc<dyn Backend> {
         Arc::new(HttpBackend::new(&api))
+    }
+}
+
+split! {
+    /// The outbox, woken when the widget opens: sends what an earlier visit left on this
+    /// device (see `crate::outbox`).
+    outbox, preload_outbox, fn wake_outbox(backend: Arc<dyn Backend>, notes: OutboxNotes) -> () {
+        leptos::task::spawn_local(crate::outbox::wake(backend, notes));
     }
 }
 

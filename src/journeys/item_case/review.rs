@@ -8,6 +8,7 @@ use crate::format;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::journeys::choose::kind_name;
 use crate::journeys::store::{CaseStore, Drafts, Part, Upload};
+use crate::outbox;
 use crate::state::{Events, LookedUp, Step, Submitted};
 use crate::ui::{ErrorText, Stage, StepHeading, ITEM_STAGES, MESSAGE_STAGES};
 use aftersales_core::api::{Channel, Contact, CreateCaseRequest};
@@ -75,21 +76,30 @@ pub fn ReviewPart(
         })
         .collect();
 
-    let submit = Action::new_unsync(move |req: &CreateCaseRequest| {
-        let backend = backend.0.clone();
-        let req = req.clone();
-        let key = store.key.get_value();
-        async move { backend.submit_case(req, key).await }
-    });
-    let pending = submit.pending();
-    {
+    // Sent through the outbox: kept on the device until the shop has it (see crate::outbox).
+    let pending = RwSignal::new(false);
+    let kept = RwSignal::new(None::<Msg>);
+    let outcome = {
         let (lines, number, zone) = (
             lines.clone(),
             order.number.clone(),
             policy.time_zone.clone(),
         );
-        Effect::new(move |_| match submit.value().get() {
-            Some(Ok(receipt)) => {
+        move |update: outbox::Update| match update {
+            outbox::Update::Kept(on_device) => {
+                if on_device {
+                    // The outbox has it now; the draft would only make a second request.
+                    drafts.forget(store);
+                }
+                kept.set(Some(if on_device {
+                    Msg::OutboxKept
+                } else {
+                    Msg::OutboxKeptHere
+                }));
+            }
+            outbox::Update::Sent(receipt) => {
+                pending.set(false);
+                kept.set(None);
                 drafts.forget(store);
                 events.submitted(
                     step,
@@ -101,7 +111,9 @@ pub fn ReviewPart(
                     },
                 );
             }
-            Some(Err(e)) => {
+            outbox::Update::Refused(e) => {
+                pending.set(false);
+                kept.set(None);
                 let violations = e.violations();
                 if violations.is_empty() {
                     general.set(Some(e.message()));
@@ -125,9 +137,26 @@ pub fn ReviewPart(
                     );
                 }
             }
-            None => {}
-        });
-    }
+        }
+    };
+    let waiter: outbox::Waiter = std::rc::Rc::new(outcome);
+    // Leaving the form does not stop the request: its outcome becomes a note instead.
+    on_cleanup(move || outbox::forget(&store.key.get_value()));
+    let submit = {
+        let (lines, zone) = (lines.clone(), policy.time_zone.clone());
+        move |request: CreateCaseRequest| {
+            pending.set(true);
+            let parcel = outbox::Parcel {
+                key: store.key.get_value(),
+                request,
+                lines: lines.clone(),
+                zone: zone.clone(),
+                saved_at: js_sys::Date::now(),
+            };
+            let (backend, waiter) = (backend.0.clone(), waiter.clone());
+            leptos::task::spawn_local(outbox::submit(backend, parcel, waiter));
+        }
+    };
 
     let send = {
         let found = found.clone();
@@ -163,7 +192,7 @@ pub fn ReviewPart(
                 return;
             }
             store.problems.set(Vec::new());
-            submit.dispatch(CreateCaseRequest {
+            submit(CreateCaseRequest {
                 order_number: found.request.order_number.clone(),
                 email: found.request.email.clone(),
                 token: found.request.token.clone(),
@@ -326,6 +355,7 @@ pub fn ReviewPart(
             <div class="as-alert" role="alert" tabindex="-1">
                 {move || general.get().map(|m| view! { <p class="as-error" part="error">{tr(m)}</p> })}
             </div>
+            <p class="as-note" role="status" data-testid="outbox-status">{move || kept.get().map(tr)}</p>
             <div class="as-actions as-actions--sticky">
                 <button class="as-button as-button--quiet" part="button" type="button" on:click=move |_| on_back.run(()) disabled=move || pending.get()>{tr(Msg::StepBack)}</button>
                 <button class="as-button" part="button" type="button" on:click=send aria-disabled=move || pending.get().then_some("true")>

@@ -1,0 +1,467 @@
+//! The outbox: a submitted request is kept on the device until the shop has it.
+//!
+//! Sending a request first writes it to IndexedDB ([`Parcel`], with its idempotency key), then
+//! sends it. An answer deletes it: a receipt (shown, or noted for the shopper if the form is
+//! gone) or a refusal (its reason shown). Anything else — offline, a timeout, a dropped
+//! connection, a 5xx, a `429` or `409` — leaves it kept and sent again: after an exponential
+//! backoff with jitter (1 s doubling to 60 s, or the server's `Retry-After`), at once when the
+//! browser says it is `online` again, and on the next open of the widget on this shop (after
+//! a reload, a crash, a closed tab). The key makes every retry the same request: the server
+//! answers it with the first case, never a second (`docs/api.md`, Idempotency-Key).
+//!
+//! At most [`WORKERS`] requests are in flight at once; the rest wait their turn. Where
+//! IndexedDB is not available (some private modes), a request is still retried while the page
+//! is open, and the form says to keep it open.
+
+use crate::backend::{Backend, BackendError};
+use crate::state::{OutboxNote, OutboxNotes, Submitted};
+use aftersales_core::api::{CaseReceipt, CreateCaseRequest};
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
+use std::sync::Arc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// The IndexedDB database and its one object store (keyed by idempotency key).
+const DB_NAME: &str = "aftersales-outbox"; // i18n-ok: a database name
+const STORE: &str = "requests"; // i18n-ok: an object store name
+
+/// Requests sent at once.
+pub const WORKERS: usize = 4;
+
+/// The first wait after a failure, and the longest.
+const BACKOFF_FIRST_MS: f64 = 1_000.0;
+const BACKOFF_MAX_MS: f64 = 60_000.0;
+
+/// A request kept on the device until the shop has it: what to send, and what to show when
+/// it is sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Parcel {
+    /// The idempotency key: the same for every attempt.
+    pub key: String,
+    /// The request.
+    pub request: CreateCaseRequest,
+    /// The items concerned (title, variant, units), for the receipt.
+    pub lines: Vec<(String, Option<String>, u32)>,
+    /// The shop's time zone, for the receipt.
+    pub zone: aftersales_core::zone::ShopZone,
+    /// When it was first saved (ms since the epoch).
+    pub saved_at: f64,
+}
+
+/// What the form that sent a request hears of it.
+#[derive(Debug, Clone)]
+pub enum Update {
+    /// The first attempt failed and it is kept for another: on this device (`true`), or only
+    /// in this page (`false`, no IndexedDB).
+    Kept(bool),
+    /// The shop has it.
+    Sent(CaseReceipt),
+    /// The shop refused it; it is no longer kept.
+    Refused(BackendError),
+}
+
+/// Hears what becomes of one request.
+pub type Waiter = Rc<dyn Fn(Update)>;
+
+/// The delay before attempt `attempt + 1` (`attempt` ≥ 1 failures so far): `Retry-After` if
+/// the server gave one, else 1 s doubling up to 60 s, times a random factor in [0.5, 1) so
+/// that many devices do not retry in step. `random` is in [0, 1).
+pub fn backoff_ms(attempt: u32, retry_after: Option<u32>, random: f64) -> f64 {
+    if let Some(secs) = retry_after {
+        return f64::from(secs.min(3_600)) * 1_000.0;
+    }
+    let base = BACKOFF_FIRST_MS * 2f64.powi(attempt.saturating_sub(1).min(16) as i32);
+    base.min(BACKOFF_MAX_MS) * (0.5 + random.clamp(0.0, 1.0) / 2.0)
+}
+
+/// One request waiting its turn.
+struct Queued {
+    parcel: Parcel,
+    attempts: u32,
+    /// Not before this instant (ms since the epoch).
+    due: f64,
+}
+
+struct Outbox {
+    backend: Arc<dyn Backend>,
+    notes: Option<OutboxNotes>,
+    queue: VecDeque<Queued>,
+    /// Keys being sent now.
+    sending: Vec<String>,
+    waiters: HashMap<String, Waiter>,
+    workers: usize,
+    listening: bool,
+}
+
+thread_local! {
+    static OUTBOX: RefCell<Option<Outbox>> = const { RefCell::new(None) };
+}
+
+fn with<T>(f: impl FnOnce(&mut Outbox) -> T) -> Option<T> {
+    OUTBOX.with(|o| o.borrow_mut().as_mut().map(f))
+}
+
+/// Sets the outbox up for this page (once; later calls update where notes go).
+fn ensure(backend: Arc<dyn Backend>, notes: Option<OutboxNotes>) {
+    OUTBOX.with(|o| {
+        let mut o = o.borrow_mut();
+        match o.as_mut() {
+            Some(b) => {
+                if notes.is_some() {
+                    b.notes = notes;
+                }
+            }
+            None => {
+                *o = Some(Outbox {
+                    backend,
+                    notes,
+                    queue: VecDeque::new(),
+                    sending: Vec::new(),
+                    waiters: HashMap::new(),
+                    workers: 0,
+                    listening: false,
+                })
+            }
+        }
+    });
+}
+
+/// On opening the widget: sends whatever an earlier visit left on this device. Delivered
+/// requests become `notes` the widget shows.
+pub async fn wake(backend: Arc<dyn Backend>, notes: OutboxNotes) {
+    ensure(backend, Some(notes));
+    let Ok(kept) = idb::all().await else {
+        return;
+    };
+    for json in kept {
+        match serde_json::from_str::<Parcel>(&json) {
+            Ok(parcel) => enqueue(parcel, 0),
+            // Written by another version and not readable: it cannot be sent as it is.
+            Err(_) => {
+                if let Some(key) = key_of(&json) {
+                    let _ = idb::delete(&key).await;
+                }
+            }
+        }
+    }
+    run();
+}
+
+/// Keeps `parcel` on the device and sends it; `waiter` hears what becomes of it (until
+/// [`forget`] is called, after which a receipt becomes a note).
+pub async fn submit(backend: Arc<dyn Backend>, parcel: Parcel, waiter: Waiter) {
+    ensure(backend, None);
+    let key = parcel.key.clone();
+    let kept = match serde_json::to_string(&parcel) {
+        Ok(json) => idb::put(&key, &json).await.is_ok(),
+        Err(_) => false,
+    };
+    with(|o| o.waiters.insert(key.clone(), waiter));
+    // The same request sent again (a double tap, or the outbox already has it): one send.
+    let known = with(|o| o.sending.contains(&key) || o.queue.iter().any(|q| q.parcel.key == key))
+        .unwrap_or(false);
+    if !known {
+        enqueue(parcel, 0);
+    }
+    KEPT_ON_DEVICE.with(|k| k.borrow_mut().insert(key, kept));
+    run();
+}
+
+thread_local! {
+    /// Whether each request sent from this page is also kept in IndexedDB.
+    static KEPT_ON_DEVICE: RefCell<HashMap<String, bool>> = RefCell::new(HashMap::new());
+}
+
+/// The form that sent `key` is gone: its outcome becomes a note.
+pub fn forget(key: &str) {
+    with(|o| o.waiters.remove(key));
+}
+
+/// The keys waiting or being sent (for tests and diagnostics).
+pub fn pending() -> usize {
+    with(|o| o.queue.len() + o.sending.len()).unwrap_or(0)
+}
+
+fn enqueue(parcel: Parcel, attempts: u32) {
+    with(|o| {
+        if !o.sending.contains(&parcel.key) && !o.queue.iter().any(|q| q.parcel.key == parcel.key) {
+            o.queue.push_back(Queued {
+                parcel,
+                attempts,
+                due: 0.0,
+            });
+        }
+    });
+}
+
+/// Starts workers up to [`WORKERS`] while there is work, and listens for `online`.
+fn run() {
+    let start = with(|o| {
+        if !o.listening {
+            o.listening = true;
+            listen_online();
+        }
+        let want = o.queue.len().min(WORKERS).saturating_sub(o.workers);
+        o.workers += want;
+        want
+    })
+    .unwrap_or(0);
+    for _ in 0..start {
+        leptos::task::spawn_local(worker());
+    }
+}
+
+/// Back online: everything waiting is due now.
+fn listen_online() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let online = Closure::<dyn Fn()>::new(|| {
+        with(|o| o.queue.iter_mut().for_each(|q| q.due = 0.0));
+        run();
+    });
+    let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref()); // i18n-ok: an event name
+    online.forget();
+}
+
+/// Sends one due request after another until none is left; sleeps until the next is due.
+async fn worker() {
+    loop {
+        let now = js_sys::Date::now();
+        let next = with(|o| {
+            if o.queue.is_empty() {
+                o.workers -= 1;
+                return Err(None);
+            }
+            let due = o.queue.iter().position(|q| q.due <= now);
+            match due.and_then(|i| o.queue.remove(i)) {
+                Some(q) => {
+                    o.sending.push(q.parcel.key.clone());
+                    Ok((o.backend.clone(), q))
+                }
+                None => Err(o.queue.iter().map(|q| q.due).reduce(f64::min)),
+            }
+        });
+        match next {
+            None | Some(Err(None)) => return,
+            Some(Err(Some(due))) => sleep_until(due).await,
+            Some(Ok((backend, q))) => attempt(backend, q).await,
+        }
+    }
+}
+
+async fn attempt(backend: Arc<dyn Backend>, mut q: Queued) {
+    let key = q.parcel.key.clone();
+    let result = backend
+        .submit_case(q.parcel.request.clone(), key.clone())
+        .await;
+    with(|o| o.sending.retain(|k| k != &key));
+    match result {
+        Err(e) if e.is_transient() => {
+            q.attempts += 1;
+            q.due = js_sys::Date::now()
+                + backoff_ms(q.attempts, e.retry_after(), js_sys::Math::random());
+            if q.attempts == 1 {
+                let kept = KEPT_ON_DEVICE.with(|k| k.borrow().get(&key).copied().unwrap_or(true));
+                tell(&key, Update::Kept(kept));
+            }
+            with(|o| o.queue.push_back(q));
+        }
+        outcome => {
+            let _ = idb::delete(&key).await;
+            let note = match &outcome {
+                Ok(receipt) => OutboxNote::Sent(Arc::new(Submitted {
+                    receipt: receipt.clone(),
+                    order_number: q.parcel.request.order_number.clone(),
+                    lines: q.parcel.lines.clone(),
+                    zone: q.parcel.zone.clone(),
+                })),
+                Err(e) => OutboxNote::Refused {
+                    order_number: q.parcel.request.order_number.clone(),
+                    message: e.message(),
+                },
+            };
+            let update = match outcome {
+                Ok(receipt) => Update::Sent(receipt),
+                Err(e) => Update::Refused(e),
+            };
+            if !tell(&key, update) {
+                if let Some(Some(notes)) = with(|o| o.notes) {
+                    use leptos::prelude::Update as _;
+                    notes.0.update(|n| n.push(note));
+                }
+            }
+            with(|o| o.waiters.remove(&key));
+        }
+    }
+}
+
+/// Tells the form that sent `key`, if it is still there.
+fn tell(key: &str, update: Update) -> bool {
+    let waiter = with(|o| o.waiters.get(key).cloned()).flatten();
+    match waiter {
+        Some(w) => {
+            w(update);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Waits until `due` (ms since the epoch), or until the browser is back online.
+async fn sleep_until(due: f64) {
+    let wait = (due - js_sys::Date::now()).clamp(0.0, BACKOFF_MAX_MS * 2.0);
+    let done = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, wait as i32);
+            let once = web_sys::AddEventListenerOptions::new();
+            once.set_once(true);
+            let _ = w.add_event_listener_with_callback_and_add_event_listener_options(
+                "online", // i18n-ok: an event name
+                &resolve, &once,
+            );
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(done).await;
+}
+
+/// The key of a kept request that no longer reads as a [`Parcel`].
+fn key_of(json: &str) -> Option<String> {
+    serde_json::from_str::<serde_json::Value>(json)
+        .ok()?
+        .get("key")?
+        .as_str()
+        .map(str::to_string)
+}
+
+/// The few IndexedDB calls the outbox makes, as futures.
+mod idb {
+    use super::{DB_NAME, STORE};
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::{JsCast, JsValue};
+    use web_sys::{IdbDatabase, IdbRequest, IdbTransactionMode};
+
+    /// The result of a request, once it succeeds or fails.
+    async fn done(request: &IdbRequest) -> Result<JsValue, JsValue> {
+        let promise = js_sys::Promise::new(&mut |resolve, reject| {
+            let ok = Closure::once_into_js(move || {
+                let _ = resolve.call0(&JsValue::NULL);
+            });
+            let fail = Closure::once_into_js(move || {
+                let _ = reject.call0(&JsValue::NULL);
+            });
+            request.set_onsuccess(Some(ok.unchecked_ref()));
+            request.set_onerror(Some(fail.unchecked_ref()));
+        });
+        wasm_bindgen_futures::JsFuture::from(promise).await?;
+        request.result()
+    }
+
+    async fn open() -> Result<IdbDatabase, JsValue> {
+        let factory = web_sys::window()
+            .ok_or(JsValue::NULL)?
+            .indexed_db()?
+            .ok_or(JsValue::NULL)?;
+        let request = factory.open_with_u32(DB_NAME, 1)?;
+        let upgrade = Closure::<dyn Fn(web_sys::Event)>::new(|e: web_sys::Event| {
+            let db = e
+                .target()
+                .and_then(|t| t.dyn_into::<IdbRequest>().ok())
+                .and_then(|r| r.result().ok())
+                .and_then(|r| r.dyn_into::<IdbDatabase>().ok());
+            if let Some(db) = db {
+                let _ = db.create_object_store(STORE);
+            }
+        });
+        request.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
+        let db = done(&request).await;
+        drop(upgrade);
+        db?.dyn_into()
+    }
+
+    async fn store(
+        mode: IdbTransactionMode,
+    ) -> Result<(IdbDatabase, web_sys::IdbObjectStore), JsValue> {
+        let db = open().await?;
+        let tx = db.transaction_with_str_and_mode(STORE, mode)?;
+        let store = tx.object_store(STORE)?;
+        Ok((db, store))
+    }
+
+    /// Keeps `json` under `key` (replacing any).
+    pub async fn put(key: &str, json: &str) -> Result<(), JsValue> {
+        let (db, store) = store(IdbTransactionMode::Readwrite).await?;
+        let r = done(&store.put_with_key(&JsValue::from_str(json), &JsValue::from_str(key))?).await;
+        db.close();
+        r.map(|_| ())
+    }
+
+    /// Forgets `key`.
+    pub async fn delete(key: &str) -> Result<(), JsValue> {
+        let (db, store) = store(IdbTransactionMode::Readwrite).await?;
+        let r = done(&store.delete(&JsValue::from_str(key))?).await;
+        db.close();
+        r.map(|_| ())
+    }
+
+    /// Every kept value.
+    pub async fn all() -> Result<Vec<String>, JsValue> {
+        let (db, store) = store(IdbTransactionMode::Readonly).await?;
+        let r = done(&store.get_all()?).await;
+        db.close();
+        Ok(js_sys::Array::from(&r?)
+            .iter()
+            .filter_map(|v| v.as_string())
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wait_doubles_from_one_second_to_a_minute_with_jitter() {
+        // Without jitter's spread (random = 1 → factor just under 1): 1, 2, 4, … 60 s.
+        let top = |n| backoff_ms(n, None, 0.999_999).round();
+        assert_eq!(top(1), 1_000.0);
+        assert_eq!(top(2), 2_000.0);
+        assert_eq!(top(3), 4_000.0);
+        assert_eq!(top(7), 60_000.0, "capped");
+        assert_eq!(top(400), 60_000.0, "no overflow after many failures");
+        // Jitter: between half and all of the wait.
+        assert_eq!(backoff_ms(3, None, 0.0), 2_000.0);
+        assert!(backoff_ms(3, None, 0.5) > 2_000.0 && backoff_ms(3, None, 0.5) < 4_000.0);
+        // The server's word wins, within an hour.
+        assert_eq!(backoff_ms(1, Some(7), 0.3), 7_000.0);
+        assert_eq!(backoff_ms(1, Some(u32::MAX), 0.3), 3_600_000.0);
+    }
+
+    #[test]
+    fn a_kept_request_reads_back_as_it_was_written() {
+        let parcel = Parcel {
+            key: "w-abc".into(),
+            request: CreateCaseRequest {
+                order_number: "1001".into(),
+                email: "mei@example.com".into(),
+                token: String::new(),
+                case: serde_json::from_value(serde_json::json!({
+                    "type": "question", "description": "Dishwasher safe?"
+                }))
+                .unwrap(),
+                contact: None,
+            },
+            lines: vec![("Kettle".into(), Some("Black".into()), 1)],
+            zone: aftersales_core::policy::Policy::default().time_zone,
+            saved_at: 1.0e12,
+        };
+        let json = serde_json::to_string(&parcel).unwrap();
+        assert_eq!(serde_json::from_str::<Parcel>(&json).unwrap(), parcel);
+        assert_eq!(key_of(&json).as_deref(), Some("w-abc"));
+        assert_eq!(key_of("{\"nokey\":1}"), None);
+        assert_eq!(key_of("not json"), None);
+    }
+}
