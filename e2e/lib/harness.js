@@ -9,11 +9,12 @@ import { chromium } from "playwright-core";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const ARTIFACTS = join(ROOT, "e2e", "artifacts");
 
-/** Starts `aftersales serve` on a free port with a new database and the demo orders. */
-export async function startServer() {
+/** Starts `aftersales serve` on a free port with a new database and the demo orders; with
+ *  `dir`, on the database an earlier server left there (a restart). */
+export async function startServer({ dir: reuse } = {}) {
   const bin = process.env.AFTERSALES_BIN || join(ROOT, "target", "debug", "aftersales");
   const assets = process.env.AFTERSALES_ASSETS || join(ROOT, "dist");
-  const dir = mkdtempSync(join(tmpdir(), "aftersales-e2e-"));
+  const dir = reuse ?? mkdtempSync(join(tmpdir(), "aftersales-e2e-"));
   const db = join(dir, "e2e.sqlite3");
   // The journeys run hundreds of lookups from one address within minutes: the rate limits
   // (tested in the server's API tests) are raised, not off, so their code path still runs.
@@ -39,6 +40,13 @@ export async function startServer() {
   return {
     url,
     db,
+    dir,
+    /** Kills the server at once (SIGKILL: no shutdown, no flush), keeping its database. */
+    async kill() {
+      const exited = new Promise((ok) => (child.exitCode !== null ? ok() : child.on("exit", ok)));
+      child.kill("SIGKILL");
+      await exited;
+    },
     /** Runs the merchant's command line on this server's database; answers its stdout. */
     cli(...args) {
       return execFileSync(bin, [...args, "--db", db], { encoding: "utf8" }).trim();
