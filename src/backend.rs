@@ -41,6 +41,19 @@ pub trait Backend: Send + Sync {
         req: CreateCaseRequest,
         idempotency_key: String,
     ) -> LocalFuture<Result<CaseReceipt, BackendError>>;
+    /// [`Backend::submit_case`] for a request kept as the contract's JSON text (the outbox
+    /// keeps requests so): an adapter that speaks the `/v1` contract sends it as it is; the
+    /// default reads it back first.
+    fn submit_case_json(
+        &self,
+        json: String,
+        idempotency_key: String,
+    ) -> LocalFuture<Result<CaseReceipt, BackendError>> {
+        match serde_json::from_str(&json) {
+            Ok(req) => self.submit_case(req, idempotency_key),
+            Err(e) => Box::pin(async move { Err(BackendError::Broken(e.to_string())) }),
+        }
+    }
     /// Uploads a photo for a case about to be submitted on the order found with `credentials`;
     /// `progress` hears the share sent so far (0.0 to 1.0).
     fn upload_evidence(
@@ -142,6 +155,13 @@ impl Backend for Deferred {
     ) -> LocalFuture<Result<CaseReceipt, BackendError>> {
         deferred!(self, |b| b.submit_case(req, idempotency_key))
     }
+    fn submit_case_json(
+        &self,
+        json: String,
+        idempotency_key: String,
+    ) -> LocalFuture<Result<CaseReceipt, BackendError>> {
+        deferred!(self, |b| b.submit_case_json(json, idempotency_key))
+    }
     fn upload_evidence(
         &self,
         credentials: LookupRequest,
@@ -191,6 +211,8 @@ pub enum BackendError {
     Offline,
     /// The backend did not answer within [`REQUEST_TIMEOUT_MS`].
     TimedOut,
+    /// The widget was closed while the request was on its way (see [`abort_open_requests`]).
+    Cancelled,
     /// The backend could not be reached (DNS, CORS, connection reset, its code not fetched).
     Unreachable(String),
     /// The backend answered something outside the contract (5xx, not JSON, wrong shape).
@@ -221,7 +243,7 @@ impl BackendError {
             BackendError::Busy(..) | BackendError::Broken(_) => Msg::ErrorBroken,
             BackendError::Offline => Msg::ErrorOffline,
             BackendError::TimedOut => Msg::ErrorTimedOut,
-            BackendError::Unreachable(_) => Msg::ErrorUnreachable,
+            BackendError::Unreachable(_) | BackendError::Cancelled => Msg::ErrorUnreachable,
         }
     }
 
@@ -277,10 +299,10 @@ impl HttpBackend {
         body: &Req,
     ) -> LocalFuture<Result<Resp, BackendError>> {
         send(
-            timed(gloo_net::http::Request::post(&format!(
-                "{}{path}",
-                self.base
-            )))
+            timed(
+                gloo_net::http::Request::post(&format!("{}{path}", self.base)),
+                OnClose::Abort,
+            )
             .json(body),
         )
     }
@@ -290,10 +312,10 @@ impl HttpBackend {
         path: &str,
     ) -> LocalFuture<Result<Resp, BackendError>> {
         send(
-            timed(gloo_net::http::Request::get(&format!(
-                "{}{path}",
-                self.base
-            )))
+            timed(
+                gloo_net::http::Request::get(&format!("{}{path}", self.base)),
+                OnClose::Abort,
+            )
             .build(),
         )
     }
@@ -303,24 +325,67 @@ impl HttpBackend {
 /// they entered is kept). Photo uploads have their own, longer limit.
 pub const REQUEST_TIMEOUT_MS: i32 = 15_000;
 
-/// The request, aborted if it has not finished after [`REQUEST_TIMEOUT_MS`]: a stalled
-/// connection never leaves a button spinning for ever.
-fn timed(request: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
+thread_local! {
+    /// Aborts the requests made while the widget is open (see [`abort_open_requests`]).
+    static OPENING: std::cell::RefCell<Option<web_sys::AbortController>> =
+        const { std::cell::RefCell::new(None) };
+    /// How many times the widget was closed: a request that fails after a close was
+    /// cancelled, not timed out.
+    static CLOSES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// The widget closed: every request it was waiting for is aborted (the outbox's requests are
+/// not: a kept request is sent whether the widget is open or not). What the shopper entered
+/// stays; reopening shows the step as it was, with "try again".
+pub fn abort_open_requests() {
+    CLOSES.with(|c| c.set(c.get().wrapping_add(1)));
+    if let Some(opening) = OPENING.with(|o| o.borrow_mut().take()) {
+        opening.abort();
+    }
+}
+
+/// Whether a request is abandoned when the widget closes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OnClose {
+    Abort,
+    Continue,
+}
+
+/// The request, aborted if it has not finished after [`REQUEST_TIMEOUT_MS`] (a stalled
+/// connection never leaves a button spinning for ever), and when the widget closes unless
+/// it is the outbox's.
+fn timed(
+    request: gloo_net::http::RequestBuilder,
+    on_close: OnClose,
+) -> gloo_net::http::RequestBuilder {
     use wasm_bindgen::JsCast;
-    let deadline = || {
+    let signal = || {
         let controller = web_sys::AbortController::new().ok()?;
         let signal = controller.signal();
+        let deadline = controller.clone();
         // Aborting a finished request does nothing, so the timer is never cleared.
-        let abort = wasm_bindgen::closure::Closure::once_into_js(move || controller.abort());
+        let abort = wasm_bindgen::closure::Closure::once_into_js(move || deadline.abort());
         web_sys::window()?
             .set_timeout_with_callback_and_timeout_and_arguments_0(
                 abort.unchecked_ref(),
                 REQUEST_TIMEOUT_MS,
             )
             .ok()?;
+        if on_close == OnClose::Abort {
+            let opening = OPENING.with(|o| {
+                let mut o = o.borrow_mut();
+                if o.is_none() {
+                    *o = web_sys::AbortController::new().ok();
+                }
+                o.as_ref().map(web_sys::AbortController::signal)
+            })?;
+            let closed = wasm_bindgen::closure::Closure::once_into_js(move || controller.abort());
+            let _ = opening.add_event_listener_with_callback("abort", closed.unchecked_ref());
+            // i18n-ok: an event name
+        }
         Some(signal)
     };
-    request.abort_signal(deadline().as_ref())
+    request.abort_signal(signal().as_ref())
 }
 
 /// Sends a request and reads the answer: the expected body, the contract's error body for a
@@ -341,6 +406,9 @@ async fn exchange(
     request: Result<gloo_net::http::Request, gloo_net::Error>,
 ) -> Result<(u16, String), BackendError> {
     let request = request.map_err(|e| BackendError::Broken(e.to_string()))?;
+    let url = request.url();
+    let closes = CLOSES.with(std::cell::Cell::get);
+    let failed = |e| failed(e, closes);
     let response = request.send().await.map_err(failed)?;
     let status = response.status();
     let retry_after = response
@@ -356,16 +424,33 @@ async fn exchange(
             Err(BackendError::Busy(body.error, retry_after))
         }
         Ok(body) if (400..500).contains(&status) => Err(BackendError::Refused(body.error)),
-        _ => Err(BackendError::Broken(format!("HTTP {status}"))), // i18n-ok: a diagnostic
+        _ => {
+            let diagnostic = wrong_api(&url, status, &text)
+                .unwrap_or_else(|| format!("{url} answered HTTP {status}")); // i18n-ok: a diagnostic
+            web_sys::console::error_1(&diagnostic.as_str().into());
+            Err(BackendError::Broken(diagnostic))
+        }
     }
 }
 
-/// Why a request got no answer: the deadline (the only abort), the device offline, or the
-/// network.
-fn failed(e: gloo_net::Error) -> BackendError {
+/// A 404 that is not the contract's error (an HTML page, an empty body): the merchant's
+/// `data-api` most likely does not point at the API's root. The sentence for the console.
+fn wrong_api(url: &str, status: u16, body: &str) -> Option<String> {
+    (status == 404).then(|| {
+        let kind = if body.trim_start().starts_with('<') { "an HTML page" } else { "no JSON error" }; // i18n-ok: a diagnostic
+        format!("{url} answered 404 with {kind}: data-api is likely wrong (it must be the root under which /v1/… is served)") // i18n-ok: a diagnostic
+    })
+}
+
+/// Why a request got no answer: the widget closed (if it was closed since `closes`), the
+/// deadline, the device offline, or the network.
+fn failed(e: gloo_net::Error, closes: u32) -> BackendError {
     let offline = web_sys::window().is_some_and(|w| !w.navigator().on_line());
+    let closed = CLOSES.with(std::cell::Cell::get) != closes;
+    let aborted = matches!(&e, gloo_net::Error::JsError(js) if js.name == "AbortError"); // i18n-ok: a DOMException name
     match e {
-        gloo_net::Error::JsError(js) if js.name == "AbortError" => BackendError::TimedOut, // i18n-ok: a DOMException name
+        _ if aborted && closed => BackendError::Cancelled,
+        _ if aborted => BackendError::TimedOut,
         _ if offline => BackendError::Offline,
         e => BackendError::Unreachable(e.to_string()),
     }
@@ -419,12 +504,28 @@ impl Backend for HttpBackend {
         idempotency_key: String,
     ) -> LocalFuture<Result<CaseReceipt, BackendError>> {
         send(
-            timed(gloo_net::http::Request::post(&format!(
-                "{}/v1/cases",
-                self.base
-            )))
+            timed(
+                gloo_net::http::Request::post(&format!("{}/v1/cases", self.base)),
+                OnClose::Abort,
+            )
             .header("Idempotency-Key", &idempotency_key) // i18n-ok: a header name
             .json(&req),
+        )
+    }
+
+    fn submit_case_json(
+        &self,
+        json: String,
+        idempotency_key: String,
+    ) -> LocalFuture<Result<CaseReceipt, BackendError>> {
+        send(
+            timed(
+                gloo_net::http::Request::post(&format!("{}/v1/cases", self.base)),
+                OnClose::Continue,
+            )
+            .header("Idempotency-Key", &idempotency_key) // i18n-ok: a header name
+            .header("Content-Type", "application/json") // i18n-ok: a header and media type
+            .body(json),
         )
     }
 
@@ -532,6 +633,27 @@ mod tests {
         assert_eq!(busy("request_in_progress").message(), Msg::ErrorBroken);
         assert_eq!(BackendError::Offline.message(), Msg::ErrorOffline);
         assert_eq!(BackendError::TimedOut.message(), Msg::ErrorTimedOut);
+    }
+
+    #[test]
+    fn a_404_page_instead_of_the_api_points_at_data_api() {
+        let html = wrong_api(
+            "https://shop.example/api/v1/orders/lookup",
+            404,
+            "<!doctype html>",
+        );
+        assert_eq!(
+            html.as_deref(),
+            Some("https://shop.example/api/v1/orders/lookup answered 404 with an HTML page: data-api is likely wrong (it must be the root under which /v1/… is served)")
+        );
+        assert!(wrong_api("/v1/policy", 404, "")
+            .unwrap()
+            .contains("with no JSON error"));
+        assert_eq!(
+            wrong_api("/v1/policy", 502, "<html>"),
+            None,
+            "a 5xx is the server's"
+        );
     }
 
     #[test]

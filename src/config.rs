@@ -32,6 +32,57 @@ pub struct WidgetConfig {
     pub token: Option<String>,
     /// The merchant's own wording of some messages (`data-messages`).
     pub messages: Vec<(Locale, Msg, String)>,
+    /// Where a shopper can reach the shop when the widget cannot help (`data-contact`: a page,
+    /// a `mailto:` or a `tel:` link).
+    pub contact: Option<String>,
+    /// Whether the merchant's full diagnostics are shown in the widget (`data-debug`); they
+    /// always go to the console.
+    pub debug: bool,
+}
+
+/// What the widget can still use of settings that did not pass the check: where the shopper
+/// can reach the shop, and whether the merchant asked to see diagnostics in the page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fallback {
+    /// A valid `data-contact`, if any.
+    pub contact: Option<String>,
+    /// `data-debug` is present (and not `"false"`).
+    pub debug: bool,
+}
+
+impl Fallback {
+    /// Reads what it can of the loader's JSON, whatever else is wrong with it.
+    pub fn of(json: &str) -> Fallback {
+        let Ok(serde_json::Value::Object(map)) = serde_json::from_str(json) else {
+            return Fallback::default();
+        };
+        let text = |k: &str| map.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        Fallback {
+            contact: text("contact").filter(|c| is_contact(c)),
+            debug: text("debug").is_some_and(|d| d != "false"),
+        }
+    }
+}
+
+/// A page (path or http(s) URL), a `mailto:` or a `tel:` link.
+fn is_contact(s: &str) -> bool {
+    is_path_or_http_url(s) || s.starts_with("mailto:") || s.starts_with("tel:")
+}
+
+/// Attributes on the `<after-sales>` element that look like settings but lack the `data-`
+/// prefix (`theme="blue"`), so the widget does not read them: one warning sentence each.
+/// `theme="light"`/`"dark"` are the widget's own (it sets them) and pass.
+pub fn misplaced_settings(attributes: &[(String, String)]) -> Vec<String> {
+    attributes
+        .iter()
+        .filter(|(name, value)| {
+            let ours = name == "theme" && (value == "light" || value == "dark");
+            !ours && ATTRIBUTES.contains(&format!("data-{name}").as_str())
+        })
+        .map(|(name, value)| {
+            format!("{name}={value:?} on <after-sales> is not read: the widget's settings take the data- prefix (data-{name}={value:?})")
+        })
+        .collect()
 }
 
 /// The colour scheme.
@@ -117,10 +168,12 @@ struct Raw {
     case: Option<String>,
     token: Option<String>,
     messages: Option<String>,
+    contact: Option<String>,
+    debug: Option<String>,
 }
 
 /// The attribute names, for messages.
-pub const ATTRIBUTES: [&str; 12] = [
+pub const ATTRIBUTES: [&str; 14] = [
     "data-backend",
     "data-api",
     "data-shop",
@@ -133,6 +186,8 @@ pub const ATTRIBUTES: [&str; 12] = [
     "data-case",
     "data-token",
     "data-messages",
+    "data-contact",
+    "data-debug",
 ];
 
 /// A path on the page's site or an absolute http(s) URL.
@@ -257,6 +312,11 @@ impl WidgetConfig {
             Some(json) => parse_messages(json)?,
             None => Vec::new(),
         };
+        if let Some(c) = raw.contact.as_deref().filter(|c| !is_contact(c)) {
+            return Err(format!(
+                "data-contact must be a path starting with '/', an http(s):// URL, a mailto: or a tel: link; got {c:?}"
+            ));
+        }
         Ok(WidgetConfig {
             api,
             shop: raw.shop,
@@ -269,6 +329,8 @@ impl WidgetConfig {
             case,
             token,
             messages,
+            contact: raw.contact,
+            debug: raw.debug.is_some_and(|d| d != "false"),
         })
     }
 }
@@ -276,6 +338,59 @@ impl WidgetConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_survives_a_bad_configuration() {
+        for (json, contact, debug) in [
+            (
+                r#"{"theme":"blue","contact":"mailto:help@shop.example","debug":""}"#,
+                Some("mailto:help@shop.example"),
+                true,
+            ),
+            (
+                r#"{"contact":"javascript:alert(1)","debug":"false"}"#,
+                None,
+                false,
+            ),
+            (
+                r#"{"contact":"/pages/contact"}"#,
+                Some("/pages/contact"),
+                false,
+            ),
+            ("not json", None, false),
+            (r#"["contact"]"#, None, false),
+        ] {
+            let f = Fallback::of(json);
+            assert_eq!((f.contact.as_deref(), f.debug), (contact, debug), "{json}");
+        }
+    }
+
+    #[test]
+    fn settings_without_the_data_prefix_are_warned_about() {
+        let attrs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            misplaced_settings(&attrs(&[
+                ("theme", "blue"),
+                ("api", "/shop-api"),
+                ("class", "x")
+            ])),
+            [
+                r#"theme="blue" on <after-sales> is not read: the widget's settings take the data- prefix (data-theme="blue")"#,
+                r#"api="/shop-api" on <after-sales> is not read: the widget's settings take the data- prefix (data-api="/shop-api")"#,
+            ]
+        );
+        // The widget's own attributes and real data- settings pass.
+        let fine = attrs(&[
+            ("theme", "dark"),
+            ("mode", "floating"),
+            ("data-theme", "dark"),
+        ]);
+        assert!(misplaced_settings(&fine).is_empty());
+    }
 
     #[test]
     fn defaults_and_good_values() {
@@ -319,6 +434,10 @@ mod tests {
             (
                 r#"{"backend":"htp"}"#,
                 r#"data-backend must be one of http; got "htp""#,
+            ),
+            (
+                r#"{"contact":"javascript:alert(1)"}"#,
+                r#"data-contact must be a path starting with '/', an http(s):// URL, a mailto: or a tel: link; got "javascript:alert(1)""#,
             ),
             (
                 r#"{"theme":"blue"}"#,

@@ -38,13 +38,35 @@ extern "C" {
 pub fn mount_shadow(host: HtmlElement, config_json: &str) -> Result<(), JsValue> {
     let root = shadow_root(&host)?;
     adopt_style(&host, &root)?;
+    warn_misplaced_settings(&host);
     match WidgetConfig::parse(config_json) {
         Ok(config) => {
             let backend: Arc<dyn Backend> = Arc::new(Deferred::new(&config.api));
             mount_with_backend(&host, &root, backend, &config)
         }
         Err(message) => {
-            show_error(&host, &root, &message)?;
+            // A wrong setting is the merchant's to fix: the sentence goes to the console, and
+            // into the page only where the merchant looks (data-debug, or a local address).
+            // A shopper is told the widget is unavailable, with the shop's contact if given.
+            web_sys::console::error_1(&JsValue::from_str(&message));
+            let fallback = crate::config::Fallback::of(config_json);
+            if fallback.debug || is_local_page() {
+                show_error(&host, &root, &message, None)?;
+            } else {
+                let browser = browser_languages();
+                let lang =
+                    negotiate(browser.iter().map(String::as_str)).unwrap_or(Lang::of(Locale::En));
+                let contact = fallback
+                    .contact
+                    .as_deref()
+                    .map(|href| (href, lang.t(crate::i18n::Msg::ConfigContact)));
+                show_error(
+                    &host,
+                    &root,
+                    lang.t(crate::i18n::Msg::ConfigUnavailable),
+                    contact,
+                )?;
+            }
             emit(
                 &host,
                 "as-error",
@@ -215,6 +237,7 @@ fn browser_languages() -> Vec<String> {
 fn on_event(host: &HtmlElement, event: WidgetEvent) {
     match event {
         WidgetEvent::Close => {
+            crate::backend::abort_open_requests();
             if let Some(root) = host
                 .shadow_root()
                 .and_then(|r| r.query_selector(".as-root").ok().flatten())
@@ -253,7 +276,13 @@ fn emit(host: &HtmlElement, name: &str, detail_json: &str) {
     }
 }
 
-fn show_error(host: &HtmlElement, root: &ShadowRoot, message: &str) -> Result<(), JsValue> {
+/// The sentence in the widget area, with a link to the shop's contact (`(href, text)`).
+fn show_error(
+    host: &HtmlElement,
+    root: &ShadowRoot,
+    message: &str,
+    contact: Option<(&str, &str)>,
+) -> Result<(), JsValue> {
     let document = host
         .owner_document()
         .ok_or_else(|| JsValue::from_str("no document"))?;
@@ -269,5 +298,38 @@ fn show_error(host: &HtmlElement, root: &ShadowRoot, message: &str) -> Result<()
         }
     };
     p.set_text_content(Some(message));
+    if let Some((href, text)) = contact {
+        let a = document.create_element("a")?;
+        a.set_attribute("href", href)?;
+        a.set_attribute("part", "link")?;
+        a.set_text_content(Some(text));
+        p.append_with_str_1(" ")?;
+        p.append_child(&a)?;
+    }
     Ok(())
+}
+
+/// The page is served from this machine (the merchant setting it up), not to shoppers.
+fn is_local_page() -> bool {
+    let host = web_sys::window()
+        .and_then(|w| w.location().hostname().ok())
+        .unwrap_or_default();
+    matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]" | "::1")
+        || host.ends_with(".localhost")
+}
+
+/// Warns in the console about attributes that look like settings but lack `data-`.
+fn warn_misplaced_settings(host: &HtmlElement) {
+    let attributes: Vec<(String, String)> = host
+        .get_attribute_names()
+        .iter()
+        .filter_map(|n| n.as_string())
+        .map(|n| {
+            let v = host.get_attribute(&n).unwrap_or_default();
+            (n, v)
+        })
+        .collect();
+    for warning in crate::config::misplaced_settings(&attributes) {
+        web_sys::console::warn_1(&JsValue::from_str(&warning));
+    }
 }

@@ -14,8 +14,10 @@
 //! is open, and the form says to keep it open.
 
 use crate::backend::{Backend, BackendError};
-use crate::state::{OutboxNote, OutboxNotes, Submitted};
-use aftersales_core::api::{CaseReceipt, CreateCaseRequest};
+use crate::i18n::{tr, use_i18n, Msg};
+use crate::state::{OutboxNote, OutboxNotes, Step, Submitted};
+use aftersales_core::api::CaseReceipt;
+use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
@@ -41,8 +43,11 @@ const BACKOFF_MAX_MS: f64 = 60_000.0;
 pub struct Parcel {
     /// The idempotency key: the same for every attempt.
     pub key: String,
-    /// The request.
-    pub request: CreateCaseRequest,
+    /// The request, as the contract's JSON text (sent as it is: the outbox never needs to
+    /// read it back).
+    pub request: String,
+    /// The order it is about (for the note when the form is gone).
+    pub order_number: String,
     /// The items concerned (title, variant, units), for the receipt.
     pub lines: Vec<(String, Option<String>, u32)>,
     /// The shop's time zone, for the receipt.
@@ -53,7 +58,7 @@ pub struct Parcel {
 
 /// What the form that sent a request hears of it.
 #[derive(Debug, Clone)]
-pub enum Update {
+pub enum Sending {
     /// The first attempt failed and it is kept for another: on this device (`true`), or only
     /// in this page (`false`, no IndexedDB).
     Kept(bool),
@@ -63,8 +68,9 @@ pub enum Update {
     Refused(BackendError),
 }
 
-/// Hears what becomes of one request.
-pub type Waiter = Rc<dyn Fn(Update)>;
+/// Hears what becomes of one request; answers `false` once the form that sent it is gone
+/// (the outcome then becomes a note).
+pub type Waiter = Rc<dyn Fn(Sending) -> bool>;
 
 /// The delay before attempt `attempt + 1` (`attempt` ≥ 1 failures so far): `Retry-After` if
 /// the server gave one, else 1 s doubling up to 60 s, times a random factor in [0.5, 1) so
@@ -150,8 +156,7 @@ pub async fn wake(backend: Arc<dyn Backend>, notes: OutboxNotes) {
     run();
 }
 
-/// Keeps `parcel` on the device and sends it; `waiter` hears what becomes of it (until
-/// [`forget`] is called, after which a receipt becomes a note).
+/// Keeps `parcel` on the device and sends it; `waiter` hears what becomes of it.
 pub async fn submit(backend: Arc<dyn Backend>, parcel: Parcel, waiter: Waiter) {
     ensure(backend, None);
     let key = parcel.key.clone();
@@ -173,11 +178,6 @@ pub async fn submit(backend: Arc<dyn Backend>, parcel: Parcel, waiter: Waiter) {
 thread_local! {
     /// Whether each request sent from this page is also kept in IndexedDB.
     static KEPT_ON_DEVICE: RefCell<HashMap<String, bool>> = RefCell::new(HashMap::new());
-}
-
-/// The form that sent `key` is gone: its outcome becomes a note.
-pub fn forget(key: &str) {
-    with(|o| o.waiters.remove(key));
 }
 
 /// The keys waiting or being sent (for tests and diagnostics).
@@ -256,7 +256,7 @@ async fn worker() {
 async fn attempt(backend: Arc<dyn Backend>, mut q: Queued) {
     let key = q.parcel.key.clone();
     let result = backend
-        .submit_case(q.parcel.request.clone(), key.clone())
+        .submit_case_json(q.parcel.request.clone(), key.clone())
         .await;
     with(|o| o.sending.retain(|k| k != &key));
     match result {
@@ -266,7 +266,7 @@ async fn attempt(backend: Arc<dyn Backend>, mut q: Queued) {
                 + backoff_ms(q.attempts, e.retry_after(), js_sys::Math::random());
             if q.attempts == 1 {
                 let kept = KEPT_ON_DEVICE.with(|k| k.borrow().get(&key).copied().unwrap_or(true));
-                tell(&key, Update::Kept(kept));
+                tell(&key, Sending::Kept(kept));
             }
             with(|o| o.queue.push_back(q));
         }
@@ -275,22 +275,21 @@ async fn attempt(backend: Arc<dyn Backend>, mut q: Queued) {
             let note = match &outcome {
                 Ok(receipt) => OutboxNote::Sent(Arc::new(Submitted {
                     receipt: receipt.clone(),
-                    order_number: q.parcel.request.order_number.clone(),
+                    order_number: q.parcel.order_number.clone(),
                     lines: q.parcel.lines.clone(),
                     zone: q.parcel.zone.clone(),
                 })),
                 Err(e) => OutboxNote::Refused {
-                    order_number: q.parcel.request.order_number.clone(),
+                    order_number: q.parcel.order_number.clone(),
                     message: e.message(),
                 },
             };
             let update = match outcome {
-                Ok(receipt) => Update::Sent(receipt),
-                Err(e) => Update::Refused(e),
+                Ok(receipt) => Sending::Sent(receipt),
+                Err(e) => Sending::Refused(e),
             };
             if !tell(&key, update) {
                 if let Some(Some(notes)) = with(|o| o.notes) {
-                    use leptos::prelude::Update as _;
                     notes.0.update(|n| n.push(note));
                 }
             }
@@ -300,15 +299,9 @@ async fn attempt(backend: Arc<dyn Backend>, mut q: Queued) {
 }
 
 /// Tells the form that sent `key`, if it is still there.
-fn tell(key: &str, update: Update) -> bool {
+fn tell(key: &str, update: Sending) -> bool {
     let waiter = with(|o| o.waiters.get(key).cloned()).flatten();
-    match waiter {
-        Some(w) => {
-            w(update);
-            true
-        }
-        None => false,
-    }
+    waiter.is_some_and(|w| w(update))
 }
 
 /// Waits until `due` (ms since the epoch), or until the browser is back online.
@@ -326,6 +319,66 @@ async fn sleep_until(due: f64) {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(done).await;
+}
+
+/// The notes on requests sent from this device after their form was gone, each with a way
+/// to its receipt (shown above the step, see `widget`).
+pub fn notes_view(notes: OutboxNotes, step: RwSignal<Step>) -> AnyView {
+    let show = move |i: usize, to: Step| {
+        notes.0.update(|n| {
+            if i < n.len() {
+                n.remove(i);
+            }
+        });
+        step.set(to);
+    };
+    (move || {
+        notes
+            .0
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(i, note)| note_view(note, move |to| show(i, to)))
+            .collect_view()
+    })
+    .into_any()
+}
+
+/// What became of a request sent from this device after its form was gone.
+fn note_view(note: OutboxNote, show: impl Fn(Step) + Copy + 'static) -> AnyView {
+    let i18n = use_i18n();
+    match note {
+        OutboxNote::Sent(sent) => {
+            let text = {
+                let sent = sent.clone();
+                move || {
+                    i18n.f(
+                        Msg::OutboxSent,
+                        &[
+                            ("order", &sent.order_number),
+                            ("number", &sent.receipt.tracking_number),
+                        ],
+                    )
+                }
+            };
+            view! {
+                <p class="as-note">{text}" "
+                    <button class="as-button as-button--quiet" part="button" type="button"
+                        on:click=move |_| show(Step::Done(sent.clone()))>{tr(Msg::OutboxShow)}</button>
+                </p>
+            }
+            .into_any()
+        }
+        OutboxNote::Refused {
+            order_number,
+            message,
+        } => view! {
+            <p class="as-error" part="error">
+                {move || i18n.f(Msg::OutboxRefused, &[("order", &order_number)])}" "{tr(message)}
+            </p>
+        }
+        .into_any(),
+    }
 }
 
 /// The key of a kept request that no longer reads as a [`Parcel`].
@@ -444,16 +497,10 @@ mod tests {
     fn a_kept_request_reads_back_as_it_was_written() {
         let parcel = Parcel {
             key: "w-abc".into(),
-            request: CreateCaseRequest {
-                order_number: "1001".into(),
-                email: "mei@example.com".into(),
-                token: String::new(),
-                case: serde_json::from_value(serde_json::json!({
-                    "type": "question", "description": "Dishwasher safe?"
-                }))
-                .unwrap(),
-                contact: None,
-            },
+            request:
+                r#"{"order_number":"1001","email":"mei@example.com","case":{"type":"question"}}"#
+                    .into(),
+            order_number: "1001".into(),
             lines: vec![("Kettle".into(), Some("Black".into()), 1)],
             zone: aftersales_core::policy::Policy::default().time_zone,
             saved_at: 1.0e12,

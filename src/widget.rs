@@ -4,7 +4,7 @@ use crate::i18n::{tr, use_i18n, Lang, Locale, Msg};
 use crate::journeys::lazy::{self, NotLoaded};
 use crate::journeys::store::Drafts;
 use crate::journeys::LookupForm;
-use crate::state::{Events, OutboxNote, OutboxNotes, Step, WidgetEvent};
+use crate::state::{Events, OutboxNotes, Step, WidgetEvent};
 use aftersales_core::api::LookupRequest;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -43,6 +43,7 @@ pub fn Widget(
     // Requests an earlier visit left on this device are sent now; what became of them is
     // shown above the step.
     let notes = OutboxNotes(RwSignal::new(Vec::new()));
+    let any_notes = Memo::new(move |_| notes.0.with(|n| !n.is_empty()));
     {
         let backend = expect_context::<BackendHandle>().0;
         leptos::task::spawn_local(async move {
@@ -158,10 +159,7 @@ pub fn Widget(
                     on:click=move |_| go(Step::Policy)>{tr(Msg::NavPolicy)}</button>
             </nav>
             <div class="as-outbox" role="status" data-testid="outbox-notes">
-                {move || notes.0.get().into_iter().enumerate().map(|(i, note)| outbox_note(note, move |to: Step| {
-                    notes.0.update(|n| { n.remove(i); });
-                    step.set(to);
-                })).collect_view()}
+                {move || any_notes.get().then(|| later(step, Box::pin(lazy::outbox_notes(notes, step))))}
             </div>
             <div class="as-body" part="step">
                 {move || match step.get() {
@@ -178,43 +176,6 @@ pub fn Widget(
                 }}
             </div>
         </section>
-    }
-}
-
-/// What became of a request sent from this device after its form was gone.
-fn outbox_note(note: OutboxNote, show: impl Fn(Step) + Copy + 'static) -> AnyView {
-    let i18n = use_i18n();
-    match note {
-        OutboxNote::Sent(sent) => {
-            let text = {
-                let sent = sent.clone();
-                move || {
-                    i18n.f(
-                        Msg::OutboxSent,
-                        &[
-                            ("order", &sent.order_number),
-                            ("number", &sent.receipt.tracking_number),
-                        ],
-                    )
-                }
-            };
-            view! {
-                <p class="as-note">{text}" "
-                    <button class="as-button as-button--quiet" part="button" type="button"
-                        on:click=move |_| show(Step::Done(sent.clone()))>{tr(Msg::OutboxShow)}</button>
-                </p>
-            }
-            .into_any()
-        }
-        OutboxNote::Refused {
-            order_number,
-            message,
-        } => view! {
-            <p class="as-error" part="error">
-                {move || i18n.f(Msg::OutboxRefused, &[("order", &order_number)])}" "{tr(message)}
-            </p>
-        }
-        .into_any(),
     }
 }
 

@@ -80,8 +80,9 @@ export async function startServer({ dir: reuse } = {}) {
   };
 }
 
-/** Headless Debian Chromium with this machine's flags (no background network, no /dev/shm). */
-export function launchBrowser() {
+/** Headless Debian Chromium with this machine's flags (no background network, no /dev/shm),
+ *  plus any `extraArgs`. */
+export function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     headless: true,
@@ -94,6 +95,7 @@ export function launchBrowser() {
       "--disable-component-update",
       "--disable-sync",
       "--disable-dev-shm-usage",
+      ...extraArgs,
     ],
   });
 }

@@ -224,6 +224,85 @@ test("a bad attribute shows one clear sentence in the widget area and the consol
   await p.close();
 });
 
+test("on a shop's real address a wrong setting tells the shopper only that the widget is unavailable, with the shop's contact", async () => {
+  // The same server under a name that is not this machine's, as a shopper would see it.
+  const port = new URL(server.url).port;
+  const remote = await launchBrowser(["--host-resolver-rules=MAP shop.test 127.0.0.1"]);
+  try {
+    const p = await newPage(remote);
+    const consoleLines = [];
+    p.on("console", (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+    await p.goto(`http://shop.test:${port}/`);
+    await p.evaluate(() => {
+      const el = document.querySelector("after-sales");
+      el.setAttribute("data-theme", "blue");
+      el.setAttribute("data-contact", "mailto:help@lotus-pine.example");
+      el.setAttribute("api", "/shop-api");
+    });
+    await p.locator("after-sales .as-launcher").click();
+    const alert = p.locator("after-sales .as-config-error");
+    await alert.waitFor();
+    assert.equal(await alert.innerText(), "Returns & support is not available on this page right now. Contact the shop");
+    assert.equal(await alert.getByRole("link", { name: "Contact the shop" }).getAttribute("href"), "mailto:help@lotus-pine.example");
+    // The merchant's diagnostics are in the console: the bad value, and the setting without data-.
+    assert.ok(consoleLines.some((l) => l.startsWith("error:") && l.includes('data-theme must be one of auto, light, dark; got "blue"')), consoleLines.join("\n"));
+    assert.ok(consoleLines.some((l) => l.startsWith("warning:") && l.includes('api="/shop-api" on <after-sales> is not read')), consoleLines.join("\n"));
+    await checkA11y(p, "unavailable");
+    // With data-debug the page shows the sentence itself.
+    await p.reload();
+    await p.evaluate(() => {
+      const el = document.querySelector("after-sales");
+      el.setAttribute("data-theme", "blue");
+      el.setAttribute("data-debug", "");
+    });
+    await p.locator("after-sales .as-launcher").click();
+    await p.locator("after-sales .as-config-error").filter({ hasText: "data-theme must be one of" }).waitFor();
+    await p.close();
+  } finally {
+    await remote.close();
+  }
+});
+
+test("closing the widget aborts what it was waiting for; reopened, the step says to try again and keeps what was typed", async () => {
+  const p = await page("/");
+  const aborted = [];
+  p.on("requestfailed", (r) => r.url().includes("/v1/orders/lookup") && aborted.push(r.failure()?.errorText));
+  // The lookup hangs: only closing the widget ends it.
+  await p.route("**/v1/orders/lookup", () => {});
+  await p.locator("after-sales .as-launcher").click();
+  await p.locator("after-sales input[name=order_number]").fill("1002");
+  await p.locator("after-sales input[name=email]").fill("sam@example.com");
+  const started = Date.now();
+  await p.locator("after-sales").getByRole("button", { name: "Find my order" }).click();
+  await p.locator("after-sales").getByRole("button", { name: "Close" }).click();
+  for (let i = 0; i < 50 && aborted.length === 0; i++) await p.waitForTimeout(100);
+  assert.equal(aborted.length, 1, "the lookup was aborted");
+  assert.ok(Date.now() - started < 10_000, "at the close, not at the 15 s deadline");
+  await p.locator("after-sales .as-launcher").click();
+  const alert = p.locator("after-sales .as-error");
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /could not reach the shop's service.*nothing you entered is lost/);
+  assert.equal(await p.locator("after-sales input[name=email]").inputValue(), "sam@example.com");
+  await p.close();
+});
+
+test("a data-api that answers with the shop's HTML 404 page is reported as a likely wrong data-api", async () => {
+  const p = await page("/");
+  await p.route("**/v1/orders/lookup", (route) =>
+    route.fulfill({ status: 404, contentType: "text/html", body: "<!doctype html><title>Not found</title>" }),
+  );
+  await p.locator("after-sales .as-launcher").click();
+  await p.locator("after-sales input[name=order_number]").fill("1002");
+  await p.locator("after-sales input[name=email]").fill("sam@example.com");
+  await p.locator("after-sales").getByRole("button", { name: "Find my order" }).click();
+  await p.locator("after-sales .as-error").waitFor();
+  assert.ok(
+    p.consoleErrors.some((e) => e.includes("/v1/orders/lookup answered 404 with an HTML page: data-api is likely wrong")),
+    p.consoleErrors.join("\n"),
+  );
+  await p.close();
+});
+
 test("themes: tokens alone restyle it, light and dark follow the attribute", async () => {
   const p = await page("/examples/themes.html");
   for (const id of ["light", "dark", "branded"]) await p.locator(`#${id} .as-panel`).waitFor();

@@ -13,6 +13,7 @@ use crate::journeys::{
     CaseJourney, CaseStatusView, ChooseView, HelpView, PolicyView, ReceiptView, TrackForm,
     WithdrawView, WithdrawnView,
 };
+use crate::outbox::{Parcel, Waiter};
 use crate::state::{Followed, LookedUp, OutboxNotes, Step, Submitted};
 use aftersales_core::case::CaseKind;
 use aftersales_core::follow::CaseAccess;
@@ -125,6 +126,20 @@ split! {
     /// device (see `crate::outbox`).
     outbox, preload_outbox, fn wake_outbox(backend: Arc<dyn Backend>, notes: OutboxNotes) -> () {
         leptos::task::spawn_local(crate::outbox::wake(backend, notes));
+    }
+}
+
+split! {
+    /// Sends a request through the outbox (kept on the device until the shop answers).
+    outbox, preload_outbox_submit, fn submit_case(backend: Arc<dyn Backend>, parcel: Parcel, waiter: Waiter) -> () {
+        leptos::task::spawn_local(crate::outbox::submit(backend, parcel, waiter));
+    }
+}
+
+split! {
+    /// What became of requests sent from this device after their form was gone.
+    outbox, preload_outbox_notes, fn outbox_notes(notes: OutboxNotes, step: RwSignal<Step>) -> AnyView {
+        crate::outbox::notes_view(notes, step)
     }
 }
 
