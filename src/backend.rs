@@ -27,8 +27,52 @@ pub type Progress = std::rc::Rc<dyn Fn(f64)>;
 /// A future that stays on the browser's one thread.
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 
-/// What the widget needs from a merchant's backend.
+/// What an adapter can do beyond the three operations every adapter has (find an order,
+/// the policy, submit a case). The widget hides what its adapter cannot do — the answers,
+/// tracking, the withdrawal, photos and the reasons that need them — instead of failing at
+/// the end of a form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Photo uploads ([`Backend::upload_evidence`]).
+    pub evidence: bool,
+    /// Following a case: [`Backend::find_case`], [`Backend::confirm_case`],
+    /// [`Backend::rate_case`].
+    pub follow: bool,
+    /// The shop's answers: [`Backend::faq`], [`Backend::self_service`].
+    pub faq: bool,
+    /// The EU withdrawal declaration ([`Backend::withdraw`]).
+    pub withdrawal: bool,
+}
+
+impl Capabilities {
+    /// Everything (the `/v1` contract).
+    pub const ALL: Capabilities = Capabilities {
+        evidence: true,
+        follow: true,
+        faq: true,
+        withdrawal: true,
+    };
+    /// The required operations only.
+    pub const NONE: Capabilities = Capabilities {
+        evidence: false,
+        follow: false,
+        faq: false,
+        withdrawal: false,
+    };
+}
+
+/// An optional operation the adapter does not have.
+fn unsupported<T: 'static>() -> LocalFuture<Result<T, BackendError>> {
+    Box::pin(async { Err(BackendError::Unsupported) })
+}
+
+/// What the widget needs from a merchant's backend: three required operations (look up an
+/// order, the policy, submit a case) and optional ones an adapter may lack, each answering
+/// [`BackendError::Unsupported`] unless implemented; [`Backend::capabilities`] says which
+/// it has.
 pub trait Backend: Send + Sync {
+    /// The optional operations this adapter has.
+    fn capabilities(&self) -> Capabilities;
     /// Finds an order by number and e-mail.
     fn lookup(&self, req: LookupRequest) -> LocalFuture<Result<LookupResponse, BackendError>>;
     /// The shop's policy, to show before any order is found.
@@ -61,23 +105,44 @@ pub trait Backend: Send + Sync {
         credentials: LookupRequest,
         photo: web_sys::Blob,
         progress: Progress,
-    ) -> LocalFuture<Result<EvidenceReceipt, BackendError>>;
+    ) -> LocalFuture<Result<EvidenceReceipt, BackendError>> {
+        let _ = (credentials, photo, progress);
+        unsupported()
+    }
     /// A case as its shopper follows it, by tracking number and e-mail or link token.
-    fn find_case(&self, access: CaseAccess) -> LocalFuture<Result<CaseView, BackendError>>;
+    fn find_case(&self, access: CaseAccess) -> LocalFuture<Result<CaseView, BackendError>> {
+        let _ = access;
+        unsupported()
+    }
     /// "Is this resolved?": yes confirms, no reopens with a reason.
-    fn confirm_case(&self, req: ConfirmRequest) -> LocalFuture<Result<CaseView, BackendError>>;
+    fn confirm_case(&self, req: ConfirmRequest) -> LocalFuture<Result<CaseView, BackendError>> {
+        let _ = req;
+        unsupported()
+    }
     /// The satisfaction survey.
-    fn rate_case(&self, req: SurveyRequest) -> LocalFuture<Result<CaseView, BackendError>>;
+    fn rate_case(&self, req: SurveyRequest) -> LocalFuture<Result<CaseView, BackendError>> {
+        let _ = req;
+        unsupported()
+    }
     /// The shop's FAQ in a language (or its fallback).
-    fn faq(&self, lang: &str) -> LocalFuture<Result<FaqResponse, BackendError>>;
+    fn faq(&self, lang: &str) -> LocalFuture<Result<FaqResponse, BackendError>> {
+        let _ = lang;
+        unsupported()
+    }
     /// Records a self-service event: `faq_answered` or `faq_escalated`, with the article and
     /// what was searched.
-    fn self_service(&self, event: SelfService) -> LocalFuture<Result<(), BackendError>>;
+    fn self_service(&self, event: SelfService) -> LocalFuture<Result<(), BackendError>> {
+        let _ = event;
+        unsupported()
+    }
     /// The EU withdrawal declaration.
     fn withdraw(
         &self,
         req: WithdrawalRequest,
-    ) -> LocalFuture<Result<WithdrawalReceipt, BackendError>>;
+    ) -> LocalFuture<Result<WithdrawalReceipt, BackendError>> {
+        let _ = req;
+        unsupported()
+    }
 }
 
 /// A self-service event (`POST /v1/events`).
@@ -142,6 +207,10 @@ macro_rules! deferred {
 }
 
 impl Backend for Deferred {
+    fn capabilities(&self) -> Capabilities {
+        // Only the `/v1` adapter is deferred, and it has everything.
+        Capabilities::ALL
+    }
     fn lookup(&self, req: LookupRequest) -> LocalFuture<Result<LookupResponse, BackendError>> {
         deferred!(self, |b| b.lookup(req))
     }
@@ -213,6 +282,8 @@ pub enum BackendError {
     TimedOut,
     /// The widget was closed while the request was on its way (see [`abort_open_requests`]).
     Cancelled,
+    /// The adapter does not have this operation (see [`Capabilities`]).
+    Unsupported,
     /// The backend could not be reached (DNS, CORS, connection reset, its code not fetched).
     Unreachable(String),
     /// The backend answered something outside the contract (5xx, not JSON, wrong shape).
@@ -244,6 +315,7 @@ impl BackendError {
             BackendError::Offline => Msg::ErrorOffline,
             BackendError::TimedOut => Msg::ErrorTimedOut,
             BackendError::Unreachable(_) | BackendError::Cancelled => Msg::ErrorUnreachable,
+            BackendError::Unsupported => Msg::ErrorUnsupported,
         }
     }
 
@@ -267,7 +339,7 @@ impl BackendError {
     /// Whether the same request may succeed later as it is (the network, the server, a wait):
     /// the outbox keeps such a request and sends it again; a refusal is final.
     pub fn is_transient(&self) -> bool {
-        !matches!(self, BackendError::Refused(_))
+        !matches!(self, BackendError::Refused(_) | BackendError::Unsupported)
     }
 
     /// How long the backend asked to wait, in seconds.
@@ -457,6 +529,10 @@ fn failed(e: gloo_net::Error, closes: u32) -> BackendError {
 }
 
 impl Backend for HttpBackend {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::ALL
+    }
+
     fn find_case(&self, access: CaseAccess) -> LocalFuture<Result<CaseView, BackendError>> {
         self.post("/v1/cases/find", &access)
     }
@@ -659,6 +735,8 @@ mod tests {
     #[test]
     fn only_a_refusal_is_final() {
         assert!(!refused("window_closed").is_transient());
+        assert!(!BackendError::Unsupported.is_transient());
+        assert_eq!(BackendError::Unsupported.message(), Msg::ErrorUnsupported);
         for e in [
             BackendError::Offline,
             BackendError::TimedOut,

@@ -53,13 +53,19 @@ pub struct Fallback {
 impl Fallback {
     /// Reads what it can of the loader's JSON, whatever else is wrong with it.
     pub fn of(json: &str) -> Fallback {
-        let Ok(serde_json::Value::Object(map)) = serde_json::from_str(json) else {
+        /// The two settings, whatever else the object holds (not `serde_json::Value`: its
+        /// parser would add kilobytes to the first screen).
+        #[derive(Deserialize)]
+        struct Lenient {
+            contact: Option<String>,
+            debug: Option<String>,
+        }
+        let Ok(l) = serde_json::from_str::<Lenient>(json) else {
             return Fallback::default();
         };
-        let text = |k: &str| map.get(k).and_then(|v| v.as_str()).map(str::to_string);
         Fallback {
-            contact: text("contact").filter(|c| is_contact(c)),
-            debug: text("debug").is_some_and(|d| d != "false"),
+            contact: l.contact.filter(|c| is_contact(c)),
+            debug: l.debug.is_some_and(|d| d != "false"),
         }
     }
 }

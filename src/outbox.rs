@@ -83,8 +83,10 @@ pub fn backoff_ms(attempt: u32, retry_after: Option<u32>, random: f64) -> f64 {
     base.min(BACKOFF_MAX_MS) * (0.5 + random.clamp(0.0, 1.0) / 2.0)
 }
 
-/// One request waiting its turn.
+/// One request waiting its turn, with the backend it goes to (a page may hold widgets for
+/// several backends).
 struct Queued {
+    backend: Arc<dyn Backend>,
     parcel: Parcel,
     attempts: u32,
     /// Not before this instant (ms since the epoch).
@@ -92,7 +94,6 @@ struct Queued {
 }
 
 struct Outbox {
-    backend: Arc<dyn Backend>,
     notes: Option<OutboxNotes>,
     queue: VecDeque<Queued>,
     /// Keys being sent now.
@@ -111,7 +112,7 @@ fn with<T>(f: impl FnOnce(&mut Outbox) -> T) -> Option<T> {
 }
 
 /// Sets the outbox up for this page (once; later calls update where notes go).
-fn ensure(backend: Arc<dyn Backend>, notes: Option<OutboxNotes>) {
+fn ensure(notes: Option<OutboxNotes>) {
     OUTBOX.with(|o| {
         let mut o = o.borrow_mut();
         match o.as_mut() {
@@ -122,7 +123,6 @@ fn ensure(backend: Arc<dyn Backend>, notes: Option<OutboxNotes>) {
             }
             None => {
                 *o = Some(Outbox {
-                    backend,
                     notes,
                     queue: VecDeque::new(),
                     sending: Vec::new(),
@@ -138,13 +138,13 @@ fn ensure(backend: Arc<dyn Backend>, notes: Option<OutboxNotes>) {
 /// On opening the widget: sends whatever an earlier visit left on this device. Delivered
 /// requests become `notes` the widget shows.
 pub async fn wake(backend: Arc<dyn Backend>, notes: OutboxNotes) {
-    ensure(backend, Some(notes));
+    ensure(Some(notes));
     let Ok(kept) = idb::all().await else {
         return;
     };
     for json in kept {
         match serde_json::from_str::<Parcel>(&json) {
-            Ok(parcel) => enqueue(parcel, 0),
+            Ok(parcel) => enqueue(backend.clone(), parcel),
             // Written by another version and not readable: it cannot be sent as it is.
             Err(_) => {
                 if let Some(key) = key_of(&json) {
@@ -158,7 +158,7 @@ pub async fn wake(backend: Arc<dyn Backend>, notes: OutboxNotes) {
 
 /// Keeps `parcel` on the device and sends it; `waiter` hears what becomes of it.
 pub async fn submit(backend: Arc<dyn Backend>, parcel: Parcel, waiter: Waiter) {
-    ensure(backend, None);
+    ensure(None);
     let key = parcel.key.clone();
     let kept = match serde_json::to_string(&parcel) {
         Ok(json) => idb::put(&key, &json).await.is_ok(),
@@ -169,7 +169,7 @@ pub async fn submit(backend: Arc<dyn Backend>, parcel: Parcel, waiter: Waiter) {
     let known = with(|o| o.sending.contains(&key) || o.queue.iter().any(|q| q.parcel.key == key))
         .unwrap_or(false);
     if !known {
-        enqueue(parcel, 0);
+        enqueue(backend, parcel);
     }
     KEPT_ON_DEVICE.with(|k| k.borrow_mut().insert(key, kept));
     run();
@@ -180,17 +180,13 @@ thread_local! {
     static KEPT_ON_DEVICE: RefCell<HashMap<String, bool>> = RefCell::new(HashMap::new());
 }
 
-/// The keys waiting or being sent (for tests and diagnostics).
-pub fn pending() -> usize {
-    with(|o| o.queue.len() + o.sending.len()).unwrap_or(0)
-}
-
-fn enqueue(parcel: Parcel, attempts: u32) {
+fn enqueue(backend: Arc<dyn Backend>, parcel: Parcel) {
     with(|o| {
         if !o.sending.contains(&parcel.key) && !o.queue.iter().any(|q| q.parcel.key == parcel.key) {
             o.queue.push_back(Queued {
+                backend,
                 parcel,
-                attempts,
+                attempts: 0,
                 due: 0.0,
             });
         }
@@ -240,7 +236,7 @@ async fn worker() {
             match due.and_then(|i| o.queue.remove(i)) {
                 Some(q) => {
                     o.sending.push(q.parcel.key.clone());
-                    Ok((o.backend.clone(), q))
+                    Ok(q)
                 }
                 None => Err(o.queue.iter().map(|q| q.due).reduce(f64::min)),
             }
@@ -248,14 +244,15 @@ async fn worker() {
         match next {
             None | Some(Err(None)) => return,
             Some(Err(Some(due))) => sleep_until(due).await,
-            Some(Ok((backend, q))) => attempt(backend, q).await,
+            Some(Ok(q)) => attempt(q).await,
         }
     }
 }
 
-async fn attempt(backend: Arc<dyn Backend>, mut q: Queued) {
+async fn attempt(mut q: Queued) {
     let key = q.parcel.key.clone();
-    let result = backend
+    let result = q
+        .backend
         .submit_case_json(q.parcel.request.clone(), key.clone())
         .await;
     with(|o| o.sending.retain(|k| k != &key));

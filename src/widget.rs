@@ -50,12 +50,14 @@ pub fn Widget(
             let _ = lazy::wake_outbox(backend, notes).await;
         });
     }
+    // What the adapter cannot do is not offered: no link, no first step that would fail.
+    let can = expect_context::<BackendHandle>().0.capabilities();
     let first = match (view, opening) {
-        (_, Some(access)) => Step::Track(Some(std::sync::Arc::new(access))),
-        (View::Lookup, None) => Step::Lookup,
-        (View::Policy, None) => Step::Policy,
-        (View::Track, None) => Step::Track(None),
-        (View::Help, None) => Step::Help(None),
+        (_, Some(access)) if can.follow => Step::Track(Some(std::sync::Arc::new(access))),
+        (View::Policy, _) => Step::Policy,
+        (View::Track, None) if can.follow => Step::Track(None),
+        (View::Help, None) if can.faq => Step::Help(None),
+        _ => Step::Lookup,
     };
     let step = RwSignal::new(first);
     // Where "Back" from the policy, the answers or tracking returns: the step the shopper
@@ -151,10 +153,14 @@ pub fn Widget(
                 </button>
             </header>
             <nav class="as-nav" part="nav" aria-label=move || i18n.t(Msg::NavLabel)>
-                <button type="button" class="as-nav__link" part="nav-link" aria-current=move || nav_current(0)
-                    on:click=move |_| go(Step::Help(found_now()))>{tr(Msg::NavHelp)}</button>
-                <button type="button" class="as-nav__link" part="nav-link" aria-current=move || nav_current(1)
-                    on:click=move |_| go(Step::Track(None))>{tr(Msg::NavTrack)}</button>
+                {can.faq.then(|| view! {
+                    <button type="button" class="as-nav__link" part="nav-link" aria-current=move || nav_current(0)
+                        on:click=move |_| go(Step::Help(found_now()))>{tr(Msg::NavHelp)}</button>
+                })}
+                {can.follow.then(|| view! {
+                    <button type="button" class="as-nav__link" part="nav-link" aria-current=move || nav_current(1)
+                        on:click=move |_| go(Step::Track(None))>{tr(Msg::NavTrack)}</button>
+                })}
                 <button type="button" class="as-nav__link" part="nav-link" aria-current=move || nav_current(2)
                     on:click=move |_| go(Step::Policy)>{tr(Msg::NavPolicy)}</button>
             </nav>

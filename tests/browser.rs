@@ -8,8 +8,7 @@ use aftersales_core::api::{
     LookupResponse,
 };
 use aftersales_core::case::{CaseDraft, CaseKind, CaseType, DraftLine, Quote, QuoteLine};
-use aftersales_core::faq::FaqResponse;
-use aftersales_core::follow::{CaseAccess, CaseView, ConfirmRequest, SurveyRequest};
+use aftersales_core::follow::CaseAccess;
 use aftersales_core::lifecycle::Status;
 use aftersales_core::money::{Currency, Money};
 use aftersales_core::order::{Line, Order};
@@ -17,8 +16,7 @@ use aftersales_core::policy::Policy;
 use aftersales_core::reasons::Fault;
 use aftersales_core::resolution::{ItemCondition, Resolution};
 use aftersales_core::tracking::TrackingNumber;
-use aftersales_core::withdrawal::{WithdrawalReceipt, WithdrawalRequest};
-use aftersales_widget::backend::{Backend, BackendError, LocalFuture, Progress, SelfService};
+use aftersales_widget::backend::{Backend, BackendError, Capabilities, LocalFuture, Progress};
 use aftersales_widget::config::WidgetConfig;
 use aftersales_widget::embed::{mount_shadow, mount_with_backend, shadow_root};
 use aftersales_widget::state::device_now;
@@ -79,32 +77,14 @@ impl FakeBackend {
     }
 }
 
-/// What this fake does not do: the Playwright journeys drive these against the real server.
-fn not_here<T: 'static>() -> LocalFuture<Result<T, BackendError>> {
-    Box::pin(async { Err(BackendError::Unreachable("not in the fake".into())) })
-}
-
 impl Backend for FakeBackend {
-    fn find_case(&self, _: CaseAccess) -> LocalFuture<Result<CaseView, BackendError>> {
-        not_here()
-    }
-    fn confirm_case(&self, _: ConfirmRequest) -> LocalFuture<Result<CaseView, BackendError>> {
-        not_here()
-    }
-    fn rate_case(&self, _: SurveyRequest) -> LocalFuture<Result<CaseView, BackendError>> {
-        not_here()
-    }
-    fn faq(&self, _: &str) -> LocalFuture<Result<FaqResponse, BackendError>> {
-        not_here()
-    }
-    fn self_service(&self, _: SelfService) -> LocalFuture<Result<(), BackendError>> {
-        not_here()
-    }
-    fn withdraw(
-        &self,
-        _: WithdrawalRequest,
-    ) -> LocalFuture<Result<WithdrawalReceipt, BackendError>> {
-        not_here()
+    /// Photos only: finding cases, answers and withdrawals are left to the optional
+    /// operations' defaults (the Playwright journeys drive them against the real server).
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            evidence: true,
+            ..Capabilities::NONE
+        }
     }
 
     fn lookup(&self, req: LookupRequest) -> LocalFuture<Result<LookupResponse, BackendError>> {
@@ -671,6 +651,35 @@ async fn the_page_can_open_an_order_and_the_close_button_tells_it() {
     wait_for("the close event", || !closes.lock().unwrap().is_empty()).await;
     assert!(find(&root, ".as-root").unwrap().has_attribute("hidden"));
     assert_eq!(closes.lock().unwrap()[0], "as-close true {}");
+}
+
+#[wasm_bindgen_test]
+async fn what_the_backend_cannot_do_is_not_offered() {
+    // The fake finds orders and takes cases and photos, nothing more: no answers, no tracking.
+    let host = host();
+    let root = mount_with(
+        &host,
+        Arc::new(FakeBackend::new()),
+        r#"{"locale":"en","view":"track"}"#,
+    );
+    wait_for("the lookup", || {
+        find(&root, "input[name=order_number]").is_some()
+    })
+    .await;
+    let nav: Vec<String> = {
+        let all = root.query_selector_all(".as-nav button").unwrap();
+        (0..all.length())
+            .filter_map(|i| all.item(i))
+            .map(|n| n.dyn_into::<HtmlElement>().unwrap().inner_text())
+            .collect()
+    };
+    assert_eq!(nav, ["Policy"], "data-view=track falls back to the lookup");
+    let unsupported = FakeBackend::new().find_case(CaseAccess {
+        tracking_number: "AS-22222-222222".into(),
+        email: "ana@example.com".into(),
+        token: String::new(),
+    });
+    assert_eq!(unsupported.await.unwrap_err(), BackendError::Unsupported);
 }
 
 #[wasm_bindgen_test]

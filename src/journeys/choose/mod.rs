@@ -140,7 +140,11 @@ pub fn ChooseView(
             }
         })
         .collect_view();
-    let withdrawal = crate::journeys::withdraw::offered(&found).then(|| {
+    let withdraws = expect_context::<crate::backend::BackendHandle>()
+        .0
+        .capabilities()
+        .withdrawal;
+    let withdrawal = (withdraws && crate::journeys::withdraw::offered(&found)).then(|| {
         let found = found.clone();
         view! {
             <section class="as-open" aria-labelledby="as-withdraw-title" data-testid="withdrawal-offer">

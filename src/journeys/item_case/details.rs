@@ -67,9 +67,12 @@ pub fn DetailsPart(
             )
         })
     });
+    // An adapter that takes no photos is not offered the reasons that need them.
+    let photos_ok = expect_context::<BackendHandle>().0.capabilities().evidence;
     let reasons: Vec<ReasonDef> = policy.with_value(|p| {
         reasons_for(p, kind, faults_only)
             .into_iter()
+            .filter(|r| photos_ok || r.evidence == Evidence::None)
             .cloned()
             .collect()
     });
@@ -116,7 +119,7 @@ pub fn DetailsPart(
             .get()
             .is_some_and(|r| r.evidence == Evidence::PhotoAndVideo)
     });
-    let takes_photos = move || needs_photo.get() || kind == CaseKind::Complaint;
+    let takes_photos = move || photos_ok && (needs_photo.get() || kind == CaseKind::Complaint);
     let part = NodeRef::<leptos::html::Div>::new();
 
     let next = move |_| {

@@ -66,6 +66,10 @@ pub fn ReceiptView(
     step: RwSignal<Step>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let follows = expect_context::<crate::backend::BackendHandle>()
+        .0
+        .capabilities()
+        .follow;
     let r = sent.receipt.clone();
     let quote = r.quote.clone();
     let zone = sent.zone.clone();
@@ -157,7 +161,7 @@ pub fn ReceiptView(
                     </button>
                 </section>
             })}
-            {(!r.link_token.is_empty()).then(|| {
+            {(!r.link_token.is_empty() && follows).then(|| {
                 let access = aftersales_core::follow::CaseAccess {
                     tracking_number: r.tracking_number.clone(),
                     email: String::new(),
