@@ -4,7 +4,6 @@
 //! allowed values and what was given, shown in the widget area and in the console.
 
 use crate::i18n::{message_of_key, placeholders, Locale, Msg};
-use serde::Deserialize;
 
 /// Settings of one widget instance.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,16 +52,10 @@ pub struct Fallback {
 impl Fallback {
     /// Reads what it can of the loader's JSON, whatever else is wrong with it.
     pub fn of(json: &str) -> Fallback {
-        /// The two settings, whatever else the object holds (not `serde_json::Value`: its
-        /// parser would add kilobytes to the first screen).
-        #[derive(Deserialize)]
-        struct Lenient {
-            contact: Option<String>,
-            debug: Option<String>,
-        }
-        let Ok(l) = serde_json::from_str::<Lenient>(json) else {
+        let Ok(mut map) = serde_json::from_str::<Attributes>(json) else {
             return Fallback::default();
         };
+        let l = Raw::take(&mut map);
         Fallback {
             contact: l.contact.filter(|c| is_contact(c)),
             debug: l.debug.is_some_and(|d| d != "false"),
@@ -158,8 +151,6 @@ pub fn parse_messages(json: &str) -> Result<Vec<(Locale, Msg, String)>, String> 
 }
 
 /// The attributes as the loader sends them: all strings, nothing else allowed.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Raw {
     backend: Option<String>,
     api: Option<String>,
@@ -167,7 +158,6 @@ struct Raw {
     locale: Option<String>,
     theme: Option<String>,
     view: Option<String>,
-    #[serde(rename = "policy-url")]
     policy_url: Option<String>,
     order: Option<String>,
     email: Option<String>,
@@ -176,6 +166,33 @@ struct Raw {
     messages: Option<String>,
     contact: Option<String>,
     debug: Option<String>,
+}
+
+/// The loader's JSON object of strings, by name (a plain map rather than a derived struct:
+/// the same reader serves [`Fallback`], and it is the smaller code).
+type Attributes = std::collections::BTreeMap<String, String>;
+
+impl Raw {
+    /// Takes the known settings out of `map`; what is left is unknown.
+    fn take(map: &mut Attributes) -> Raw {
+        let mut take = |k: &str| map.remove(k);
+        Raw {
+            backend: take("backend"),
+            api: take("api"),
+            shop: take("shop"),
+            locale: take("locale"),
+            theme: take("theme"),
+            view: take("view"),
+            policy_url: take("policy-url"),
+            order: take("order"),
+            email: take("email"),
+            case: take("case"),
+            token: take("token"),
+            messages: take("messages"),
+            contact: take("contact"),
+            debug: take("debug"),
+        }
+    }
 }
 
 /// The attribute names, for messages.
@@ -212,21 +229,15 @@ impl WidgetConfig {
     /// One sentence naming the attribute, what is allowed and what was given.
     pub fn parse(json: &str) -> Result<WidgetConfig, String> {
         let json = if json.trim().is_empty() { "{}" } else { json };
-        let raw: Raw = serde_json::from_str(json).map_err(|e| {
-            let text = e.to_string();
-            match text
-                .strip_prefix("unknown field `")
-                .and_then(|r| r.split_once('`'))
-            {
-                Some((field, _)) => {
-                    format!(
-                        "data-{field} is not a setting of the after-sales widget; known: {}",
-                        ATTRIBUTES.join(", ")
-                    )
-                }
-                None => format!("after-sales widget configuration: {text}"),
-            }
-        })?;
+        let mut map: Attributes = serde_json::from_str(json)
+            .map_err(|e| format!("after-sales widget configuration: {e}"))?;
+        let raw = Raw::take(&mut map);
+        if let Some(field) = map.keys().next() {
+            return Err(format!(
+                "data-{field} is not a setting of the after-sales widget; known: {}",
+                ATTRIBUTES.join(", ")
+            ));
+        }
         match raw.backend.as_deref() {
             None | Some("http") => {}
             Some(other) => return Err(one_of("data-backend", &["http"], other)),

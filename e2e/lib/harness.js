@@ -10,8 +10,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const ARTIFACTS = join(ROOT, "e2e", "artifacts");
 
 /** Starts `aftersales serve` on a free port with a new database and the demo orders; with
- *  `dir`, on the database an earlier server left there (a restart). */
-export async function startServer({ dir: reuse } = {}) {
+ *  `dir`, on the database an earlier server left there (a restart); `args` are more flags. */
+export async function startServer({ dir: reuse, args = [] } = {}) {
   const bin = process.env.AFTERSALES_BIN || join(ROOT, "target", "debug", "aftersales");
   const assets = process.env.AFTERSALES_ASSETS || join(ROOT, "dist");
   const dir = reuse ?? mkdtempSync(join(tmpdir(), "aftersales-e2e-"));
@@ -19,7 +19,7 @@ export async function startServer({ dir: reuse } = {}) {
   // The journeys run hundreds of lookups from one address within minutes: the rate limits
   // (tested in the server's API tests) are raised, not off, so their code path still runs.
   const limits = ["--limit-per-address", "100000", "--limit-per-order", "100000"];
-  const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--db", db, "--assets", assets, "--demo", ...limits], {
+  const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--db", db, "--assets", assets, "--demo", ...limits, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";

@@ -248,6 +248,15 @@ async fn asset_headers(uri: axum::http::Uri, mut response: Response) -> Response
         headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(DEMO_CSP));
     }
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    // The loader and the bundle are public files checked by their integrity: any shop page
+    // may load them from here (a module script and an integrity check both need CORS).
+    // Never with credentials; the API keeps its own --allow-origin list.
+    if hashed || path == "/v1/loader.js" {
+        headers.insert(
+            axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+    }
     if path.starts_with("/v1/") {
         // The bundle may go out brotli, gzip or plain (precompressed copies): a cache keeps
         // one per encoding.

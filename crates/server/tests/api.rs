@@ -542,6 +542,25 @@ async fn assets_are_served_with_csp_and_hashed_files_cached_forever() {
         "no-cache"
     );
     assert_eq!(get("/v1/missing.js").await.status(), 404);
+    // The loader and the bundle are public to every shop page; the pages and the API are not.
+    for path in [
+        "/v1/loader.js",
+        "/v1/aftersales-widget_bg.0123456789ab.wasm",
+    ] {
+        let r = get(path).await;
+        assert_eq!(r.headers()["access-control-allow-origin"], "*", "{path}");
+        assert!(r
+            .headers()
+            .get("access-control-allow-credentials")
+            .is_none());
+    }
+    for path in ["/", "/v1/policy"] {
+        let r = get(path).await;
+        assert!(
+            r.headers().get("access-control-allow-origin").is_none(),
+            "{path}"
+        );
+    }
 }
 
 #[tokio::test]
