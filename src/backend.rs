@@ -4,6 +4,7 @@
 //! (`docs/api.md`) to the reference server or to any merchant backend that implements it;
 //! other adapters (a shop platform's API, an in-browser demo store) implement the same trait.
 
+use crate::config::BackendKind;
 use crate::format;
 use crate::i18n::Msg;
 use aftersales_core::api::{
@@ -159,21 +160,34 @@ pub struct SelfService {
     pub lang: String,
 }
 
-/// The `/v1` adapter as the widget mounts it: [`HttpBackend`] fetched with its first call, so
-/// its requests, JSON and error handling are not part of the first screen's bytes (see
-/// `journeys::lazy`). A chunk that does not arrive is [`BackendError::Unreachable`], which the
-/// form words as "check your connection and try again".
+/// The adapter as the widget mounts it, chosen by `data-backend` ([`for_config`]): its code
+/// (requests, JSON, error handling; the core engine for `local`) is fetched with its first
+/// call, so it is not part of the first screen's bytes (see `journeys::lazy`). A chunk that
+/// does not arrive is [`BackendError::Unreachable`], which the form words as "check your
+/// connection and try again".
 pub struct Deferred(Arc<DeferredInner>);
 
 struct DeferredInner {
+    kind: BackendKind,
     api: String,
     made: std::sync::OnceLock<Arc<dyn Backend>>,
 }
 
+/// The one place `data-backend` becomes an adapter (the settings were checked by
+/// `config::WidgetConfig::parse`).
+pub fn for_config(config: &crate::config::WidgetConfig) -> Arc<dyn Backend> {
+    Arc::new(Deferred(Arc::new(DeferredInner {
+        kind: config.backend.clone(),
+        api: config.api.clone(),
+        made: std::sync::OnceLock::new(),
+    })))
+}
+
 impl Deferred {
-    /// The adapter for the contract at `api`.
+    /// The `/v1` adapter for the contract at `api`.
     pub fn new(api: &str) -> Self {
         Deferred(Arc::new(DeferredInner {
+            kind: BackendKind::Http,
             api: api.to_string(),
             made: std::sync::OnceLock::new(),
         }))
@@ -185,9 +199,16 @@ impl DeferredInner {
         if let Some(made) = self.made.get() {
             return Ok(made.clone());
         }
-        let made = crate::journeys::lazy::http_backend(self.api.clone())
-            .await
-            .map_err(|_| BackendError::Unreachable(NOT_FETCHED.into()))?;
+        let made = match &self.kind {
+            BackendKind::Http => crate::journeys::lazy::http_backend(self.api.clone()).await,
+            BackendKind::Local {
+                orders_url,
+                policy_file,
+            } => {
+                crate::journeys::lazy::local_backend(orders_url.clone(), policy_file.clone()).await
+            }
+        }
+        .map_err(|_| BackendError::Unreachable(NOT_FETCHED.into()))?;
         Ok(self.made.get_or_init(|| made).clone())
     }
 }
@@ -208,8 +229,11 @@ macro_rules! deferred {
 
 impl Backend for Deferred {
     fn capabilities(&self) -> Capabilities {
-        // Only the `/v1` adapter is deferred, and it has everything.
-        Capabilities::ALL
+        // Known before the adapter's code is fetched (the widget hides what it lacks at once).
+        match self.0.kind {
+            BackendKind::Http => Capabilities::ALL,
+            BackendKind::Local { .. } => crate::local::CAPABILITIES,
+        }
     }
     fn lookup(&self, req: LookupRequest) -> LocalFuture<Result<LookupResponse, BackendError>> {
         deferred!(self, |b| b.lookup(req))

@@ -5,9 +5,26 @@
 
 use crate::i18n::{message_of_key, placeholders, Locale, Msg};
 
+/// Which adapter the widget talks to (`data-backend`), with its own settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BackendKind {
+    /// The `/v1` contract at `data-api`.
+    Http,
+    /// Everything in the browser: orders from `data-orders-url`, the policy from
+    /// `data-policy-file` (else the default policy), cases kept in IndexedDB.
+    Local {
+        /// The orders file (`[{"email": …, "order": {…}}]`).
+        orders_url: String,
+        /// The policy file, if not the default policy.
+        policy_file: Option<String>,
+    },
+}
+
 /// Settings of one widget instance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WidgetConfig {
+    /// The adapter.
+    pub backend: BackendKind,
     /// Root URL of the `/v1` API: `""` (the page's origin), a path, or an `http(s)://` URL.
     pub api: String,
     /// The shop's id, sent to multi-shop backends; `None` for a single shop.
@@ -166,6 +183,8 @@ struct Raw {
     messages: Option<String>,
     contact: Option<String>,
     debug: Option<String>,
+    orders_url: Option<String>,
+    policy_file: Option<String>,
 }
 
 /// The loader's JSON object of strings, by name (a plain map rather than a derived struct:
@@ -191,12 +210,14 @@ impl Raw {
             messages: take("messages"),
             contact: take("contact"),
             debug: take("debug"),
+            orders_url: take("orders-url"),
+            policy_file: take("policy-file"),
         }
     }
 }
 
 /// The attribute names, for messages.
-pub const ATTRIBUTES: [&str; 14] = [
+pub const ATTRIBUTES: [&str; 16] = [
     "data-backend",
     "data-api",
     "data-shop",
@@ -211,6 +232,8 @@ pub const ATTRIBUTES: [&str; 14] = [
     "data-messages",
     "data-contact",
     "data-debug",
+    "data-orders-url",
+    "data-policy-file",
 ];
 
 /// A path on the page's site or an absolute http(s) URL.
@@ -238,10 +261,29 @@ impl WidgetConfig {
                 ATTRIBUTES.join(", ")
             ));
         }
-        match raw.backend.as_deref() {
-            None | Some("http") => {}
-            Some(other) => return Err(one_of("data-backend", &["http"], other)),
-        }
+        let for_local = |attr: &str, v: &Option<String>| match v {
+            Some(url) if !is_path_or_http_url(url) => Err(format!(
+                "{attr} must be a path starting with '/' or an http(s):// URL; got {url:?}"
+            )),
+            _ => Ok(()),
+        };
+        for_local("data-orders-url", &raw.orders_url)?;
+        for_local("data-policy-file", &raw.policy_file)?;
+        let backend = match raw.backend.as_deref() {
+            None | Some("http") => {
+                if raw.orders_url.is_some() || raw.policy_file.is_some() {
+                    return Err("data-orders-url and data-policy-file go with data-backend=\"local\"".into());
+                }
+                BackendKind::Http
+            }
+            Some("local") => BackendKind::Local {
+                orders_url: raw.orders_url.clone().ok_or(
+                    "data-backend=\"local\" needs data-orders-url: the file of orders the widget finds orders in",
+                )?,
+                policy_file: raw.policy_file.clone(),
+            },
+            Some(other) => return Err(one_of("data-backend", &["http", "local"], other)),
+        };
         let api = raw.api.unwrap_or_default();
         let api_ok = api.is_empty() || is_path_or_http_url(&api);
         if !api_ok {
@@ -335,6 +377,7 @@ impl WidgetConfig {
             ));
         }
         Ok(WidgetConfig {
+            backend,
             api,
             shop: raw.shop,
             locale: raw.locale,
@@ -423,6 +466,18 @@ mod tests {
         assert_eq!(c.shop.as_deref(), Some("lotus-pine"));
         assert_eq!(c.theme, Theme::Dark);
         assert_eq!(c.order.as_deref(), Some("1001"));
+        assert_eq!(c.backend, BackendKind::Http);
+        let c = WidgetConfig::parse(
+            r#"{"backend":"local","orders-url":"/examples/orders.json","policy-file":"/policy.json"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            c.backend,
+            BackendKind::Local {
+                orders_url: "/examples/orders.json".into(),
+                policy_file: Some("/policy.json".into())
+            }
+        );
         let c =
             WidgetConfig::parse(r#"{"view":"track","case":" AS-22222-222222 ","token":"17.ab"}"#)
                 .unwrap();
@@ -450,7 +505,19 @@ mod tests {
             ),
             (
                 r#"{"backend":"htp"}"#,
-                r#"data-backend must be one of http; got "htp""#,
+                r#"data-backend must be one of http, local; got "htp""#,
+            ),
+            (
+                r#"{"backend":"local"}"#,
+                r#"data-backend="local" needs data-orders-url: the file of orders the widget finds orders in"#,
+            ),
+            (
+                r#"{"orders-url":"/orders.json"}"#,
+                r#"data-orders-url and data-policy-file go with data-backend="local""#,
+            ),
+            (
+                r#"{"backend":"local","orders-url":"file:///etc/passwd"}"#,
+                r#"data-orders-url must be a path starting with '/' or an http(s):// URL; got "file:///etc/passwd""#,
             ),
             (
                 r#"{"contact":"javascript:alert(1)"}"#,

@@ -1,7 +1,7 @@
 //! Mounting the widget into a page: an open shadow root on the `<after-sales>` host, its
 //! stylesheet adopted there, and the events the page can listen to.
 
-use crate::backend::{Backend, BackendHandle, Deferred};
+use crate::backend::{Backend, BackendHandle};
 use crate::config::{Theme, WidgetConfig};
 use crate::i18n::{negotiate, I18n, Lang, Locale};
 use crate::state::WidgetEvent;
@@ -41,8 +41,7 @@ pub fn mount_shadow(host: HtmlElement, config_json: &str) -> Result<(), JsValue>
     warn_misplaced_settings(&host);
     match WidgetConfig::parse(config_json) {
         Ok(config) => {
-            let backend: Arc<dyn Backend> = Arc::new(Deferred::new(&config.api));
-            mount_with_backend(&host, &root, backend, &config)
+            mount_with_backend(&host, &root, crate::backend::for_config(&config), &config)
         }
         Err(message) => {
             // A wrong setting is the merchant's to fix: the sentence goes to the console, and

@@ -15,6 +15,7 @@
 
 use crate::backend::{Backend, BackendError};
 use crate::i18n::{tr, use_i18n, Msg};
+use crate::idb;
 use crate::state::{OutboxNote, OutboxNotes, Step, Submitted};
 use aftersales_core::api::CaseReceipt;
 use leptos::prelude::*;
@@ -27,8 +28,10 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 /// The IndexedDB database and its one object store (keyed by idempotency key).
-const DB_NAME: &str = "aftersales-outbox"; // i18n-ok: a database name
-const STORE: &str = "requests"; // i18n-ok: an object store name
+const KEPT: idb::Db = idb::Db {
+    name: "aftersales-outbox", // i18n-ok: a database name
+    store: "requests",         // i18n-ok: an object store name
+};
 
 /// Requests sent at once.
 pub const WORKERS: usize = 4;
@@ -139,7 +142,7 @@ fn ensure(notes: Option<OutboxNotes>) {
 /// requests become `notes` the widget shows.
 pub async fn wake(backend: Arc<dyn Backend>, notes: OutboxNotes) {
     ensure(Some(notes));
-    let Ok(kept) = idb::all().await else {
+    let Ok(kept) = KEPT.all().await else {
         return;
     };
     for json in kept {
@@ -148,7 +151,7 @@ pub async fn wake(backend: Arc<dyn Backend>, notes: OutboxNotes) {
             // Written by another version and not readable: it cannot be sent as it is.
             Err(_) => {
                 if let Some(key) = key_of(&json) {
-                    let _ = idb::delete(&key).await;
+                    let _ = KEPT.delete(&key).await;
                 }
             }
         }
@@ -161,7 +164,7 @@ pub async fn submit(backend: Arc<dyn Backend>, parcel: Parcel, waiter: Waiter) {
     ensure(None);
     let key = parcel.key.clone();
     let kept = match serde_json::to_string(&parcel) {
-        Ok(json) => idb::put(&key, &json).await.is_ok(),
+        Ok(json) => KEPT.put(&key, &json).await.is_ok(),
         Err(_) => false,
     };
     with(|o| o.waiters.insert(key.clone(), waiter));
@@ -268,7 +271,7 @@ async fn attempt(mut q: Queued) {
             with(|o| o.queue.push_back(q));
         }
         outcome => {
-            let _ = idb::delete(&key).await;
+            let _ = KEPT.delete(&key).await;
             let note = match &outcome {
                 Ok(receipt) => OutboxNote::Sent(Arc::new(Submitted {
                     receipt: receipt.clone(),
@@ -385,88 +388,6 @@ fn key_of(json: &str) -> Option<String> {
         .get("key")?
         .as_str()
         .map(str::to_string)
-}
-
-/// The few IndexedDB calls the outbox makes, as futures.
-mod idb {
-    use super::{DB_NAME, STORE};
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::{JsCast, JsValue};
-    use web_sys::{IdbDatabase, IdbRequest, IdbTransactionMode};
-
-    /// The result of a request, once it succeeds or fails.
-    async fn done(request: &IdbRequest) -> Result<JsValue, JsValue> {
-        let promise = js_sys::Promise::new(&mut |resolve, reject| {
-            let ok = Closure::once_into_js(move || {
-                let _ = resolve.call0(&JsValue::NULL);
-            });
-            let fail = Closure::once_into_js(move || {
-                let _ = reject.call0(&JsValue::NULL);
-            });
-            request.set_onsuccess(Some(ok.unchecked_ref()));
-            request.set_onerror(Some(fail.unchecked_ref()));
-        });
-        wasm_bindgen_futures::JsFuture::from(promise).await?;
-        request.result()
-    }
-
-    async fn open() -> Result<IdbDatabase, JsValue> {
-        let factory = web_sys::window()
-            .ok_or(JsValue::NULL)?
-            .indexed_db()?
-            .ok_or(JsValue::NULL)?;
-        let request = factory.open_with_u32(DB_NAME, 1)?;
-        let upgrade = Closure::<dyn Fn(web_sys::Event)>::new(|e: web_sys::Event| {
-            let db = e
-                .target()
-                .and_then(|t| t.dyn_into::<IdbRequest>().ok())
-                .and_then(|r| r.result().ok())
-                .and_then(|r| r.dyn_into::<IdbDatabase>().ok());
-            if let Some(db) = db {
-                let _ = db.create_object_store(STORE);
-            }
-        });
-        request.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
-        let db = done(&request).await;
-        drop(upgrade);
-        db?.dyn_into()
-    }
-
-    async fn store(
-        mode: IdbTransactionMode,
-    ) -> Result<(IdbDatabase, web_sys::IdbObjectStore), JsValue> {
-        let db = open().await?;
-        let tx = db.transaction_with_str_and_mode(STORE, mode)?;
-        let store = tx.object_store(STORE)?;
-        Ok((db, store))
-    }
-
-    /// Keeps `json` under `key` (replacing any).
-    pub async fn put(key: &str, json: &str) -> Result<(), JsValue> {
-        let (db, store) = store(IdbTransactionMode::Readwrite).await?;
-        let r = done(&store.put_with_key(&JsValue::from_str(json), &JsValue::from_str(key))?).await;
-        db.close();
-        r.map(|_| ())
-    }
-
-    /// Forgets `key`.
-    pub async fn delete(key: &str) -> Result<(), JsValue> {
-        let (db, store) = store(IdbTransactionMode::Readwrite).await?;
-        let r = done(&store.delete(&JsValue::from_str(key))?).await;
-        db.close();
-        r.map(|_| ())
-    }
-
-    /// Every kept value.
-    pub async fn all() -> Result<Vec<String>, JsValue> {
-        let (db, store) = store(IdbTransactionMode::Readonly).await?;
-        let r = done(&store.get_all()?).await;
-        db.close();
-        Ok(js_sys::Array::from(&r?)
-            .iter()
-            .filter_map(|v| v.as_string())
-            .collect())
-    }
 }
 
 #[cfg(test)]

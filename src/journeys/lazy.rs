@@ -130,6 +130,13 @@ split! {
 }
 
 split! {
+    /// The `local` adapter: orders and policy from files, the core engine, IndexedDB.
+    local, preload_local, fn local_backend(orders_url: String, policy_file: Option<String>) -> Arc<dyn Backend> {
+        Arc::new(crate::local::LocalBackend::new(orders_url, policy_file))
+    }
+}
+
+split! {
     /// Sends a request through the outbox (kept on the device until the shop answers).
     outbox, preload_outbox_submit, fn submit_case(backend: Arc<dyn Backend>, parcel: Parcel, waiter: Waiter) -> () {
         leptos::task::spawn_local(crate::outbox::submit(backend, parcel, waiter));
