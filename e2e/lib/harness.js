@@ -9,6 +9,12 @@ import { chromium } from "playwright-core";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const ARTIFACTS = join(ROOT, "e2e", "artifacts");
 
+/** Runs the merchant's command line (no database); answers its stdout. */
+export function aftersales(...args) {
+  const bin = process.env.AFTERSALES_BIN || join(ROOT, "target", "debug", "aftersales");
+  return execFileSync(bin, args, { encoding: "utf8" });
+}
+
 /** Starts `aftersales serve` on a free port with a new database and the demo orders; with
  *  `dir`, on the database an earlier server left there (a restart); `args` are more flags. */
 export async function startServer({ dir: reuse, args = [] } = {}) {

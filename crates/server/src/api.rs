@@ -527,12 +527,17 @@ async fn lookup(
 /// The longest idempotency key accepted.
 const MAX_IDEMPOTENCY_KEY: usize = 100;
 
-/// The `Idempotency-Key` header: absent, or 1 to 100 characters of `A-Z a-z 0-9 - _`.
+/// The `Idempotency-Key` header: absent, or 1 to 100 characters of `A-Z a-z 0-9 - _`, bare
+/// or as the draft's quoted Structured Field string (`"8e03978e-…"`, the same key).
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
     };
-    let key = value.to_str().unwrap_or_default();
+    let raw = value.to_str().unwrap_or_default();
+    let key = raw
+        .strip_prefix('"')
+        .and_then(|k| k.strip_suffix('"'))
+        .unwrap_or(raw);
     let ok = !key.is_empty()
         && key.len() <= MAX_IDEMPOTENCY_KEY
         && key
@@ -544,7 +549,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
         Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_idempotency_key",
-            "The Idempotency-Key header must be 1 to 100 letters, digits, '-' or '_'.",
+            "The Idempotency-Key header must be 1 to 100 letters, digits, '-' or '_' (bare or in double quotes).",
         )
         .field("Idempotency-Key"))
     }

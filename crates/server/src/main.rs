@@ -35,6 +35,7 @@ usage:
   aftersales policy export --schema-org FILE [--currency CODE]
   aftersales policy import --schema-org FILE --time-zone ZONE [--currency CODE]
   aftersales check --policy FILE --order FILE [--at RFC3339] [--human]
+  aftersales demo orders|policy
 
 serve            answer the widget's /v1 API from an SQLite database (created and migrated
                  on first start); with --assets, also serve the built widget and the demo
@@ -59,7 +60,9 @@ policy export    print the policy as schema.org MerchantReturnPolicy JSON-LD; wh
 policy import    read schema.org JSON-LD and print a policy file; what was not used is
                  listed on stderr
 check            print the engine's verdicts for every line and resolution of an order
-                 (JSON, or a table with --human), at --at or now";
+                 (JSON, or a table with --human), at --at or now
+demo             print the demo orders (dated relative to now) as the widget's `local`
+                 adapter reads them (data-orders-url), or the demo policy (data-policy-file)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -74,6 +77,7 @@ fn main() -> ExitCode {
         Some("token") => token(sub, &args[2.min(args.len())..]),
         Some("case") => case(sub, &args[2.min(args.len())..]),
         Some("link") => link(sub, &args[2.min(args.len())..]),
+        Some("demo") if args.len() == 2 => demo_files(sub),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -149,6 +153,22 @@ fn currency(flags: &Flags) -> Result<Option<Currency>, String> {
         .get("--currency")
         .map(|c| Currency::new(c).map_err(|e| e.to_string()))
         .transpose()
+}
+
+/// `demo orders|policy`: the files the `local` adapter's demo page reads.
+fn demo_files(which: Option<&str>) -> Result<(), String> {
+    let json = match which {
+        Some("orders") => serde_json::to_string_pretty(
+            &demo::orders(Utc::now())
+                .into_iter()
+                .map(|d| serde_json::json!({"email": d.email, "order": d.order}))
+                .collect::<Vec<_>>(),
+        ),
+        Some("policy") => serde_json::to_string_pretty(&demo::policy()),
+        _ => return Err(format!("demo prints orders or policy\n{USAGE}")),
+    };
+    println!("{}", json.map_err(|e| e.to_string())?);
+    Ok(())
 }
 
 fn defaults() -> Result<(), String> {

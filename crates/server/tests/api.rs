@@ -227,6 +227,10 @@ async fn a_repeated_idempotency_key_gets_the_first_case_and_claims_once() {
     assert_eq!(again.headers()["idempotent-replayed"], "true");
     let again: Value = again.json().await.unwrap();
     assert_eq!(again, first, "the same receipt, not a second case");
+    // The draft's form, a quoted Structured Field string, is the same key.
+    let quoted = send("\"k-1\"").await.unwrap();
+    assert_eq!(quoted.status(), 201);
+    assert_eq!(quoted.json::<Value>().await.unwrap(), first);
     // Another key is another case: the kettle is now claimed.
     let other = send("k-2").await.unwrap();
     assert_eq!(other.status(), 422);
