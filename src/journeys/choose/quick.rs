@@ -5,11 +5,14 @@
 use crate::backend::BackendHandle;
 use crate::format;
 use crate::i18n::{tr, use_i18n, Msg};
+use crate::journeys::lazy;
+use crate::outbox::{Parcel, Sending, Waiter};
 use crate::state::{device_now, Events, LookedUp, Step, Submitted};
-use crate::ui::{call, Alert};
+use crate::ui::Alert;
 use aftersales_core::api::CreateCaseRequest;
 use aftersales_core::options::quick_returns;
 use leptos::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// The quick return, or nothing when no item qualifies.
@@ -28,6 +31,13 @@ pub fn QuickReturnView(found: Arc<LookedUp>, step: RwSignal<Step>) -> impl IntoV
     let error = RwSignal::new(None::<Msg>);
     // One key per visit: a double tap or a retry sends the same case once.
     let key = StoredValue::new(format!("q-{}", device_now().timestamp_millis())); // i18n-ok: a key
+    let kept = RwSignal::new(None::<Msg>);
+    // Leaving the view does not stop the request: its outcome becomes a note instead.
+    let alive = Arc::new(AtomicBool::new(true));
+    on_cleanup({
+        let alive = alive.clone();
+        move || alive.store(false, Ordering::Relaxed)
+    });
     let send = {
         let (found, quick) = (found.clone(), quick.clone());
         move |_| {
@@ -53,22 +63,61 @@ pub fn QuickReturnView(found: Arc<LookedUp>, step: RwSignal<Step>) -> impl IntoV
                 found.response.order.number.clone(),
                 found.response.policy.time_zone.clone(),
             );
-            call(
-                pending,
-                backend.0.submit_case(req, key.get_value()),
-                move |result| match result {
-                    Ok(receipt) => events.submitted(
-                        step,
-                        Submitted {
-                            receipt,
-                            order_number: number,
-                            lines: line.into_iter().collect(),
-                            zone,
-                        },
-                    ),
-                    Err(e) => error.set(Some(e.message())),
-                },
-            );
+            let lines: Vec<_> = line.into_iter().collect();
+            // Sent through the outbox, like every request: kept on the device until the shop
+            // has it.
+            let parcel = Parcel {
+                key: key.get_value(),
+                order_number: number.clone(),
+                request: serde_json::to_string(&req).unwrap_or_default(),
+                lines: lines.clone(),
+                zone: zone.clone(),
+                saved_at: js_sys::Date::now(),
+            };
+            let alive = alive.clone();
+            let waiter: Waiter = std::rc::Rc::new(move |update: Sending| {
+                if !alive.load(Ordering::Relaxed) {
+                    return false;
+                }
+                match update {
+                    Sending::Kept(on_device) => kept.set(Some(if on_device {
+                        Msg::OutboxKept
+                    } else {
+                        Msg::OutboxKeptHere
+                    })),
+                    Sending::Sent(receipt) => {
+                        pending.set(false);
+                        kept.set(None);
+                        events.submitted(
+                            step,
+                            Submitted {
+                                receipt,
+                                order_number: number.clone(),
+                                lines: lines.clone(),
+                                zone: zone.clone(),
+                            },
+                        );
+                    }
+                    Sending::Refused(e) => {
+                        pending.set(false);
+                        kept.set(None);
+                        error.set(Some(e.message()));
+                    }
+                }
+                true
+            });
+            if pending.get_untracked() {
+                return;
+            }
+            pending.set(true);
+            error.set(None);
+            let backend = backend.0.clone();
+            leptos::task::spawn_local(async move {
+                if lazy::submit_case(backend, parcel, waiter).await.is_err() {
+                    pending.set(false);
+                    error.set(Some(Msg::ErrorUnreachable));
+                }
+            });
         }
     };
     let shop = policy.default_locale.clone();
@@ -128,6 +177,7 @@ pub fn QuickReturnView(found: Arc<LookedUp>, step: RwSignal<Step>) -> impl IntoV
                     </button>
                 </Show>
                 <Alert problem=error />
+                <p class="as-note" role="status">{move || kept.get().map(tr)}</p>
             </section>
         }
     })
