@@ -40,6 +40,8 @@ let splitJs = bytes[SPLIT].toString("utf8").replace(
     return `fetch(new URL("./${name}", import.meta.url), { integrity: "${sri(bytes[name])}", credentials: "same-origin" })`;
   },
 );
+// The adapters (data-backend) and the journey that is each one's code.
+const ADAPTERS = { http: "backend", local: "local" };
 // The journeys and what each fetches: its module and the chunks it depends on.
 const loaders = {};
 for (const m of splitJs.matchAll(/const (__\w+) = (?:wrapAsyncCb\()?makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([\w.-]+\.wasm)"[^]*?\n, \[([^\]]*)\]/g)) {
@@ -123,6 +125,21 @@ const manifest = {
       .map(([j, list]) => [j, { files: list, ...sized(list.map(entry)) }]),
   ),
   total: sized([["loader.js", loader], ...Object.keys(bytes).sort().map(entry)]),
+  // What a shopper on one shop can download: everything but the files only another adapter
+  // uses (a shop has one data-backend; the local adapter's engine never reaches an http shop).
+  per_adapter: Object.fromEntries(
+    Object.entries(ADAPTERS).map(([adapter, own]) => {
+      const others = Object.values(ADAPTERS).filter((j) => j !== own && journeyFiles[j]);
+      const used = new Set(
+        Object.entries(journeyFiles)
+          .filter(([j]) => !others.includes(j))
+          .flatMap(([, list]) => list),
+      );
+      const elsewhere = new Set(others.flatMap((j) => journeyFiles[j]).filter((f) => !used.has(f)));
+      const list = Object.keys(bytes).sort().filter((n) => !elsewhere.has(n));
+      return [adapter, sized([["loader.js", loader], ...list.map(entry)])];
+    }),
+  ),
 };
 writeFileSync(join(v1, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
 // Precompressed copies beside each file: a server (the reference one does) answers
