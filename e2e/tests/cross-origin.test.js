@@ -22,6 +22,8 @@ before(async () => {
   let page = "";
   shop = http.createServer((req, res) => {
     const url = new URL(req.url, "http://localhost");
+    // (The browser asks for a favicon on its own.)
+    if (url.pathname === "/favicon.ico") return res.writeHead(204).end();
     if (url.pathname !== "/") return res.writeHead(404).end();
     res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": shop.csp }).end(page);
   });
@@ -51,6 +53,7 @@ test("a shop on another origin embeds the widget from its host, as the docs say,
   const problems = [];
   page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
   page.on("requestfailed", (r) => problems.push(`${r.url()}: ${r.failure()?.errorText}`));
+  page.on("response", (r) => r.status() >= 400 && problems.push(`${r.url()}: HTTP ${r.status()}`));
   await page.goto(`${shop.origin}/`);
   await widget(page).locator(".as-launcher").click();
   await widget(page).locator(".as-panel").waitFor();
