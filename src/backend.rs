@@ -74,6 +74,12 @@ fn unsupported<T: 'static>() -> LocalFuture<Result<T, BackendError>> {
 pub trait Backend: Send + Sync {
     /// The optional operations this adapter has.
     fn capabilities(&self) -> Capabilities;
+    /// Where this adapter sends cases (`http /shop-api`, `local /orders.json`): the outbox
+    /// sends a kept request only to the backend it was written for, never to another widget
+    /// on the same site.
+    fn target(&self) -> String {
+        String::new()
+    }
     /// Finds an order by number and e-mail.
     fn lookup(&self, req: LookupRequest) -> LocalFuture<Result<LookupResponse, BackendError>>;
     /// The shop's policy, to show before any order is found.
@@ -228,6 +234,12 @@ macro_rules! deferred {
 }
 
 impl Backend for Deferred {
+    fn target(&self) -> String {
+        match &self.0.kind {
+            BackendKind::Http => format!("http {}", self.0.api), // i18n-ok: an identifier
+            BackendKind::Local { orders_url, .. } => format!("local {orders_url}"), // i18n-ok: an identifier
+        }
+    }
     fn capabilities(&self) -> Capabilities {
         // Known before the adapter's code is fetched (the widget hides what it lacks at once).
         match self.0.kind {

@@ -57,6 +57,10 @@ pub struct Parcel {
     pub zone: aftersales_core::zone::ShopZone,
     /// When it was first saved (ms since the epoch).
     pub saved_at: f64,
+    /// The backend it is for ([`Backend::target`]): another widget on the same site (another
+    /// `data-api`, the `local` adapter) leaves it alone.
+    #[serde(default)]
+    pub target: String,
 }
 
 /// What the form that sent a request hears of it.
@@ -147,6 +151,7 @@ pub async fn wake(backend: Arc<dyn Backend>, notes: OutboxNotes) {
     };
     for json in kept {
         match serde_json::from_str::<Parcel>(&json) {
+            Ok(parcel) if parcel.target != backend.target() => {}
             Ok(parcel) => enqueue(backend.clone(), parcel),
             // Written by another version and not readable: it cannot be sent as it is.
             Err(_) => {
@@ -160,8 +165,9 @@ pub async fn wake(backend: Arc<dyn Backend>, notes: OutboxNotes) {
 }
 
 /// Keeps `parcel` on the device and sends it; `waiter` hears what becomes of it.
-pub async fn submit(backend: Arc<dyn Backend>, parcel: Parcel, waiter: Waiter) {
+pub async fn submit(backend: Arc<dyn Backend>, mut parcel: Parcel, waiter: Waiter) {
     ensure(None);
+    parcel.target = backend.target();
     let key = parcel.key.clone();
     let kept = match serde_json::to_string(&parcel) {
         Ok(json) => KEPT.put(&key, &json).await.is_ok(),
@@ -422,6 +428,7 @@ mod tests {
             lines: vec![("Kettle".into(), Some("Black".into()), 1)],
             zone: aftersales_core::policy::Policy::default().time_zone,
             saved_at: 1.0e12,
+            target: "http /shop-api".into(),
         };
         let json = serde_json::to_string(&parcel).unwrap();
         assert_eq!(serde_json::from_str::<Parcel>(&json).unwrap(), parcel);

@@ -44,12 +44,7 @@ pub fn Widget(
     // shown above the step.
     let notes = OutboxNotes(RwSignal::new(Vec::new()));
     let any_notes = Memo::new(move |_| notes.0.with(|n| !n.is_empty()));
-    {
-        let backend = expect_context::<BackendHandle>().0;
-        leptos::task::spawn_local(async move {
-            let _ = lazy::wake_outbox(backend, notes).await;
-        });
-    }
+    lazy::wake_outbox_later(expect_context::<BackendHandle>().0, notes);
     // What the adapter cannot do is not offered: no link, no first step that would fail.
     let can = expect_context::<BackendHandle>().0.capabilities();
     let first = match (view, opening) {

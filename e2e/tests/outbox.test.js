@@ -94,6 +94,10 @@ test("sent offline, the page closed, reopened online: the request is stored once
     assert.ok(parcel?.key, "the request is kept on the device with its key");
     assert.equal(JSON.parse(parcel.request).case.description, "Is the kettle's lid dishwasher safe?");
     assert.equal(server.query("SELECT count(*) AS n FROM cases")[0].n, 0, "nothing reached the shop");
+    assert.equal(parcel.target, "http ", "kept for this page's backend (data-api: the page's origin)");
+    // Another widget on this site (another data-api) kept one too: not this widget's to send.
+    const foreign = { ...parcel, key: "w-foreign", target: "http https://elsewhere.example" };
+    await keep(page, [foreign]);
     await page.close();
 
     await context.setOffline(false);
@@ -108,7 +112,7 @@ test("sent offline, the page closed, reopened online: the request is stored once
     await checkA11y(again, "outbox note");
     await note.getByRole("button", { name: "Show the receipt" }).click();
     assert.equal(await widget(again).locator("[data-testid=tracking-number]").innerText(), rows[0].tracking_number);
-    assert.deepEqual(await kept(again), [], "the outbox is empty");
+    assert.deepEqual((await kept(again)).map((p) => p.key), ["w-foreign"], "only the other widget's request is left");
     assert.deepEqual(context.errors, []);
   } finally {
     await context.close();

@@ -150,18 +150,36 @@ split! {
     }
 }
 
-/// Fetches every chunk the shopper may need next, without running any: called once the
-/// first screen is up, so the next step opens at once. A failure here is ignored (the step
-/// itself fetches again and says so if it still fails).
+thread_local! {
+    /// The outbox to wake once the first screen is up (see [`wake_outbox_later`]).
+    static WAKE: std::cell::RefCell<Option<(Arc<dyn Backend>, OutboxNotes)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Asks [`preload`] to wake the outbox (send what an earlier visit left on this device) once
+/// the first screen is up and the adapter's code is here, not while the first step is drawn.
+pub fn wake_outbox_later(backend: Arc<dyn Backend>, notes: OutboxNotes) {
+    WAKE.with(|w| *w.borrow_mut() = Some((backend, notes)));
+}
+
+/// Fetches every chunk the shopper may need next, without running any, and wakes the outbox
+/// after the adapter: called once the first screen is mounted, so the next step opens at once.
+/// A failed fetch here is ignored (the step itself fetches again and says so if it still fails).
 pub fn preload() {
-    #[cfg(feature = "split")]
     leptos::task::spawn_local(async {
         // The order a shopper most often goes: find the order, make a request, then the rest.
+        #[cfg(feature = "split")]
         let _ = preload_backend().await;
-        let _ = preload_request().await;
-        let _ = preload_policy().await;
-        let _ = preload_help().await;
-        let _ = preload_follow().await;
-        let _ = preload_withdraw().await;
+        if let Some((backend, notes)) = WAKE.with(|w| w.borrow_mut().take()) {
+            let _ = wake_outbox(backend, notes).await;
+        }
+        #[cfg(feature = "split")]
+        {
+            let _ = preload_request().await;
+            let _ = preload_policy().await;
+            let _ = preload_help().await;
+            let _ = preload_follow().await;
+            let _ = preload_withdraw().await;
+        }
     });
 }

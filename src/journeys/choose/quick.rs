@@ -73,6 +73,7 @@ pub fn QuickReturnView(found: Arc<LookedUp>, step: RwSignal<Step>) -> impl IntoV
                 lines: lines.clone(),
                 zone: zone.clone(),
                 saved_at: js_sys::Date::now(),
+                target: String::new(), // set by the outbox
             };
             let alive = alive.clone();
             let waiter: Waiter = std::rc::Rc::new(move |update: Sending| {

@@ -165,6 +165,7 @@ pub fn ReviewPart(
                 lines: lines.clone(),
                 zone: zone.clone(),
                 saved_at: js_sys::Date::now(),
+                target: String::new(), // set by the outbox
             };
             let (backend, waiter) = (backend.0.clone(), waiter.clone());
             leptos::task::spawn_local(async move {
