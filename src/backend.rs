@@ -327,6 +327,16 @@ pub enum BackendError {
 }
 
 impl BackendError {
+    /// A refusal with this code and nothing more (an adapter's "not found").
+    pub fn refused(code: &str) -> BackendError {
+        BackendError::Refused(ErrorDetail {
+            code: code.into(),
+            message: String::new(),
+            field: None,
+            violations: Vec::new(),
+        })
+    }
+
     /// What to tell the shopper, in one message. Their input is kept, so every message invites
     /// a retry.
     pub fn message(&self) -> Msg {
@@ -714,12 +724,7 @@ mod tests {
     use super::*;
 
     fn refused(code: &str) -> BackendError {
-        BackendError::Refused(ErrorDetail {
-            code: code.into(),
-            message: String::new(),
-            field: None,
-            violations: Vec::new(),
-        })
+        BackendError::refused(code)
     }
 
     #[test]

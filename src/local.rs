@@ -92,15 +92,6 @@ fn broken(what: String) -> BackendError {
     BackendError::Broken(what)
 }
 
-fn refused(code: &str) -> BackendError {
-    BackendError::Refused(ErrorDetail {
-        code: code.into(),
-        message: String::new(),
-        field: None,
-        violations: Vec::new(),
-    })
-}
-
 fn normalise(email: &str) -> String {
     email.trim().to_lowercase()
 }
@@ -211,14 +202,7 @@ fn tracking_number() -> TrackingNumber {
 }
 
 fn violations(list: Vec<Violation>) -> BackendError {
-    let details: Vec<ViolationDetail> = list
-        .iter()
-        .map(|v| ViolationDetail {
-            code: v.code.code().to_string(),
-            field: v.field.clone(),
-            message: v.message().into(),
-        })
-        .collect();
+    let details: Vec<ViolationDetail> = list.iter().map(ViolationDetail::from).collect();
     let code = details
         .first()
         .map_or_else(|| "invalid_case".into(), |d| d.code.clone()); // i18n-ok: a code
@@ -257,7 +241,7 @@ impl Backend for LocalBackend {
                 req.token.is_empty() && e.order.number == number && normalise(&e.email) == email
             });
             let Some(entry) = entry else {
-                return Err(refused("order_not_found"));
+                return Err(BackendError::refused("order_not_found"));
             };
             let (order, open_cases) = with_claims(&entry.order, &kept().await);
             Ok(LookupResponse {
@@ -281,7 +265,7 @@ impl Backend for LocalBackend {
             let Some(entry) = files.orders.iter().find(|e| {
                 e.order.number == req.order_number.trim() && normalise(&e.email) == email
             }) else {
-                return Err(refused("order_not_found"));
+                return Err(BackendError::refused("order_not_found"));
             };
             let cases = kept().await;
             // The same request again (a retry): the first case, as the server does.
@@ -360,7 +344,7 @@ impl Backend for LocalBackend {
     fn find_case(&self, access: CaseAccess) -> LocalFuture<Result<CaseView, BackendError>> {
         Box::pin(async move {
             let number = TrackingNumber::parse(&access.tracking_number)
-                .map_err(|_| refused("invalid_tracking_number"))?;
+                .map_err(|_| BackendError::refused("invalid_tracking_number"))?;
             let found = CASES
                 .get(number.as_str())
                 .await
@@ -369,7 +353,7 @@ impl Backend for LocalBackend {
                 .and_then(|j| serde_json::from_str::<Kept>(&j).ok())
                 .filter(|c| access.token.is_empty() && c.email == normalise(&access.email));
             let Some(case) = found else {
-                return Err(refused("case_not_found"));
+                return Err(BackendError::refused("case_not_found"));
             };
             let now = device_now();
             let r = &case.receipt;

@@ -79,6 +79,111 @@ pub enum Sending {
 /// (the outcome then becomes a note).
 pub type Waiter = Rc<dyn Fn(Sending) -> bool>;
 
+/// A form's way to send its request through the outbox: `pending` while the request is out,
+/// `kept` while it waits on the device ("Saved on this device — sending…"). Made while the
+/// form is set up; once the form is gone, outcomes become notes instead.
+#[derive(Clone)]
+pub struct FormSend {
+    alive: Arc<std::sync::atomic::AtomicBool>,
+    /// A request is out (the button says so; a second tap does nothing).
+    pub pending: RwSignal<bool>,
+    /// Why the request is still on its way, while it is kept.
+    pub kept: RwSignal<Option<Msg>>,
+}
+
+impl FormSend {
+    /// For the form being set up (registers its clean-up).
+    pub fn mounted() -> FormSend {
+        let alive = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        on_cleanup({
+            let alive = alive.clone();
+            move || alive.store(false, std::sync::atomic::Ordering::Relaxed)
+        });
+        FormSend {
+            alive,
+            pending: RwSignal::new(false),
+            kept: RwSignal::new(None),
+        }
+    }
+
+    /// Sends `request` under `key` (the same for every attempt); `lines` and `zone` are what
+    /// its receipt shows. `on_kept(on_device)` hears that it is kept for another attempt;
+    /// `done` hears the outcome, a receipt to show or a refusal (or the outbox's code not
+    /// arriving: `Unreachable`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn send(
+        &self,
+        backend: Arc<dyn Backend>,
+        key: String,
+        request: &aftersales_core::api::CreateCaseRequest,
+        lines: Vec<(String, Option<String>, u32)>,
+        zone: aftersales_core::zone::ShopZone,
+        on_kept: impl Fn(bool) + 'static,
+        done: impl Fn(Result<Submitted, BackendError>) + 'static,
+    ) {
+        if self.pending.get_untracked() {
+            return;
+        }
+        let (pending, kept, alive) = (self.pending, self.kept, self.alive.clone());
+        pending.set(true);
+        let parcel = Parcel {
+            key,
+            order_number: request.order_number.clone(),
+            request: serde_json::to_string(request).unwrap_or_default(),
+            lines,
+            zone,
+            saved_at: js_sys::Date::now(),
+            target: String::new(), // set by `submit`
+        };
+        let (number, lines, zone) = (
+            parcel.order_number.clone(),
+            parcel.lines.clone(),
+            parcel.zone.clone(),
+        );
+        let done = Rc::new(done);
+        let finish = done.clone();
+        let waiter: Waiter = Rc::new(move |update| {
+            if !alive.load(std::sync::atomic::Ordering::Relaxed) {
+                return false;
+            }
+            match update {
+                Sending::Kept(on_device) => {
+                    on_kept(on_device);
+                    kept.set(Some(if on_device {
+                        Msg::OutboxKept
+                    } else {
+                        Msg::OutboxKeptHere
+                    }));
+                }
+                Sending::Sent(receipt) => {
+                    pending.set(false);
+                    kept.set(None);
+                    done(Ok(Submitted {
+                        receipt,
+                        order_number: number.clone(),
+                        lines: lines.clone(),
+                        zone: zone.clone(),
+                    }));
+                }
+                Sending::Refused(e) => {
+                    pending.set(false);
+                    kept.set(None);
+                    done(Err(e));
+                }
+            }
+            true
+        });
+        leptos::task::spawn_local(async move {
+            let sent = crate::journeys::lazy::submit_case(backend, parcel, waiter).await;
+            if sent.is_err() {
+                pending.set(false);
+                let why = "the outbox's code was not fetched"; // i18n-ok: a diagnostic
+                finish(Err(BackendError::Unreachable(why.into())));
+            }
+        });
+    }
+}
+
 /// The delay before attempt `attempt + 1` (`attempt` ≥ 1 failures so far): `Retry-After` if
 /// the server gave one, else 1 s doubling up to 60 s, times a random factor in [0.5, 1) so
 /// that many devices do not retry in step. `random` is in [0, 1).

@@ -262,6 +262,16 @@ pub struct ViolationDetail {
     pub message: String,
 }
 
+impl From<&crate::case::Violation> for ViolationDetail {
+    fn from(v: &crate::case::Violation) -> Self {
+        ViolationDetail {
+            code: v.code.code().to_string(),
+            field: v.field.clone(),
+            message: v.message().into(),
+        }
+    }
+}
+
 impl ViolationDetail {
     /// The code, when this version knows it.
     pub fn violation(&self) -> Option<crate::case::ViolationCode> {

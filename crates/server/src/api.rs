@@ -788,14 +788,7 @@ fn evidence_receipt(photo: crate::db::StoredPhoto) -> (StatusCode, Json<crate::d
 
 /// 422 with every violation; the first one is also the error's own code and field.
 pub(crate) fn refused(violations: Vec<Violation>) -> ApiError {
-    let details: Vec<ViolationDetail> = violations
-        .iter()
-        .map(|v| ViolationDetail {
-            code: v.code.code().to_string(),
-            field: v.field.clone(),
-            message: v.message().into(),
-        })
-        .collect();
+    let details: Vec<ViolationDetail> = violations.iter().map(ViolationDetail::from).collect();
     let first = details.first().cloned().unwrap_or(ViolationDetail {
         code: "invalid_case".into(),
         field: "case".into(),

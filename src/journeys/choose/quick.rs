@@ -2,17 +2,15 @@
 //! signed link: tap the item, tap the reason, send. Core says which items and answers qualify
 //! (`options::quick_returns`) and checks the case as it checks every other.
 
-use crate::backend::BackendHandle;
+use crate::backend::{BackendError, BackendHandle};
 use crate::format;
 use crate::i18n::{tr, use_i18n, Msg};
-use crate::journeys::lazy;
-use crate::outbox::{Parcel, Sending, Waiter};
+use crate::outbox::FormSend;
 use crate::state::{device_now, Events, LookedUp, Step, Submitted};
 use crate::ui::Alert;
 use aftersales_core::api::CreateCaseRequest;
 use aftersales_core::options::quick_returns;
 use leptos::prelude::*;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// The quick return, or nothing when no item qualifies.
@@ -27,17 +25,11 @@ pub fn QuickReturnView(found: Arc<LookedUp>, step: RwSignal<Step>) -> impl IntoV
     let quick = quick_returns(&policy, &order, now);
     let open = RwSignal::new(None::<usize>);
     let picked = RwSignal::new(None::<usize>);
-    let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<Msg>);
     // One key per visit: a double tap or a retry sends the same case once.
     let key = StoredValue::new(format!("q-{}", device_now().timestamp_millis())); // i18n-ok: a key
-    let kept = RwSignal::new(None::<Msg>);
-    // Leaving the view does not stop the request: its outcome becomes a note instead.
-    let alive = Arc::new(AtomicBool::new(true));
-    on_cleanup({
-        let alive = alive.clone();
-        move || alive.store(false, Ordering::Relaxed)
-    });
+    let out = FormSend::mounted();
+    let (pending, kept) = (out.pending, out.kept);
     let send = {
         let (found, quick) = (found.clone(), quick.clone());
         move |_| {
@@ -59,66 +51,24 @@ pub fn QuickReturnView(found: Arc<LookedUp>, step: RwSignal<Step>) -> impl IntoV
                 case: draft,
                 contact: None,
             };
-            let (number, zone) = (
-                found.response.order.number.clone(),
-                found.response.policy.time_zone.clone(),
-            );
+            let zone = found.response.policy.time_zone.clone();
             let lines: Vec<_> = line.into_iter().collect();
+            error.set(None);
             // Sent through the outbox, like every request: kept on the device until the shop
             // has it.
-            let parcel = Parcel {
-                key: key.get_value(),
-                order_number: number.clone(),
-                request: serde_json::to_string(&req).unwrap_or_default(),
-                lines: lines.clone(),
-                zone: zone.clone(),
-                saved_at: js_sys::Date::now(),
-                target: String::new(), // set by the outbox
+            let done = move |outcome: Result<Submitted, BackendError>| match outcome {
+                Ok(sent) => events.submitted(step, sent),
+                Err(e) => error.set(Some(e.message())),
             };
-            let alive = alive.clone();
-            let waiter: Waiter = std::rc::Rc::new(move |update: Sending| {
-                if !alive.load(Ordering::Relaxed) {
-                    return false;
-                }
-                match update {
-                    Sending::Kept(on_device) => kept.set(Some(if on_device {
-                        Msg::OutboxKept
-                    } else {
-                        Msg::OutboxKeptHere
-                    })),
-                    Sending::Sent(receipt) => {
-                        pending.set(false);
-                        kept.set(None);
-                        events.submitted(
-                            step,
-                            Submitted {
-                                receipt,
-                                order_number: number.clone(),
-                                lines: lines.clone(),
-                                zone: zone.clone(),
-                            },
-                        );
-                    }
-                    Sending::Refused(e) => {
-                        pending.set(false);
-                        kept.set(None);
-                        error.set(Some(e.message()));
-                    }
-                }
-                true
-            });
-            if pending.get_untracked() {
-                return;
-            }
-            pending.set(true);
-            error.set(None);
-            let backend = backend.0.clone();
-            leptos::task::spawn_local(async move {
-                if lazy::submit_case(backend, parcel, waiter).await.is_err() {
-                    pending.set(false);
-                    error.set(Some(Msg::ErrorUnreachable));
-                }
-            });
+            out.send(
+                backend.0.clone(),
+                key.get_value(),
+                &req,
+                lines,
+                zone,
+                |_| {},
+                done,
+            );
         }
     };
     let shop = policy.default_locale.clone();

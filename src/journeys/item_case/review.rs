@@ -3,11 +3,10 @@
 //! server answers with the first case instead of making a second.
 
 use super::{error_id, field_of, focus_first_problem};
-use crate::backend::BackendHandle;
+use crate::backend::{BackendError, BackendHandle};
 use crate::format;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::journeys::choose::kind_name;
-use crate::journeys::lazy;
 use crate::journeys::store::{CaseStore, Drafts, Part, Upload};
 use crate::outbox;
 use crate::state::{Events, LookedUp, Step, Submitted};
@@ -78,102 +77,48 @@ pub fn ReviewPart(
         .collect();
 
     // Sent through the outbox: kept on the device until the shop has it (see crate::outbox).
-    let pending = RwSignal::new(false);
-    let kept = RwSignal::new(None::<Msg>);
-    // Leaving the form does not stop the request: its outcome becomes a note instead.
-    let alive = Arc::new(std::sync::atomic::AtomicBool::new(true));
-    on_cleanup({
-        let alive = alive.clone();
-        move || alive.store(false, std::sync::atomic::Ordering::Relaxed)
-    });
-    let outcome = {
-        let alive = alive.clone();
-        let (lines, number, zone) = (
-            lines.clone(),
-            order.number.clone(),
-            policy.time_zone.clone(),
-        );
-        move |update: outbox::Sending| {
-            if !alive.load(std::sync::atomic::Ordering::Relaxed) {
-                return false;
-            }
-            match update {
-                outbox::Sending::Kept(on_device) => {
-                    if on_device {
-                        // The outbox has it now; the draft would only make a second request.
-                        drafts.forget(store);
-                    }
-                    kept.set(Some(if on_device {
-                        Msg::OutboxKept
-                    } else {
-                        Msg::OutboxKeptHere
-                    }));
-                }
-                outbox::Sending::Sent(receipt) => {
-                    pending.set(false);
-                    kept.set(None);
-                    drafts.forget(store);
-                    events.submitted(
-                        step,
-                        Submitted {
-                            receipt,
-                            order_number: number.clone(),
-                            lines: lines.clone(),
-                            zone: zone.clone(),
-                        },
-                    );
-                }
-                outbox::Sending::Refused(e) => {
-                    pending.set(false);
-                    kept.set(None);
-                    let violations = e.violations();
-                    if violations.is_empty() {
-                        general.set(Some(e.message()));
-                    } else {
-                        // The shop refused something (a window closed meanwhile): back to the part
-                        // where it can be fixed, with the problem under its control.
-                        store.problems.set(
-                            violations
-                                .iter()
-                                .map(|v| (field_of(&v.field), format::violation_detail(v)))
-                                .collect(),
-                        );
-                        store.part.set(
-                            if violations.iter().any(|v| v.field.starts_with("lines"))
-                                && store.has_items_part()
-                            {
-                                Part::Items
-                            } else {
-                                Part::Details
-                            },
-                        );
-                    }
-                }
-            }
-            true
-        }
-    };
-    let waiter: outbox::Waiter = std::rc::Rc::new(outcome);
+    let out = outbox::FormSend::mounted();
+    let (pending, kept) = (out.pending, out.kept);
     let submit = {
         let (lines, zone) = (lines.clone(), policy.time_zone.clone());
         move |request: CreateCaseRequest| {
-            pending.set(true);
-            let parcel = outbox::Parcel {
-                key: store.key.get_value(),
-                order_number: request.order_number.clone(),
-                request: serde_json::to_string(&request).unwrap_or_default(),
-                lines: lines.clone(),
-                zone: zone.clone(),
-                saved_at: js_sys::Date::now(),
-                target: String::new(), // set by the outbox
-            };
-            let (backend, waiter) = (backend.0.clone(), waiter.clone());
-            leptos::task::spawn_local(async move {
-                if lazy::submit_case(backend, parcel, waiter).await.is_err() {
-                    pending.set(false);
-                    general.set(Some(Msg::ErrorUnreachable));
+            // The outbox has it on the device: the draft would only make a second request.
+            let (kept_drafts, drafts) = (drafts.clone(), drafts.clone());
+            let on_kept = move |on_device: bool| {
+                if on_device {
+                    kept_drafts.forget(store);
                 }
-            });
+            };
+            let done = move |outcome: Result<Submitted, BackendError>| match outcome {
+                Ok(sent) => {
+                    drafts.forget(store);
+                    events.submitted(step, sent);
+                }
+                Err(e) if e.violations().is_empty() => general.set(Some(e.message())),
+                Err(e) => {
+                    // The shop refused something (a window closed meanwhile): back to the part
+                    // where it can be fixed, with the problem under its control.
+                    let violations = e.violations();
+                    store.problems.set(
+                        violations
+                            .iter()
+                            .map(|v| (field_of(&v.field), format::violation_detail(v)))
+                            .collect(),
+                    );
+                    store.part.set(
+                        if violations.iter().any(|v| v.field.starts_with("lines"))
+                            && store.has_items_part()
+                        {
+                            Part::Items
+                        } else {
+                            Part::Details
+                        },
+                    );
+                }
+            };
+            let key = store.key.get_value();
+            let (backend, lines) = (backend.0.clone(), lines.clone());
+            out.send(backend, key, &request, lines, zone.clone(), on_kept, done);
         }
     };
 
