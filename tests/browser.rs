@@ -624,7 +624,10 @@ async fn a_bad_configuration_is_shown_in_the_widget_area_not_a_blank_box() {
     let errors = record_events("as-error");
     let err = mount_shadow(host.clone(), r#"{"backend":"htp"}"#).unwrap_err();
     let message = err.as_string().unwrap();
-    assert_eq!(message, r#"data-backend must be one of http; got "htp""#);
+    assert_eq!(
+        message,
+        r#"data-backend must be one of http, local; got "htp""#
+    );
     assert_eq!(errors.lock().unwrap().len(), 1);
     let root = host.shadow_root().unwrap();
     assert_eq!(text(&root, "[role=alert]"), message);
