@@ -189,17 +189,6 @@ pub fn for_config(config: &crate::config::WidgetConfig) -> Arc<dyn Backend> {
     })))
 }
 
-impl Deferred {
-    /// The `/v1` adapter for the contract at `api`.
-    pub fn new(api: &str) -> Self {
-        Deferred(Arc::new(DeferredInner {
-            kind: BackendKind::Http,
-            api: api.to_string(),
-            made: std::sync::OnceLock::new(),
-        }))
-    }
-}
-
 impl DeferredInner {
     async fn get(&self) -> Result<Arc<dyn Backend>, BackendError> {
         if let Some(made) = self.made.get() {

@@ -40,8 +40,8 @@ pub fn Widget(
     provide_context(Events(on_event));
     provide_context(Drafts::new());
     let i18n = use_i18n();
-    // Requests an earlier visit left on this device are sent now; what became of them is
-    // shown above the step.
+    // Requests an earlier visit left on this device are sent once the first screen is up;
+    // what became of them is shown above the step.
     let notes = OutboxNotes(RwSignal::new(Vec::new()));
     let any_notes = Memo::new(move |_| notes.0.with(|n| !n.is_empty()));
     lazy::wake_outbox_later(expect_context::<BackendHandle>().0, notes);
