@@ -1,0 +1,121 @@
+// The adapters side by side: the same journey over `http` (the reference server) and `local`
+// (the whole widget on a static page with no server behind it: the orders and the policy are
+// files written by `aftersales demo orders|policy`, as scripts/demo does, the core engine runs
+// in the browser, cases are kept in IndexedDB), then what only the local adapter meets.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { startServer, launchBrowser, newPage, aftersales, ARTIFACTS } from "../lib/harness.js";
+import { checkA11y } from "../lib/a11y.js";
+import { widget, lookup, pickLine, next, send, openWidget } from "../lib/widget.js";
+
+let browser;
+let server;
+const ORDERS = aftersales("demo", "orders");
+const POLICY = aftersales("demo", "policy");
+
+before(async () => {
+  browser = await launchBrowser();
+  // Only static files are served: the page, the widget's code and the two files.
+  server = await startServer();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** The no-server page, its files served as scripts/demo writes them (or `orders` instead). */
+async function open(orders = ORDERS) {
+  const page = await newPage(browser);
+  const api = [];
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    // The API, not the widget's own code (/v1/loader.js, /v1/<build>/…).
+    if (path.startsWith("/v1/") && path !== "/v1/loader.js" && !/^\/v1\/[0-9a-f]{12}\//.test(path)) api.push(path);
+  });
+  page.api = api;
+  page.consoleErrors = [];
+  page.on("console", (m) => m.type() === "error" && page.consoleErrors.push(m.text()));
+  await page.route("**/examples/local-orders.json", (r) => r.fulfill({ contentType: "application/json", body: orders }));
+  await page.route("**/examples/local-policy.json", (r) => r.fulfill({ contentType: "application/json", body: POLICY }));
+  await page.goto(`${server.url}/examples/local.html`);
+  await widget(page).locator(".as-panel").waitFor();
+  return page;
+}
+
+// The same journey on each adapter, where the adapter has what it needs: find the order,
+// return the kettle, find it claimed on the order, follow the request by its number.
+const ADAPTERS = {
+  http: async () => {
+    const page = await newPage(browser);
+    page.api = [];
+    await openWidget(page, server.url);
+    return page;
+  },
+  local: () => open(),
+};
+
+for (const [adapter, opened] of Object.entries(ADAPTERS)) {
+  test(`${adapter} adapter: find the order, return the kettle, find it claimed, track the request`, async () => {
+    const page = await opened();
+    await lookup(page, "1001", "mei@example.com");
+    await widget(page).locator(".as-choices").waitFor();
+    // What the adapter cannot do is not offered: the local one has no answers and no
+    // withdrawal (the demo policy has it; the server takes it).
+    const nav = await widget(page).locator(".as-nav button").allInnerTexts();
+    assert.deepEqual(nav, adapter === "local" ? ["Track a request", "Policy"] : ["Answers", "Track a request", "Policy"]);
+    assert.equal(await widget(page).locator("[data-testid=withdrawal-offer]").count(), adapter === "local" ? 0 : 1);
+    await widget(page).locator("[data-kind=return] button").click();
+    await pickLine(page, "1001-1");
+    await next(page);
+    await widget(page).locator("select[name=reason]").selectOption("changed_mind");
+    await widget(page).locator("input[name=resolution][value=store_credit]").check();
+    await widget(page).locator("select[name=condition]").selectOption("opened");
+    await next(page);
+    const tracking = await send(page);
+    assert.match(tracking, /^AS-[0-9A-Z]{5}-[0-9A-Z]{6}$/);
+    await checkA11y(page, `${adapter}: receipt`);
+    if (adapter === "local") await page.screenshot({ path: join(ARTIFACTS, "local-receipt.png") });
+
+    // The order now reads the kettle as being returned.
+    await widget(page).getByRole("button", { name: "Another request" }).click();
+    await widget(page).getByRole("button", { name: "Find my order" }).click();
+    await widget(page).locator("[data-kind=exchange] button").click();
+    const kettle = widget(page).locator('.as-line[data-line-id="1001-1"]');
+    assert.equal(await kettle.locator("[data-testid=verdict]").innerText(), `Already in request ${tracking}`);
+
+    // Follow it by its number and the e-mail (any case, stray spaces).
+    await widget(page).getByRole("button", { name: "Track a request" }).click();
+    await widget(page).locator("input[name=tracking_number]").fill(tracking);
+    await widget(page).locator("input[name=email]").fill("MEI@example.com ");
+    await widget(page).getByRole("button", { name: "Show my request" }).click();
+    assert.match(await widget(page).locator("[data-testid=status]").innerText(), /Received/);
+    await checkA11y(page, `${adapter}: the request`);
+
+    if (adapter === "local") assert.deepEqual(page.api, [], "no API was called");
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+}
+
+test("with no server: a wrong e-mail reads like the server's answer and calls no API", async () => {
+  const page = await open();
+  await lookup(page, "1001", "someone@example.com");
+  const alert = widget(page).locator(".as-error");
+  await alert.waitFor();
+  assert.equal(await alert.innerText(), "We could not find an order with that number and e-mail address. Check both and try again.");
+  assert.deepEqual(page.api, []);
+  await page.close();
+});
+
+test("with no server: a broken orders file is named in the console, the shopper gets the usual message", async () => {
+  const page = await open(JSON.stringify({ orders: [] }));
+  await lookup(page, "1001", "mei@example.com");
+  await widget(page).locator(".as-error").waitFor();
+  assert.match(await widget(page).locator(".as-error").innerText(), /had a problem.*nothing you entered is lost/);
+  assert.ok(
+    page.consoleErrors.some((e) => e.includes('/examples/local-orders.json: not a list of {"email", "order"}')),
+    page.consoleErrors.join("\n"),
+  );
+  await page.close();
+});
