@@ -414,6 +414,19 @@ impl HttpBackend {
         )
     }
 
+    /// `POST /v1/cases` with its idempotency key, before the body.
+    fn post_case(
+        &self,
+        idempotency_key: &str,
+        on_close: OnClose,
+    ) -> gloo_net::http::RequestBuilder {
+        timed(
+            gloo_net::http::Request::post(&format!("{}/v1/cases", self.base)),
+            on_close,
+        )
+        .header("Idempotency-Key", idempotency_key) // i18n-ok: a header name
+    }
+
     fn get<Resp: DeserializeOwned + 'static>(
         &self,
         path: &str,
@@ -614,14 +627,7 @@ impl Backend for HttpBackend {
         req: CreateCaseRequest,
         idempotency_key: String,
     ) -> LocalFuture<Result<CaseReceipt, BackendError>> {
-        send(
-            timed(
-                gloo_net::http::Request::post(&format!("{}/v1/cases", self.base)),
-                OnClose::Abort,
-            )
-            .header("Idempotency-Key", &idempotency_key) // i18n-ok: a header name
-            .json(&req),
-        )
+        send(self.post_case(&idempotency_key, OnClose::Abort).json(&req))
     }
 
     fn submit_case_json(
@@ -630,13 +636,9 @@ impl Backend for HttpBackend {
         idempotency_key: String,
     ) -> LocalFuture<Result<CaseReceipt, BackendError>> {
         send(
-            timed(
-                gloo_net::http::Request::post(&format!("{}/v1/cases", self.base)),
-                OnClose::Continue,
-            )
-            .header("Idempotency-Key", &idempotency_key) // i18n-ok: a header name
-            .header("Content-Type", "application/json") // i18n-ok: a header and media type
-            .body(json),
+            self.post_case(&idempotency_key, OnClose::Continue)
+                .header("Content-Type", "application/json") // i18n-ok: a header and media type
+                .body(json),
         )
     }
 

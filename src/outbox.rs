@@ -200,6 +200,8 @@ pub fn backoff_ms(attempt: u32, retry_after: Option<u32>, random: f64) -> f64 {
 struct Queued {
     backend: Arc<dyn Backend>,
     parcel: Parcel,
+    /// Also kept in IndexedDB (else only in this page).
+    on_device: bool,
     attempts: u32,
     /// Not before this instant (ms since the epoch).
     due: f64,
@@ -254,10 +256,11 @@ pub async fn wake(backend: Arc<dyn Backend>, notes: OutboxNotes) {
     let Ok(kept) = KEPT.all().await else {
         return;
     };
+    let target = backend.target();
     for json in kept {
         match serde_json::from_str::<Parcel>(&json) {
-            Ok(parcel) if parcel.target != backend.target() => {}
-            Ok(parcel) => enqueue(backend.clone(), parcel),
+            Ok(parcel) if parcel.target != target => {}
+            Ok(parcel) => enqueue(backend.clone(), parcel, true),
             // Written by another version and not readable: it cannot be sent as it is.
             Err(_) => {
                 if let Some(key) = key_of(&json) {
@@ -278,28 +281,20 @@ pub async fn submit(backend: Arc<dyn Backend>, mut parcel: Parcel, waiter: Waite
         Ok(json) => KEPT.put(&key, &json).await.is_ok(),
         Err(_) => false,
     };
-    with(|o| o.waiters.insert(key.clone(), waiter));
-    // The same request sent again (a double tap, or the outbox already has it): one send.
-    let known = with(|o| o.sending.contains(&key) || o.queue.iter().any(|q| q.parcel.key == key))
-        .unwrap_or(false);
-    if !known {
-        enqueue(backend, parcel);
-    }
-    KEPT_ON_DEVICE.with(|k| k.borrow_mut().insert(key, kept));
+    with(|o| o.waiters.insert(key, waiter));
+    enqueue(backend, parcel, kept);
     run();
 }
 
-thread_local! {
-    /// Whether each request sent from this page is also kept in IndexedDB.
-    static KEPT_ON_DEVICE: RefCell<HashMap<String, bool>> = RefCell::new(HashMap::new());
-}
-
-fn enqueue(backend: Arc<dyn Backend>, parcel: Parcel) {
+/// Queues `parcel` unless it is already waiting or being sent (a double tap, or the outbox
+/// already had it): one send.
+fn enqueue(backend: Arc<dyn Backend>, parcel: Parcel, on_device: bool) {
     with(|o| {
         if !o.sending.contains(&parcel.key) && !o.queue.iter().any(|q| q.parcel.key == parcel.key) {
             o.queue.push_back(Queued {
                 backend,
                 parcel,
+                on_device,
                 attempts: 0,
                 due: 0.0,
             });
@@ -376,8 +371,7 @@ async fn attempt(mut q: Queued) {
             q.due = js_sys::Date::now()
                 + backoff_ms(q.attempts, e.retry_after(), js_sys::Math::random());
             if q.attempts == 1 {
-                let kept = KEPT_ON_DEVICE.with(|k| k.borrow().get(&key).copied().unwrap_or(true));
-                tell(&key, Sending::Kept(kept));
+                tell(&key, Sending::Kept(q.on_device));
             }
             with(|o| o.queue.push_back(q));
         }

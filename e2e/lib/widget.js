@@ -33,6 +33,13 @@ export async function pickLine(page, id, quantity = 1) {
   if (quantity > 1) await line.locator(`[data-testid=quantity]:text-is("${quantity}")`).waitFor();
 }
 
+/** On the details of a return: "changed my mind", with this resolution and condition. */
+export async function changedMind(page, resolution, condition) {
+  await widget(page).locator("select[name=reason]").selectOption("changed_mind");
+  await widget(page).locator(`input[name=resolution][value=${resolution}]`).check();
+  await widget(page).locator("select[name=condition]").selectOption(condition);
+}
+
 /** Presses the step's main "Continue". */
 export const next = (page) => widget(page).getByRole("button", { name: "Continue" }).click();
 

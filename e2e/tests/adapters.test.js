@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startServer, launchBrowser, newPage, aftersales, ARTIFACTS } from "../lib/harness.js";
 import { checkA11y } from "../lib/a11y.js";
-import { widget, lookup, pickLine, next, send, openWidget } from "../lib/widget.js";
+import { widget, lookup, pickLine, next, send, openWidget, changedMind } from "../lib/widget.js";
 
 let browser;
 let server;
@@ -68,9 +68,7 @@ for (const [adapter, opened] of Object.entries(ADAPTERS)) {
     await widget(page).locator("[data-kind=return] button").click();
     await pickLine(page, "1001-1");
     await next(page);
-    await widget(page).locator("select[name=reason]").selectOption("changed_mind");
-    await widget(page).locator("input[name=resolution][value=store_credit]").check();
-    await widget(page).locator("select[name=condition]").selectOption("opened");
+    await changedMind(page, "store_credit", "opened");
     await next(page);
     const tracking = await send(page);
     assert.match(tracking, /^AS-[0-9A-Z]{5}-[0-9A-Z]{6}$/);

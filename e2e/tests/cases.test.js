@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { startServer, launchBrowser, newPage, ARTIFACTS } from "../lib/harness.js";
 import { checkA11y } from "../lib/a11y.js";
-import { widget, start, pickLine, next, send, jpeg, withGps } from "../lib/widget.js";
+import { widget, start, pickLine, next, send, jpeg, withGps, changedMind } from "../lib/widget.js";
 
 let browser;
 let server;
@@ -60,9 +60,7 @@ test("a return of two lines: quantities bounded, refund from core's quote", asyn
   assert.equal(await more.isDisabled(), true, "two napkin sets delivered, two at most");
   await widget(page).locator('.as-line[data-line-id="1002-4"]').getByRole("button", { name: /^One fewer/ }).click();
   await next(page);
-  await widget(page).locator("select[name=reason]").selectOption("changed_mind");
-  await widget(page).locator("input[name=resolution][value=refund]").check();
-  await widget(page).locator("select[name=condition]").selectOption("new_unopened");
+  await changedMind(page, "refund", "new_unopened");
   await next(page);
   // 2 mugs × ¥49 + 1 napkin set × ¥89 = ¥187.
   assert.equal(await widget(page).locator("[data-testid=total]").innerText(), "CN¥187.00");
@@ -294,9 +292,7 @@ test("a double click sends one case; the answer lost at Send keeps the request o
   await start(page, server.url, { ...MEI, kind: "return" });
   await pickLine(page, "1001-1");
   await next(page);
-  await widget(page).locator("select[name=reason]").selectOption("changed_mind");
-  await widget(page).locator("input[name=resolution][value=store_credit]").check();
-  await widget(page).locator("select[name=condition]").selectOption("opened");
+  await changedMind(page, "store_credit", "opened");
   await next(page);
   // The first attempt reaches the server, stores the case, and its answer is lost on the way
   // back: the widget keeps the request on the device, says so, and sends it again by itself.
