@@ -12,6 +12,7 @@ use aftersales_core::api::{
     LookupResponse, ViolationDetail,
 };
 
+use aftersales_core::case::CaseKind;
 use aftersales_core::faq::FaqResponse;
 use aftersales_core::follow::{CaseAccess, CaseView, ConfirmRequest, SurveyRequest};
 use aftersales_core::policy::Policy;
@@ -43,6 +44,8 @@ pub struct Capabilities {
     pub faq: bool,
     /// The EU withdrawal declaration ([`Backend::withdraw`]).
     pub withdrawal: bool,
+    /// The types of case the adapter can take: the widget offers no other.
+    pub kinds: &'static [CaseKind],
 }
 
 impl Capabilities {
@@ -52,6 +55,7 @@ impl Capabilities {
         follow: true,
         faq: true,
         withdrawal: true,
+        kinds: &CaseKind::ALL,
     };
     /// The required operations only.
     pub const NONE: Capabilities = Capabilities {
@@ -59,6 +63,7 @@ impl Capabilities {
         follow: false,
         faq: false,
         withdrawal: false,
+        kinds: &CaseKind::ALL,
     };
 }
 
@@ -202,6 +207,19 @@ impl DeferredInner {
             } => {
                 crate::journeys::lazy::local_backend(orders_url.clone(), policy_file.clone()).await
             }
+            BackendKind::Medusa {
+                publishable_key,
+                return_option,
+                policy_file,
+            } => {
+                let settings = crate::medusa::Settings {
+                    api: self.api.clone(),
+                    publishable_key: publishable_key.clone(),
+                    return_option: return_option.clone(),
+                    policy_file: policy_file.clone(),
+                };
+                crate::journeys::lazy::medusa_backend(settings).await
+            }
         }
         .map_err(|_| BackendError::Unreachable(NOT_FETCHED.into()))?;
         Ok(self.made.get_or_init(|| made).clone())
@@ -227,6 +245,7 @@ impl Backend for Deferred {
         match &self.0.kind {
             BackendKind::Http => format!("http {}", self.0.api), // i18n-ok: an identifier
             BackendKind::Local { orders_url, .. } => format!("local {orders_url}"), // i18n-ok: an identifier
+            BackendKind::Medusa { .. } => format!("medusa {}", self.0.api), // i18n-ok: an identifier
         }
     }
     fn capabilities(&self) -> Capabilities {
@@ -234,6 +253,7 @@ impl Backend for Deferred {
         match self.0.kind {
             BackendKind::Http => Capabilities::ALL,
             BackendKind::Local { .. } => crate::local::CAPABILITIES,
+            BackendKind::Medusa { .. } => crate::medusa::CAPABILITIES,
         }
     }
     fn lookup(&self, req: LookupRequest) -> LocalFuture<Result<LookupResponse, BackendError>> {
@@ -466,7 +486,7 @@ pub fn abort_open_requests() {
 
 /// Whether a request is abandoned when the widget closes.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum OnClose {
+pub(crate) enum OnClose {
     Abort,
     Continue,
 }
@@ -474,7 +494,7 @@ enum OnClose {
 /// The request, aborted if it has not finished after [`REQUEST_TIMEOUT_MS`] (a stalled
 /// connection never leaves a button spinning for ever), and when the widget closes unless
 /// it is the outbox's.
-fn timed(
+pub(crate) fn timed(
     request: gloo_net::http::RequestBuilder,
     on_close: OnClose,
 ) -> gloo_net::http::RequestBuilder {
@@ -525,18 +545,13 @@ fn send<Resp: DeserializeOwned + 'static>(
 async fn exchange(
     request: Result<gloo_net::http::Request, gloo_net::Error>,
 ) -> Result<(u16, String), BackendError> {
-    let request = request.map_err(|e| BackendError::Broken(e.to_string()))?;
-    let url = request.url();
-    let closes = CLOSES.with(std::cell::Cell::get);
-    let failed = |e| failed(e, closes);
-    let response = request.send().await.map_err(failed)?;
-    let status = response.status();
-    let retry_after = response
-        .headers()
-        .get("retry-after") // i18n-ok: a header name
-        .and_then(|v| v.trim().parse::<u32>().ok());
-    let text = response.text().await.map_err(failed)?;
-    if response.ok() {
+    let Answer {
+        url,
+        status,
+        retry_after,
+        text,
+    } = answer(request).await?;
+    if (200..300).contains(&status) {
         return Ok((status, text));
     }
     match serde_json::from_str::<ErrorBody>(&text) {
@@ -551,6 +566,43 @@ async fn exchange(
             Err(BackendError::Broken(diagnostic))
         }
     }
+}
+
+/// What came back for a request, whatever it says.
+pub(crate) struct Answer {
+    /// Where the request went.
+    pub url: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Retry-After` header, in seconds.
+    pub retry_after: Option<u32>,
+    /// The body.
+    pub text: String,
+}
+
+/// Sends a request and reads the whole answer, any status; only a request that got no answer
+/// (offline, timed out, cancelled, unreachable) is an error. Adapters that speak another API
+/// than the contract read the answer themselves.
+pub(crate) async fn answer(
+    request: Result<gloo_net::http::Request, gloo_net::Error>,
+) -> Result<Answer, BackendError> {
+    let request = request.map_err(|e| BackendError::Broken(e.to_string()))?;
+    let url = request.url();
+    let closes = CLOSES.with(std::cell::Cell::get);
+    let failed = |e| failed(e, closes);
+    let response = request.send().await.map_err(failed)?;
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("retry-after") // i18n-ok: a header name
+        .and_then(|v| v.trim().parse::<u32>().ok());
+    let text = response.text().await.map_err(failed)?;
+    Ok(Answer {
+        url,
+        status,
+        retry_after,
+        text,
+    })
 }
 
 /// A 404 that is not the contract's error (an HTML page, an empty body): the merchant's

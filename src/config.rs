@@ -18,6 +18,15 @@ pub enum BackendKind {
         /// The policy file, if not the default policy.
         policy_file: Option<String>,
     },
+    /// Medusa v2's Store API at `data-api`, straight from the browser (`docs/adapters.md`).
+    Medusa {
+        /// The publishable API key (`pk_…`), sent as `x-publishable-api-key`.
+        publishable_key: String,
+        /// The return shipping option every return is created with (`so_…`).
+        return_option: String,
+        /// The policy file, if not the default policy (Medusa has no return windows).
+        policy_file: Option<String>,
+    },
 }
 
 /// Settings of one widget instance.
@@ -185,6 +194,8 @@ struct Raw {
     debug: Option<String>,
     orders_url: Option<String>,
     policy_file: Option<String>,
+    publishable_key: Option<String>,
+    return_option: Option<String>,
 }
 
 /// The loader's JSON object of strings, by name (a plain map rather than a derived struct:
@@ -212,12 +223,14 @@ impl Raw {
             debug: take("debug"),
             orders_url: take("orders-url"),
             policy_file: take("policy-file"),
+            publishable_key: take("publishable-key"),
+            return_option: take("return-shipping-option"),
         }
     }
 }
 
 /// The attribute names, for messages.
-pub const ATTRIBUTES: [&str; 16] = [
+pub const ATTRIBUTES: [&str; 18] = [
     "data-backend",
     "data-api",
     "data-shop",
@@ -234,6 +247,8 @@ pub const ATTRIBUTES: [&str; 16] = [
     "data-debug",
     "data-orders-url",
     "data-policy-file",
+    "data-publishable-key",
+    "data-return-shipping-option",
 ];
 
 /// A path on the page's site or an absolute http(s) URL.
@@ -243,6 +258,41 @@ fn is_path_or_http_url(s: &str) -> bool {
 
 fn one_of(attr: &str, allowed: &[&str], got: &str) -> String {
     format!("{attr} must be one of {}; got {got:?}", allowed.join(", "))
+}
+
+/// The `medusa` adapter's settings: a publishable key (never a secret one) and the return
+/// shipping option.
+fn medusa(raw: &Raw) -> Result<BackendKind, String> {
+    if raw.orders_url.is_some() {
+        return Err("data-orders-url goes with data-backend=\"local\"; the medusa adapter finds orders in Medusa".into());
+    }
+    let id = |s: &str| {
+        (1..=100).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    };
+    let key = raw.publishable_key.as_deref().map(str::trim).ok_or(
+        "data-backend=\"medusa\" needs data-publishable-key: the store's publishable API key (pk_…)",
+    )?;
+    if key.starts_with("sk_") {
+        return Err("data-publishable-key holds a secret API key (sk_…), which every visitor of this page can read: remove it, revoke it in Medusa's admin, and give the publishable key (pk_…)".into());
+    }
+    if !key.starts_with("pk_") || !id(key) {
+        return Err(format!(
+            "data-publishable-key must be a Medusa publishable API key (pk_ and letters or digits); got {key:?}"
+        ));
+    }
+    let option = raw.return_option.as_deref().map(str::trim).ok_or(
+        "data-backend=\"medusa\" needs data-return-shipping-option: the id of the shipping option returns are sent back with (so_…)",
+    )?;
+    if !id(option) {
+        return Err(format!(
+            "data-return-shipping-option must be a Medusa shipping option id such as \"so_01H…\"; got {option:?}"
+        ));
+    }
+    Ok(BackendKind::Medusa {
+        publishable_key: key.to_string(),
+        return_option: option.to_string(),
+        policy_file: raw.policy_file.clone(),
+    })
 }
 
 impl WidgetConfig {
@@ -269,10 +319,15 @@ impl WidgetConfig {
         };
         for_local("data-orders-url", &raw.orders_url)?;
         for_local("data-policy-file", &raw.policy_file)?;
+        if raw.backend.as_deref() != Some("medusa")
+            && (raw.publishable_key.is_some() || raw.return_option.is_some())
+        {
+            return Err("data-publishable-key and data-return-shipping-option go with data-backend=\"medusa\"".into());
+        }
         let backend = match raw.backend.as_deref() {
             None | Some("http") => {
                 if raw.orders_url.is_some() || raw.policy_file.is_some() {
-                    return Err("data-orders-url and data-policy-file go with data-backend=\"local\"".into());
+                    return Err("data-orders-url goes with data-backend=\"local\", data-policy-file with \"local\" or \"medusa\"".into());
                 }
                 BackendKind::Http
             }
@@ -282,7 +337,14 @@ impl WidgetConfig {
                 )?,
                 policy_file: raw.policy_file.clone(),
             },
-            Some(other) => return Err(one_of("data-backend", &["http", "local"], other)),
+            Some("medusa") => medusa(&raw)?,
+            Some(other) => {
+                return Err(one_of(
+                    "data-backend",
+                    &["http", "local", "medusa"],
+                    other,
+                ))
+            }
         };
         let api = raw.api.unwrap_or_default();
         let api_ok = api.is_empty() || is_path_or_http_url(&api);
@@ -478,6 +540,18 @@ mod tests {
                 policy_file: Some("/policy.json".into())
             }
         );
+        let c = WidgetConfig::parse(
+            r#"{"backend":"medusa","api":"https://medusa.shop.example","publishable-key":" pk_01abc ","return-shipping-option":"so_01RET"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            c.backend,
+            BackendKind::Medusa {
+                publishable_key: "pk_01abc".into(),
+                return_option: "so_01RET".into(),
+                policy_file: None
+            }
+        );
         let c =
             WidgetConfig::parse(r#"{"view":"track","case":" AS-22222-222222 ","token":"17.ab"}"#)
                 .unwrap();
@@ -505,7 +579,35 @@ mod tests {
             ),
             (
                 r#"{"backend":"htp"}"#,
-                r#"data-backend must be one of http, local; got "htp""#,
+                r#"data-backend must be one of http, local, medusa; got "htp""#,
+            ),
+            (
+                r#"{"backend":"medusa","return-shipping-option":"so_1"}"#,
+                r#"data-backend="medusa" needs data-publishable-key: the store's publishable API key (pk_…)"#,
+            ),
+            (
+                r#"{"backend":"medusa","publishable-key":"sk_live123","return-shipping-option":"so_1"}"#,
+                r#"data-publishable-key holds a secret API key (sk_…), which every visitor of this page can read: remove it, revoke it in Medusa's admin, and give the publishable key (pk_…)"#,
+            ),
+            (
+                r#"{"backend":"medusa","publishable-key":"pk_1\"><script>","return-shipping-option":"so_1"}"#,
+                r#"data-publishable-key must be a Medusa publishable API key (pk_ and letters or digits); got "pk_1\"><script>""#,
+            ),
+            (
+                r#"{"backend":"medusa","publishable-key":"pk_1"}"#,
+                r#"data-backend="medusa" needs data-return-shipping-option: the id of the shipping option returns are sent back with (so_…)"#,
+            ),
+            (
+                r#"{"backend":"medusa","publishable-key":"pk_1","return-shipping-option":"so 1"}"#,
+                r#"data-return-shipping-option must be a Medusa shipping option id such as "so_01H…"; got "so 1""#,
+            ),
+            (
+                r#"{"backend":"medusa","publishable-key":"pk_1","return-shipping-option":"so_1","orders-url":"/o.json"}"#,
+                r#"data-orders-url goes with data-backend="local"; the medusa adapter finds orders in Medusa"#,
+            ),
+            (
+                r#"{"publishable-key":"pk_1"}"#,
+                r#"data-publishable-key and data-return-shipping-option go with data-backend="medusa""#,
             ),
             (
                 r#"{"backend":"local"}"#,
@@ -513,7 +615,7 @@ mod tests {
             ),
             (
                 r#"{"orders-url":"/orders.json"}"#,
-                r#"data-orders-url and data-policy-file go with data-backend="local""#,
+                r#"data-orders-url goes with data-backend="local", data-policy-file with "local" or "medusa""#,
             ),
             (
                 r#"{"backend":"local","orders-url":"file:///etc/passwd"}"#,

@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod idb;
 pub mod journeys;
 pub mod local;
+pub mod medusa;
 pub mod outbox;
 pub mod state;
 pub mod ui;

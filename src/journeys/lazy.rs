@@ -137,6 +137,13 @@ split! {
 }
 
 split! {
+    /// The `medusa` adapter: Medusa v2's Store API.
+    medusa, preload_medusa, fn medusa_backend(settings: crate::medusa::Settings) -> Arc<dyn Backend> {
+        Arc::new(crate::medusa::MedusaBackend::new(settings))
+    }
+}
+
+split! {
     /// Sends a request through the outbox (kept on the device until the shop answers).
     outbox, preload_outbox_submit, fn submit_case(backend: Arc<dyn Backend>, parcel: Parcel, waiter: Waiter) -> () {
         leptos::task::spawn_local(crate::outbox::submit(backend, parcel, waiter));

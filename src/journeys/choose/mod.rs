@@ -51,7 +51,12 @@ pub fn ChooseView(
     let i18n = use_i18n();
     let policy = &found.response.policy;
     let now = found.now(device_now());
-    let options = case_options(policy, &found.response.order, now);
+    let can = expect_context::<crate::backend::BackendHandle>()
+        .0
+        .capabilities();
+    // Only the kinds the adapter can take (a platform's storefront API may take returns only).
+    let mut options = case_options(policy, &found.response.order, now);
+    options.retain(|o| can.kinds.contains(&o.kind));
     let open_kinds: Vec<CaseKind> = options
         .iter()
         .filter(|o| o.status.is_open())
@@ -140,11 +145,7 @@ pub fn ChooseView(
             }
         })
         .collect_view();
-    let withdraws = expect_context::<crate::backend::BackendHandle>()
-        .0
-        .capabilities()
-        .withdrawal;
-    let withdrawal = (withdraws && crate::journeys::withdraw::offered(&found)).then(|| {
+    let withdrawal = (can.withdrawal && crate::journeys::withdraw::offered(&found)).then(|| {
         let found = found.clone();
         view! {
             <section class="as-open" aria-labelledby="as-withdraw-title" data-testid="withdrawal-offer">
