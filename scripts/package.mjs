@@ -41,7 +41,7 @@ let splitJs = bytes[SPLIT].toString("utf8").replace(
   },
 );
 // The adapters (data-backend) and the journey that is each one's code.
-const ADAPTERS = { http: "backend", local: "local" };
+const ADAPTERS = { http: "backend", local: "local", medusa: "medusa" };
 // The journeys and what each fetches: its module and the chunks it depends on.
 const loaders = {};
 for (const m of splitJs.matchAll(/const (__\w+) = (?:wrapAsyncCb\()?makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([\w.-]+\.wasm)"[^]*?\n, \[([^\]]*)\]/g)) {

@@ -130,9 +130,13 @@ export async function startMedusa({ key, returnOption, origin }) {
         const created = { ...fixture("return.json").return, id: `ret_${String(returns.length + 1).padStart(26, "0")}`, display_id: returns.length + 1, created_at: new Date().toISOString() };
         returns.push({ body, created });
         if (loseNext) {
-          // Stored, then the connection drops before the answer: the phone never hears back.
+          // Stored, then the connection drops halfway through the answer: the phone never
+          // hears back. (Dropped before any byte, Chromium itself would send the POST again
+          // on a fresh connection — Medusa has no idempotency key to catch that.)
           loseNext = false;
-          return req.socket.destroy();
+          res.writeHead(200, { "content-type": "application/json", "content-length": "4096", "access-control-allow-origin": origin });
+          res.write('{"return": {"id": "ret_');
+          return setTimeout(() => req.socket.destroy(), 50);
         }
         return send(res, 200, { return: created });
       }

@@ -6,12 +6,10 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import { readFileSync } from "node:fs";
-import { join, resolve, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { startServer, launchBrowser, newPage } from "../lib/harness.js";
+import { join } from "node:path";
+import { startServer, launchBrowser, newPage, ROOT } from "../lib/harness.js";
 import { widget, lookup, next } from "../lib/widget.js";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 let browser;
 let shop;
 let server;

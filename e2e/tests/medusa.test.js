@@ -5,7 +5,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer, launchBrowser, newPage, ARTIFACTS } from "../lib/harness.js";
+import http from "node:http";
+import { readFileSync } from "node:fs";
+import { startServer, launchBrowser, newPage, ARTIFACTS, ROOT } from "../lib/harness.js";
 import { checkA11y } from "../lib/a11y.js";
 import { widget, lookup, pickLine, next, send } from "../lib/widget.js";
 import { startMedusa, ORDER_ID } from "../lib/medusa.js";
@@ -17,34 +19,45 @@ const TEE = "ordli_01JF8Z5M02A1B2C3D4E5F6G7H8";
 
 let browser;
 let server;
-let shopPage;
+let shop;
 
 before(async () => {
   browser = await launchBrowser();
+  // The widget's host (the reference server serves only the widget's files here).
   server = await startServer();
-  // The shop's page: the no-server example's head (the loader with its integrity), with the
-  // widget set to talk to Medusa.
-  shopPage = await (await fetch(`${server.url}/examples/local.html`)).text();
+  // The shop's own page, on its own origin; Medusa on a third (as in production: the shop,
+  // the widget's host, the store's API). Each test sets `shop.page`.
+  shop = http.createServer((req, res) => {
+    if (new URL(req.url, "http://shop").pathname !== "/") return res.writeHead(404).end();
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(shop.page);
+  });
+  await new Promise((ok) => shop.listen(0, "127.0.0.1", ok));
+  shop.origin = `http://localhost:${shop.address().port}`;
 });
 after(async () => {
   await browser?.close();
   await server?.stop();
+  await new Promise((ok) => (shop ? shop.close(ok) : ok()));
 });
 
 /** The settings of a shop on the store at `url`, with its publishable key. */
 const settings = (key = KEY) => (url) => `data-api="${url}" data-publishable-key="${key}" data-return-shipping-option="${OPTION}"`;
 
 /** A fresh Medusa store, and the shop page pointed at it with `attributes(store's url)`. */
-async function open(attributes = settings()) {
-  const medusa = await startMedusa({ key: KEY, returnOption: OPTION, origin: server.url });
-  const attrs = attributes(medusa.url);
-  const html = shopPage.replace(/<after-sales[\s\S]*?<\/after-sales>/, `<after-sales id="returns" mode="inline" data-backend="medusa" ${attrs}></after-sales>`);
+async function open(attributes = settings(), shown = ".as-panel") {
+  const medusa = await startMedusa({ key: KEY, returnOption: OPTION, origin: shop.origin });
+  // The snippet as packaged, from the widget's host, as docs/embedding.md says.
+  const loader = readFileSync(join(ROOT, "dist", "v1", "snippet.html"), "utf8")
+    .trim()
+    .replace("https://YOUR-SHOP", server.url)
+    .replace("defer>", `data-launcher="none" defer>`);
+  shop.page = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Lotus &amp; Pine</title>${loader}
+<h1>Your order</h1><after-sales id="returns" mode="inline" data-backend="medusa" ${attributes(medusa.url)}></after-sales>`;
   const page = await newPage(browser);
   page.consoleErrors = [];
   page.on("console", (m) => m.type() === "error" && page.consoleErrors.push(m.text()));
-  await page.route(`${server.url}/examples/medusa-shop.html`, (r) => r.fulfill({ contentType: "text/html", body: html }));
-  await page.goto(`${server.url}/examples/medusa-shop.html`);
-  await widget(page).locator(".as-panel").waitFor();
+  await page.goto(`${shop.origin}/`);
+  await widget(page).locator(shown).waitFor();
   page.medusa = medusa;
   return page;
 }
@@ -78,8 +91,9 @@ test("medusa: a return with a refund reaches Medusa as its validator wants it, o
   assert.equal(await widget(page).locator(`.as-line[data-line-id="${KETTLE}"] input[type=checkbox]`).isEnabled(), true);
   await pickLine(page, KETTLE);
   await next(page);
-  // A refund is the one resolution: no store credit, no keep-the-item.
-  assert.deepEqual(await widget(page).locator("input[name=resolution]").evaluateAll((l) => l.map((e) => e.value)), ["refund"]);
+  // A refund is the one resolution: no store credit, no keep-the-item to choose from.
+  assert.deepEqual(await widget(page).locator("input[name=resolution]").evaluateAll((l) => l.map((e) => e.value)), []);
+  await page.screenshot({ path: join(ARTIFACTS, "medusa-details.png") });
   await widget(page).locator("select[name=reason]").selectOption("changed_mind");
   await widget(page).locator("select[name=condition]").selectOption("opened");
   await next(page);
@@ -112,7 +126,10 @@ test("medusa: an answer lost after Medusa stored the return does not make a seco
   const page = await open();
   const { medusa } = page;
   medusa.loseNextAnswer();
-  const tracking = await returnKettle(page);
+  const tracking = await returnKettle(page).catch(async (e) => {
+    await page.screenshot({ path: join(ARTIFACTS, "medusa-lost.png") });
+    throw new Error(`${e.message}\n${medusa.requests.join("\n")}\n${page.consoleErrors.join("\n")}`);
+  });
   // The outbox sent it again; the adapter read the order first, saw the kettle's quantity
   // already moved, and answered with the first attempt's receipt.
   assert.equal(medusa.returns.length, 1, medusa.requests.join("\n"));
@@ -158,9 +175,9 @@ test("medusa: a wrong key is named in the console, a secret key is refused befor
   await page.close();
   await page.medusa.close();
 
-  page = await open(settings("sk_live_0123456789"));
-  // On 127.0.0.1 the merchant's sentence is shown in the widget too (data-debug elsewhere).
-  assert.match(await widget(page).innerText(), /data-publishable-key holds a secret API key/);
+  page = await open(settings("sk_live_0123456789"), ".as-config-error");
+  // On localhost the merchant's sentence is shown in the widget too (data-debug elsewhere).
+  assert.match(await widget(page).locator(".as-config-error").innerText(), /data-publishable-key holds a secret API key/);
   assert.ok(page.consoleErrors.some((e) => e.includes("secret API key")), page.consoleErrors.join("\n"));
   assert.deepEqual(page.medusa.requests, [], "the secret key never left the page");
   await page.close();
