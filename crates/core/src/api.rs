@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// `POST /v1/orders/lookup` request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LookupRequest {
     /// The order number from the confirmation e-mail.
@@ -68,6 +69,7 @@ pub fn check_email(email: &str) -> Result<&str, CredentialProblem> {
 
 /// `POST /v1/orders/lookup` answer (200).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LookupResponse {
     /// The order snapshot, with quantities already claimed by earlier cases.
     pub order: Order,
@@ -83,6 +85,7 @@ pub struct LookupResponse {
 
 /// A request already open on an order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OpenCase {
     /// Its tracking number.
     pub tracking_number: String,
@@ -96,6 +99,7 @@ pub struct OpenCase {
 
 /// A line of an [`OpenCase`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OpenLine {
     /// The order line.
     pub line_id: String,
@@ -105,6 +109,7 @@ pub struct OpenLine {
 
 /// `POST /v1/cases` request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateCaseRequest {
     /// The order number.
@@ -123,6 +128,7 @@ pub struct CreateCaseRequest {
 
 /// How to reach the shopper about a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     /// E-mail address.
@@ -137,6 +143,7 @@ pub struct Contact {
 
 /// The shopper's preferred way to be contacted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// By e-mail.
@@ -190,6 +197,7 @@ impl Contact {
 
 /// `POST /v1/cases` answer (201).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CaseReceipt {
     /// The case's public id, e.g. `AS-7KQ2M-XH4P9C`.
     pub tracking_number: String,
@@ -214,6 +222,7 @@ pub struct CaseReceipt {
 
 /// `POST /v1/evidence` answer (201): the stored photo.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EvidenceReceipt {
     /// The reference to put in the case's `evidence`.
     pub id: String,
@@ -229,6 +238,7 @@ pub struct EvidenceReceipt {
 
 /// Every error answer: `{"error": {...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorBody {
     /// The error.
     pub error: ErrorDetail,
@@ -236,6 +246,7 @@ pub struct ErrorBody {
 
 /// What went wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorDetail {
     /// Machine code, e.g. `order_not_found`, `window_closed`, `bad_request`.
     pub code: String,
@@ -251,6 +262,7 @@ pub struct ErrorDetail {
 
 /// One problem with a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ViolationDetail {
     // `code` stays a string on the wire: a client reads a code newer than itself as
     // "unknown" (see `violation`) instead of failing to read the whole answer.

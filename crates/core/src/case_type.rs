@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// The type of a case, flat: the key of commitments and statistics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseKind {
     /// Return and refund (退货退款).
@@ -86,6 +87,7 @@ impl CaseKind {
 
 /// What a complaint is about (产品问题、服务问题、物流问题).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ComplaintAbout {
     /// The product.
@@ -98,6 +100,7 @@ pub enum ComplaintAbout {
 
 /// A delivery problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LogisticsProblem {
     /// The parcel is lost.
@@ -166,6 +169,7 @@ impl ComplaintAbout {
 
 /// The type of a case, with its detail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CaseType {
     /// Return and refund (or store credit, or keep the item).

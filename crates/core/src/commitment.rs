@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 /// A length of time, in wall-clock or business time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Span {
     /// Minutes of wall-clock time.
@@ -36,6 +37,7 @@ impl Span {
 
 /// The promise for one case type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Commitment {
     /// First answer to the shopper within this span.
@@ -47,6 +49,7 @@ pub struct Commitment {
 
 /// Commitments per case type. A type without an entry gets [`Commitments::FALLBACK`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Commitments(pub BTreeMap<CaseKind, Commitment>);
 
@@ -128,6 +131,7 @@ impl Commitments {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     /// Answer immediately: within one hour.
@@ -152,6 +156,7 @@ impl Priority {
 
 /// The shop's working time, in its time zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BusinessHours {
     /// Working days: `"mon"` … `"sun"`.
@@ -167,6 +172,7 @@ pub struct BusinessHours {
 
 /// A day of the week, written `"mon"` … `"sun"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Day {
     /// Monday.
@@ -201,6 +207,7 @@ impl Day {
 
 /// A time of day, `"HH:MM"` (00:00 to 24:00).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct ClockTime(u16);
 
@@ -288,6 +295,7 @@ pub fn add_span(
 
 /// When a case is due for its first answer and for its resolution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DueTimes {
     /// First answer due.
     pub respond_by: DateTime<Utc>,
@@ -297,6 +305,7 @@ pub struct DueTimes {
 
 /// How a deadline stands at an instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SlaStatus {
     /// More than a quarter of the time is left.

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 /// Verdicts for one line, one per resolution.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LineVerdicts {
     /// The line.
     pub line_id: String,
@@ -34,6 +35,7 @@ pub struct LineVerdicts {
 
 /// The engine's answer for one line × resolution.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Verdict {
     /// The resolution asked about.
     pub resolution: Resolution,
@@ -43,6 +45,7 @@ pub struct Verdict {
 
 /// What may be claimed, when a resolution is available.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Allowance {
     /// Last calendar day (shop time) on which it may be requested; `None` when unlimited.
     pub last_day: Option<NaiveDate>,
@@ -59,6 +62,7 @@ pub struct Allowance {
 
 /// Eligible, needs review, or not eligible.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Outcome {
     /// Available.
@@ -74,6 +78,7 @@ pub enum Outcome {
 
 /// Machine reason codes for a refusal; the widget turns them into words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Ineligible {
     /// The shop does not offer this resolution for this line.

@@ -22,6 +22,7 @@ pub const MAX_QUERY: usize = 200;
 
 /// The FAQ file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Faq {
     /// The entries, in the order the merchant wants them shown when nothing is searched.
@@ -30,6 +31,7 @@ pub struct Faq {
 
 /// One question, in as many languages as the merchant writes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FaqEntry {
     /// Stable id (`refund-time`), recorded when it answers someone.
@@ -42,6 +44,7 @@ pub struct FaqEntry {
 
 /// An entry in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FaqText {
     /// The question, as a shopper would ask it.
@@ -55,6 +58,7 @@ pub struct FaqText {
 
 /// An entry picked in one language: what the widget shows and searches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FaqArticle {
     /// The entry's id.
     pub id: String,
@@ -69,6 +73,7 @@ pub struct FaqArticle {
 
 /// `GET /v1/faq?lang=…` answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FaqResponse {
     /// Every entry, in the language asked for where written, else the fallback.
     pub articles: Vec<FaqArticle>,

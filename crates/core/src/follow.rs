@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 /// How a shopper proves a case is theirs: its tracking number and either the order's e-mail
 /// or a link token the server minted for this case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CaseAccess {
     /// `AS-XXXXX-XXXXXX`, as typed (core parses it).
@@ -28,6 +29,7 @@ pub struct CaseAccess {
 
 /// `POST /v1/cases/confirm`: the shopper answers "Is this resolved?".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmRequest {
     /// Whose case.
@@ -41,6 +43,7 @@ pub struct ConfirmRequest {
 
 /// `POST /v1/cases/survey`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SurveyRequest {
     /// Whose case.
@@ -54,6 +57,7 @@ pub const MAX_MESSAGE: usize = 2_000;
 
 /// One status the case went through.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TimelineEntry {
     /// The status reached.
     pub status: Status,
@@ -68,6 +72,7 @@ pub struct TimelineEntry {
 
 /// A message between the shop and the shopper.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CaseMessage {
     /// The shop or the shopper.
     pub by: Actor,
@@ -79,6 +84,7 @@ pub struct CaseMessage {
 
 /// A line of the case as the shopper sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CaseViewLine {
     /// The item's title.
     pub title: String,
@@ -91,6 +97,7 @@ pub struct CaseViewLine {
 
 /// Which promise is pending.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PromiseKind {
     /// The shop's first answer.
@@ -101,6 +108,7 @@ pub enum PromiseKind {
 
 /// The next promise the shop owes and how it stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Promise {
     /// Answer or resolution.
     pub kind: PromiseKind,
@@ -112,6 +120,7 @@ pub struct Promise {
 
 /// What the shopper may do with the case now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ShopperMoves {
     /// Answer "Is this resolved?" (yes confirms, no reopens).
     pub confirm: bool,
@@ -123,6 +132,7 @@ pub struct ShopperMoves {
 
 /// `POST /v1/cases/find` (and confirm, survey) answer: the case as its shopper follows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CaseView {
     /// `AS-XXXXX-XXXXXX`.
     pub tracking_number: String,

@@ -7,6 +7,7 @@ use std::fmt;
 
 /// Where a case is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Sent by the shopper.
@@ -43,6 +44,7 @@ pub enum Status {
 
 /// Who makes a move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Actor {
     /// The shopper.
@@ -174,6 +176,7 @@ pub const ALL_STATUSES: [Status; 15] = [
 
 /// One recorded move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Transition {
     /// From.
     pub from: Status,
@@ -223,6 +226,7 @@ impl std::error::Error for TransitionError {}
 
 /// A case's status and its history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Lifecycle {
     /// When it was submitted.
     pub submitted_at: DateTime<Utc>,

@@ -6,6 +6,7 @@ use std::fmt;
 
 /// An ISO 4217 currency with its minor-unit exponent (JPY 0, EUR 2, KWD 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Currency {
     code: [u8; 3],
@@ -80,6 +81,7 @@ impl fmt::Display for Currency {
 
 /// An amount: a count of minor units (cents, fils, yen) in one currency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Money {
     /// Count of minor units; negative for amounts owed back.
     pub minor: i64,

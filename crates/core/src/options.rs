@@ -32,6 +32,7 @@ pub const CHOOSABLE: [CaseKind; 6] = [
 
 /// One entry of the choice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CaseOption {
     /// The kind of case.
     pub kind: CaseKind,
@@ -41,6 +42,7 @@ pub struct CaseOption {
 
 /// Open (until when, for which lines) or closed (why).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum OptionStatus {
     /// May be opened now.
@@ -81,6 +83,7 @@ pub fn case_options(policy: &Policy, order: &Order, now: DateTime<Utc>) -> Vec<C
 
 /// What one line allows for a kind of request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum LineStatus {
     /// May be named: up to `max` units (the most over the kind's resolutions), until the

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// An order as the shop's backend reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Order {
     /// The order number the shopper knows (printed on the confirmation e-mail).
@@ -23,6 +24,7 @@ pub struct Order {
 
 /// Another variant a line may be exchanged for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExchangeOption {
     /// Its SKU.
@@ -36,6 +38,7 @@ pub const MAX_EXCHANGE_OPTIONS: usize = 50;
 
 /// Where a line is in its delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Fulfilment {
     /// Not shipped yet.
@@ -48,6 +51,7 @@ pub enum Fulfilment {
 
 /// One order line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Line {
     /// Identifier of the line, unique within the order.

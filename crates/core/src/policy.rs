@@ -16,6 +16,7 @@ use std::fmt;
 
 /// The merchant's after-sales policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     /// The shop's time zone: it decides on which calendar day a window closes.
@@ -65,6 +66,7 @@ pub struct Policy {
 
 /// How long a resolution stays available, counted from the day after delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Window {
     /// Available for this many days (schema.org `MerchantReturnFiniteReturnWindow`).
@@ -91,6 +93,7 @@ impl Window {
 /// A rule for the lines it matches. The first matching rule applies; its windows replace the
 /// defaults resolution by resolution, and its fees replace the default fees.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// A name for people and for verdicts (`"electronics warranty"`).
@@ -119,6 +122,7 @@ pub struct Rule {
 
 /// Conditions on a line. Lists match when they contain the line's value.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Matcher {
     /// Product categories.
@@ -147,6 +151,7 @@ pub struct Matcher {
 /// Lines delivered between `delivered_from` and `delivered_to` (inclusive, shop time) keep
 /// every finite window open at least until `last_day`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SeasonalOverride {
     /// A name for people (`"holiday returns"`).
@@ -161,6 +166,7 @@ pub struct SeasonalOverride {
 
 /// Fees deducted from a refund when the shopper is at fault.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Fees {
     /// Restocking fee, per returned line.
@@ -176,6 +182,7 @@ pub struct Fees {
 
 /// A fee: a fixed amount, or a share of the refunded amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum FeeAmount {
     /// Minor units.

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Whose fault the problem is; it decides who pays return shipping and fees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Fault {
     /// The merchant's or carrier's: defect, wrong item, damaged in transit, missing part.
@@ -20,6 +21,7 @@ pub enum Fault {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Evidence {
     /// Nothing.
@@ -34,6 +36,7 @@ pub enum Evidence {
 /// A follow-up question: `{"id": "…", "kind": "choice", "options": [...], "required": true}`
 /// or `{"id": "…", "kind": "text", "max_length": 500}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawQuestion")]
 pub struct Question {
     /// Identifier of the question, unique within its reason.
@@ -48,6 +51,7 @@ pub struct Question {
 
 /// The kind of answer a question takes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum QuestionKind {
     /// One of a fixed set of option codes.
@@ -71,6 +75,7 @@ fn default_text_length() -> u32 {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawQuestion {
     id: String,
@@ -123,6 +128,7 @@ impl TryFrom<RawQuestion> for Question {
 
 /// One reason in the tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReasonDef {
     /// Machine code, e.g. `"defective"`.

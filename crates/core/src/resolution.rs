@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// An outcome the shopper may ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Resolution {
     /// Money back to the original payment method.
@@ -63,6 +64,7 @@ impl Resolution {
 
 /// The state an item is returned in, as the shopper declares it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ItemCondition {
     /// New, in its unopened packaging.

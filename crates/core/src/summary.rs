@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// One sentence of the summary, as a fact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "fact", rename_all = "snake_case")]
 pub enum PolicyFact {
     /// Returns for a refund within `days` of delivery, for any reason.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// A score from 1 to 5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "u8", into = "u8")]
 pub struct Score(u8);
 
@@ -31,6 +32,7 @@ pub const MAX_COMMENT: usize = 2_000;
 
 /// A filled-in survey.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Survey {
     /// Service attitude (服务态度).

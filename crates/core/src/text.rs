@@ -12,6 +12,7 @@ pub const MAX_TEXT_CHARS: usize = 500;
 
 /// One text per language tag.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Texts(pub BTreeMap<String, String>);
 

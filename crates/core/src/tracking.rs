@@ -17,6 +17,7 @@ const MODULUS: u32 = 31;
 
 /// A valid tracking number, stored in canonical form (`AS-XXXXX-XXXXXX`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct TrackingNumber(String);
 

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 /// The policy's `withdrawal` setting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawalRule {
     /// Days from delivery (day 1 is the day after), at least the law's 14.
@@ -32,6 +33,7 @@ pub const MIN_DAYS: u16 = 14;
 
 /// A line that may still be withdrawn from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WithdrawableLine {
     /// The line's id.
     pub line_id: String,
@@ -73,6 +75,7 @@ pub fn withdrawable(policy: &Policy, order: &Order, now: DateTime<Utc>) -> Vec<W
 
 /// `POST /v1/withdrawals`: only what the law allows to be asked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawalRequest {
     /// The order.
@@ -167,6 +170,7 @@ impl WithdrawalRequest {
 
 /// `POST /v1/withdrawals` answer (201): the acknowledgement's content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WithdrawalReceipt {
     /// Reference of the withdrawal (`AS-…`, the same format as a case's).
     pub reference: String,

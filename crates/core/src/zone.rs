@@ -63,6 +63,7 @@ pub const NAMED_ZONES: &[(&str, &str)] = &[
 
 /// A shop's time zone: a standard offset and, optionally, a daylight-saving rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct ShopZone {
     input: String,

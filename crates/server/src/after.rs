@@ -204,7 +204,7 @@ pub async fn faq(
 }
 
 /// `POST /v1/events` body: a self-service event.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventRequest {
     /// `faq_answered` ("This answered my question") or `faq_escalated` ("I still need help").

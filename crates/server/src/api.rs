@@ -99,6 +99,7 @@ impl AppState {
 pub fn router(state: AppState, assets: Option<PathBuf>) -> Router {
     let api = Router::new()
         .route("/v1/health", get(health))
+        .route("/v1/openapi.json", get(openapi))
         .route("/v1/policy", get(policy))
         .route("/v1/orders/lookup", post(lookup).layer(small()))
         .route("/v1/cases", post(create_case).layer(large()))
@@ -415,6 +416,12 @@ impl From<JsonRejection> for ApiError {
 async fn health(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
     state.store.lock().map_err(|_| poisoned())?.case_count()?;
     Ok(Json(json!({ "status": "ok" })))
+}
+
+/// `GET /v1/openapi.json`: the contract (`docs/api/openapi.yaml`), made once.
+async fn openapi() -> Json<serde_json::Value> {
+    static DOCUMENT: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    Json(DOCUMENT.get_or_init(crate::openapi::document).clone())
 }
 
 /// `GET /v1/policy`: the shop's policy, public (the widget shows it before any lookup).

@@ -14,6 +14,7 @@ pub mod limits;
 pub mod links;
 mod merchant;
 pub mod notify;
+pub mod openapi;
 
 use api::{AppState, Clock};
 use db::Store;

@@ -102,7 +102,7 @@ pub struct ListQuery {
 }
 
 /// A page of cases.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct CasePage {
     cases: Vec<MerchantCase>,
     /// Pass as `cursor` for the next page; absent on the last.
@@ -154,7 +154,7 @@ async fn list(
 }
 
 /// A case as the merchant reads it: the shopper's view plus how to reach them.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct MerchantView {
     #[serde(flatten)]
     case: CaseView,
@@ -177,7 +177,7 @@ async fn read(
 }
 
 /// `POST …/moves` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MoveRequest {
     /// The status to move to.
@@ -211,7 +211,7 @@ async fn move_case(
 }
 
 /// `POST …/messages` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MessageRequest {
     /// The text for the shopper.

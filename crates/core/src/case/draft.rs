@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 /// A line of a case draft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DraftLine {
     /// The order line.
@@ -21,6 +22,7 @@ pub struct DraftLine {
 
 /// A piece of evidence: an uploaded photo's reference or a video link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceItem {
     /// Photo or video link.
@@ -31,6 +33,7 @@ pub struct EvidenceItem {
 
 /// The kind of an evidence item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EvidenceKind {
     /// A photo upload.
@@ -51,6 +54,7 @@ pub const MAX_CHOICE_ANSWER: usize = 200;
 /// A case as the shopper drafted it. In JSON the type's fields sit at the top level:
 /// `{"type": "complaint", "about": "service", "description": "…"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawDraft")]
 pub struct CaseDraft {
     /// The type of case.
@@ -82,6 +86,7 @@ pub struct CaseDraft {
 /// The wire form of [`CaseDraft`]: serde cannot refuse unknown fields next to a flattened
 /// enum, so the draft is read flat and checked here.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawDraft {
     #[serde(rename = "type")]

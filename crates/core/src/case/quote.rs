@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// The money side of an accepted case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Quote {
     /// Per line: what the units cost and the fee on them.
     pub lines: Vec<QuoteLine>,
@@ -27,6 +28,7 @@ pub struct Quote {
 
 /// One line of a [`Quote`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QuoteLine {
     /// The order line.
     pub line_id: String,

@@ -31,6 +31,7 @@ use std::collections::HashSet;
 
 /// A draft that passed validation, with what the engine worked out for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AcceptedCase {
     /// The draft, as accepted.
     pub draft: CaseDraft,

@@ -7,6 +7,7 @@ use std::fmt;
 /// What is wrong with a draft. On the wire each code is its snake_case name
 /// (`"invalid_quantity"`); the widget words every one of them in its catalogs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ViolationCode {
     /// No line was chosen for a case about items.
@@ -234,6 +235,7 @@ impl fmt::Display for ViolationCode {
 
 /// One reason a draft is refused: a code and the field it concerns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Violation {
     /// What is wrong.
     pub code: ViolationCode,

@@ -40,7 +40,7 @@ pub struct CaseRecord {
 }
 
 /// A case as the merchant lists it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct MerchantCase {
     /// Public id.
     pub tracking_number: String,

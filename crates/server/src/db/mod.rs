@@ -204,7 +204,7 @@ pub struct StoredCase {
 }
 
 /// A stored photo as `POST /v1/evidence` answers it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct StoredPhoto {
     /// Its id (`ph_…`), for the case's evidence.
     pub id: String,

@@ -1,0 +1,496 @@
+//! The `/v1` contract as an OpenAPI 3.1 document, served at `GET /v1/openapi.json` and kept
+//! as `docs/api/openapi.yaml` (`aftersales openapi` writes it).
+//!
+//! Nothing in it is a second copy that can drift: every body's JSON Schema is generated from
+//! the Rust type the handler reads or writes (`schemars`, following the types' serde
+//! attributes), and the operations are listed here beside the router — a test fails when a
+//! route is missing, when the file differs from what this module makes, and the e2e contract
+//! test checks the server's real answers, successes and errors, against the document.
+
+use aftersales_core::api::{
+    CaseReceipt, CreateCaseRequest, ErrorBody, LookupRequest, LookupResponse,
+};
+use aftersales_core::faq::FaqResponse;
+use aftersales_core::follow::{CaseAccess, CaseView, ConfirmRequest, SurveyRequest};
+use aftersales_core::policy::Policy;
+use aftersales_core::withdrawal::{WithdrawalReceipt, WithdrawalRequest};
+use schemars::generate::SchemaSettings;
+use schemars::SchemaGenerator;
+use serde_json::{json, Map, Value};
+
+/// One operation: its route, words, request and answers.
+struct Op {
+    method: &'static str,
+    path: &'static str,
+    id: &'static str,
+    tag: &'static str,
+    summary: &'static str,
+    /// The request body's media type and schema.
+    body: Option<(&'static str, Value)>,
+    parameters: Vec<Value>,
+    /// Status, description, body schema.
+    answers: Vec<(u16, &'static str, Option<Value>)>,
+    /// Needs a merchant token.
+    merchant: bool,
+}
+
+fn header(name: &str, required: bool, description: &str) -> Value {
+    json!({"name": name, "in": "header", "required": required, "description": description,
+           "schema": {"type": "string"}})
+}
+
+fn query(name: &str, schema: Value, description: &str) -> Value {
+    json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema})
+}
+
+fn tracking_param() -> Value {
+    json!({"name": "tracking_number", "in": "path", "required": true,
+           "description": "The case's tracking number (AS-XXXXX-XXXXXX).",
+           "schema": {"type": "string"}})
+}
+
+/// Every route of the router, in the order `api::router` lists them.
+fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
+    let schema = |v: schemars::Schema| serde_json::to_value(v).unwrap_or(Value::Null);
+    let json_body = |s: Value| Some(("application/json", s));
+    let view = schema(g.subschema_for::<CaseView>());
+    vec![
+        Op {
+            method: "get",
+            path: "/v1/health",
+            id: "health",
+            tag: "service",
+            summary: "Whether the service and its database answer (no counts).",
+            body: None,
+            parameters: vec![],
+            answers: vec![(
+                200,
+                "Up.",
+                Some(json!({"type": "object", "required": ["status"], "additionalProperties": false,
+                            "properties": {"status": {"const": "ok"}}})),
+            )],
+            merchant: false,
+        },
+        Op {
+            method: "get",
+            path: "/v1/policy",
+            id: "policy",
+            tag: "shopper",
+            summary: "The shop's policy, shown before any order is found.",
+            body: None,
+            parameters: vec![],
+            answers: vec![(200, "The policy.", Some(schema(g.subschema_for::<Policy>())))],
+            merchant: false,
+        },
+        Op {
+            method: "post",
+            path: "/v1/orders/lookup",
+            id: "lookupOrder",
+            tag: "shopper",
+            summary: "Finds an order by number and e-mail (or a signed link's token). An unknown order and a wrong e-mail get the same answer.",
+            body: json_body(schema(g.subschema_for::<LookupRequest>())),
+            parameters: vec![],
+            answers: vec![
+                (200, "The order, the policy, the server's clock and the requests already open.", Some(schema(g.subschema_for::<LookupResponse>()))),
+                (404, "order_not_found: no order with that number and e-mail.", None),
+                (429, "rate_limited, with Retry-After.", None),
+            ],
+            merchant: false,
+        },
+        Op {
+            method: "post",
+            path: "/v1/cases",
+            id: "createCase",
+            tag: "shopper",
+            summary: "Submits a case. Idempotent by Idempotency-Key (IETF draft): the same key and body answer the first receipt with Idempotent-Replayed: true.",
+            body: json_body(schema(g.subschema_for::<CreateCaseRequest>())),
+            parameters: vec![header(
+                "Idempotency-Key",
+                false,
+                "1 to 100 of A-Z a-z 0-9 - _, bare or as a quoted sf-string; kept as long as the case.",
+            )],
+            answers: vec![
+                (201, "The receipt, with the tracking number.", Some(schema(g.subschema_for::<CaseReceipt>()))),
+                (404, "order_not_found.", None),
+                (409, "request_in_progress: the first request with this key is still running (Retry-After: 1).", None),
+                (413, "payload_too_large.", None),
+                (422, "invalid_case with every violation, or idempotency_key_reused (same key, another body).", None),
+                (429, "rate_limited, with Retry-After.", None),
+            ],
+            merchant: false,
+        },
+        Op {
+            method: "post",
+            path: "/v1/cases/find",
+            id: "findCase",
+            tag: "shopper",
+            summary: "A case as its shopper follows it, by tracking number and e-mail or link token.",
+            body: json_body(schema(g.subschema_for::<CaseAccess>())),
+            parameters: vec![],
+            answers: vec![
+                (200, "The case.", Some(view.clone())),
+                (404, "case_not_found: unknown number or wrong e-mail, the same answer.", None),
+                (429, "rate_limited, with Retry-After.", None),
+            ],
+            merchant: false,
+        },
+        Op {
+            method: "post",
+            path: "/v1/cases/confirm",
+            id: "confirmCase",
+            tag: "shopper",
+            summary: "\"Is this resolved?\": yes confirms, no reopens with a reason.",
+            body: json_body(schema(g.subschema_for::<ConfirmRequest>())),
+            parameters: vec![],
+            answers: vec![
+                (200, "The case after the move.", Some(view.clone())),
+                (404, "case_not_found.", None),
+                (409, "not_allowed_now: the case is not waiting for the shopper.", None),
+            ],
+            merchant: false,
+        },
+        Op {
+            method: "post",
+            path: "/v1/cases/survey",
+            id: "rateCase",
+            tag: "shopper",
+            summary: "The satisfaction survey, once per case.",
+            body: json_body(schema(g.subschema_for::<SurveyRequest>())),
+            parameters: vec![],
+            answers: vec![
+                (200, "The case with its survey.", Some(view.clone())),
+                (404, "case_not_found.", None),
+                (409, "survey_taken or not_allowed_now.", None),
+            ],
+            merchant: false,
+        },
+        Op {
+            method: "get",
+            path: "/v1/faq",
+            id: "faq",
+            tag: "shopper",
+            summary: "The shop's answers in a language (or its fallback).",
+            body: None,
+            parameters: vec![query("lang", json!({"type": "string"}), "A language tag (en, zh-Hans); en when absent.")],
+            answers: vec![(200, "The articles.", Some(schema(g.subschema_for::<FaqResponse>())))],
+            merchant: false,
+        },
+        Op {
+            method: "post",
+            path: "/v1/events",
+            id: "selfServiceEvent",
+            tag: "shopper",
+            summary: "Records a self-service event (an answer that helped, or one that did not).",
+            body: json_body(schema(g.subschema_for::<crate::after::EventRequest>())),
+            parameters: vec![],
+            answers: vec![(204, "Recorded.", None)],
+            merchant: false,
+        },
+        Op {
+            method: "post",
+            path: "/v1/withdrawals",
+            id: "withdraw",
+            tag: "shopper",
+            summary: "The EU withdrawal declaration, within its period.",
+            body: json_body(schema(g.subschema_for::<WithdrawalRequest>())),
+            parameters: vec![],
+            answers: vec![
+                (201, "The acknowledgement of receipt.", Some(schema(g.subschema_for::<WithdrawalReceipt>()))),
+                (404, "order_not_found.", None),
+                (422, "withdrawal_period_over or a field's problem.", None),
+            ],
+            merchant: false,
+        },
+        Op {
+            method: "get",
+            path: "/v1/merchant/cases",
+            id: "listCases",
+            tag: "merchant",
+            summary: "Cases, newest first, filtered and paginated by cursor.",
+            body: None,
+            parameters: vec![
+                query("status", json!({"type": "string"}), "A status code (under_review)."),
+                query("kind", json!({"type": "string"}), "A case type (return)."),
+                query("follow_up", json!({"type": "boolean"}), "Only cases flagged for follow-up."),
+                query("overdue", json!({"type": "boolean"}), "Only cases past a promise."),
+                query("cursor", json!({"type": "integer"}), "next_cursor of the page before."),
+                query("limit", json!({"type": "integer", "minimum": 1, "maximum": 200}), "Cases per page (50)."),
+            ],
+            answers: vec![(200, "A page of cases.", Some(schema(g.subschema_for::<crate::merchant::CasePage>())))],
+            merchant: true,
+        },
+        Op {
+            method: "get",
+            path: "/v1/merchant/cases/{tracking_number}",
+            id: "readCase",
+            tag: "merchant",
+            summary: "One case with its lines, timeline, messages and contact.",
+            body: None,
+            parameters: vec![tracking_param()],
+            answers: vec![
+                (200, "The case.", Some(schema(g.subschema_for::<crate::merchant::MerchantView>()))),
+                (404, "case_not_found.", None),
+            ],
+            merchant: true,
+        },
+        Op {
+            method: "post",
+            path: "/v1/merchant/cases/{tracking_number}/moves",
+            id: "moveCase",
+            tag: "merchant",
+            summary: "Moves a case through core's lifecycle; an illegal move is refused with the reason.",
+            body: json_body(schema(g.subschema_for::<crate::merchant::MoveRequest>())),
+            parameters: vec![tracking_param()],
+            answers: vec![
+                (200, "The case after the move.", Some(view.clone())),
+                (404, "case_not_found.", None),
+                (409, "illegal_move.", None),
+            ],
+            merchant: true,
+        },
+        Op {
+            method: "post",
+            path: "/v1/merchant/cases/{tracking_number}/messages",
+            id: "messageShopper",
+            tag: "merchant",
+            summary: "Posts a message the shopper reads on the case.",
+            body: json_body(schema(g.subschema_for::<crate::merchant::MessageRequest>())),
+            parameters: vec![tracking_param()],
+            answers: vec![(200, "The case with the message.", Some(view)), (404, "case_not_found.", None)],
+            merchant: true,
+        },
+        Op {
+            method: "post",
+            path: "/v1/evidence",
+            id: "uploadPhoto",
+            tag: "shopper",
+            summary: "Uploads a photo (JPEG, PNG or WebP; re-encoded, metadata stripped) for a case about to be submitted. The same bytes for the same order answer the first photo until it is part of a case.",
+            body: Some(("image/*", json!({"type": "string", "contentMediaType": "image/jpeg"}))),
+            parameters: vec![
+                header("x-order-number", true, "The order number."),
+                header("x-order-email", false, "The order's e-mail (or x-order-token)."),
+                header("x-order-token", false, "A signed link's token instead of the e-mail."),
+            ],
+            answers: vec![
+                (201, "The stored photo.", Some(schema(g.subschema_for::<crate::db::StoredPhoto>()))),
+                (404, "order_not_found.", None),
+                (413, "photo_too_large.", None),
+                (422, "Not a photo the server can read.", None),
+            ],
+            merchant: false,
+        },
+        Op {
+            method: "get",
+            path: "/v1/openapi.json",
+            id: "openapi",
+            tag: "service",
+            summary: "This document.",
+            body: None,
+            parameters: vec![],
+            answers: vec![(200, "OpenAPI 3.1.", Some(json!({"type": "object"})))],
+            merchant: false,
+        },
+    ]
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let mut g = SchemaSettings::draft2020_12()
+        .with(|s| s.definitions_path = "/components/schemas/".into())
+        .into_generator();
+    let error = serde_json::to_value(g.subschema_for::<ErrorBody>()).unwrap_or(Value::Null);
+    let mut paths = Map::new();
+    for op in operations(&mut g) {
+        let mut responses = Map::new();
+        for (status, description, body) in &op.answers {
+            let mut r = json!({"description": description});
+            if let Some(schema) = body {
+                r["content"] = json!({"application/json": {"schema": schema}});
+            } else if *status >= 400 {
+                r["content"] = json!({"application/json": {"schema": error}});
+            }
+            if *status == 429 || *status == 409 {
+                r["headers"] = json!({"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}});
+            }
+            responses.insert(status.to_string(), r);
+        }
+        responses.insert(
+            "default".into(),
+            json!({"description": "Any other error (400 bad_request, 404 not_found, 405, 413, 429, 500), in the contract's error shape.",
+                   "content": {"application/json": {"schema": error}}}),
+        );
+        let mut operation = json!({
+            "operationId": op.id, "tags": [op.tag], "summary": op.summary,
+            "responses": responses,
+        });
+        if !op.parameters.is_empty() {
+            operation["parameters"] = Value::Array(op.parameters);
+        }
+        if let Some((media, schema)) = op.body {
+            operation["requestBody"] =
+                json!({"required": true, "content": {media: {"schema": schema}}});
+        }
+        if op.merchant {
+            operation["security"] = json!([{"merchantToken": []}]);
+        }
+        let item = paths
+            .entry(op.path)
+            .or_insert_with(|| Value::Object(Map::new()));
+        item[op.method] = operation;
+    }
+    let schemas = g.take_definitions(true);
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "After-sales widget API",
+            "version": "1",
+            "description": "The contract between the after-sales widget and a merchant's backend (docs/api.md). Every error is {\"error\": {\"code\", \"message\", \"field\"?, \"violations\"?}}.",
+            "license": {"name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0"}
+        },
+        "servers": [{"url": "/"}],
+        "tags": [
+            {"name": "shopper", "description": "What the widget calls."},
+            {"name": "merchant", "description": "The shop's staff and systems (Authorization: Bearer)."},
+            {"name": "service", "description": "Operations."}
+        ],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"merchantToken": {"type": "http", "scheme": "bearer",
+                "description": "A token from `aftersales token create`."}}
+        }
+    })
+}
+
+/// The document as YAML, as `docs/api/openapi.yaml` keeps it: block style, every string
+/// written as a JSON string (a valid YAML double-quoted scalar), keys bare when they can be.
+pub fn yaml(value: &Value) -> String {
+    let mut out = String::from(
+        "# Generated by `aftersales openapi` from the server's types; do not edit by hand.\n",
+    );
+    write_yaml(value, 0, &mut out);
+    out
+}
+
+fn key(k: &str) -> String {
+    let bare = k
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !matches!(
+            k,
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
+        );
+    if bare {
+        k.to_string()
+    } else {
+        Value::String(k.to_string()).to_string()
+    }
+}
+
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::Object(m) if m.is_empty() => Some("{}".into()),
+        Value::Array(a) if a.is_empty() => Some("[]".into()),
+        Value::Object(_) | Value::Array(_) => None,
+        other => Some(other.to_string()),
+    }
+}
+
+fn write_yaml(v: &Value, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            for (k, item) in m {
+                match scalar(item) {
+                    Some(s) => out.push_str(&format!("{pad}{}: {s}\n", key(k))),
+                    None => {
+                        out.push_str(&format!("{pad}{}:\n", key(k)));
+                        write_yaml(item, indent + 2, out);
+                    }
+                }
+            }
+        }
+        Value::Array(a) if !a.is_empty() => {
+            for item in a {
+                match scalar(item) {
+                    Some(s) => out.push_str(&format!("{pad}- {s}\n")),
+                    None => {
+                        // The item's first line goes after the dash, the rest under it.
+                        let mut inner = String::new();
+                        write_yaml(item, indent + 2, &mut inner);
+                        let inner = inner.trim_start_matches(' ');
+                        out.push_str(&format!("{pad}- {inner}"));
+                    }
+                }
+            }
+        }
+        other => out.push_str(&format!("{pad}{}\n", scalar(other).unwrap_or_default())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The routes the router has (read from its source, so a new route cannot be forgotten).
+    fn routes_in_source() -> Vec<String> {
+        let mut out = Vec::new();
+        for source in [include_str!("api.rs"), include_str!("merchant.rs")] {
+            let mut rest = source;
+            while let Some(at) = rest.find(".route(") {
+                rest = &rest[at + 7..];
+                let start = rest.find('"').unwrap_or(0) + 1;
+                let end = start + rest[start..].find('"').unwrap_or(0);
+                out.push(rest[start..end].to_string());
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn every_route_is_in_the_document_and_nothing_else() {
+        let doc = document();
+        let mut documented: Vec<String> =
+            doc["paths"].as_object().unwrap().keys().cloned().collect();
+        documented.sort();
+        assert_eq!(documented, routes_in_source());
+    }
+
+    #[test]
+    fn the_file_in_docs_is_what_the_types_make() {
+        let file = include_str!("../../../docs/api/openapi.yaml");
+        let made = yaml(&document());
+        assert!(
+            file == made,
+            "docs/api/openapi.yaml is out of date: run `cargo run -p aftersales-server -- openapi > docs/api/openapi.yaml`"
+        );
+    }
+
+    #[test]
+    fn every_reference_resolves() {
+        let doc = document();
+        let text = doc.to_string();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for part in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+            let name = &part[..part.find('"').unwrap()];
+            assert!(
+                schemas.contains_key(name),
+                "{name} is referenced, not defined"
+            );
+        }
+        assert!(schemas.contains_key("Policy") && schemas.contains_key("ErrorBody"));
+    }
+
+    #[test]
+    fn yaml_keeps_what_json_says() {
+        let v = json!({"a": {"b": [1, {"c": "x: y", "d": []}], "/v1/x": {}, "true": "no"}});
+        assert_eq!(
+            yaml(&v).lines().skip(1).collect::<Vec<_>>().join("\n"),
+            "a:\n  \"/v1/x\": {}\n  b:\n    - 1\n    - c: \"x: y\"\n      d: []\n  \"true\": \"no\""
+        );
+    }
+}
