@@ -36,7 +36,7 @@ usage:
   aftersales policy import --schema-org FILE --time-zone ZONE [--currency CODE]
   aftersales check --policy FILE --order FILE [--at RFC3339] [--human]
   aftersales demo orders|policy
-  aftersales openapi
+  aftersales openapi [markdown]
 
 serve            answer the widget's /v1 API from an SQLite database (created and migrated
                  on first start); with --assets, also serve the built widget and the demo
@@ -64,7 +64,8 @@ check            print the engine's verdicts for every line and resolution of an
                  (JSON, or a table with --human), at --at or now
 demo             print the demo orders (dated relative to now) as the widget's `local`
                  adapter reads them (data-orders-url), or the demo policy (data-policy-file)
-openapi          print the /v1 contract as OpenAPI 3.1 YAML (docs/api/openapi.yaml)";
+openapi          print the /v1 contract as OpenAPI 3.1 YAML (docs/api/openapi.yaml), or
+                 rendered for reading (markdown: docs/api/operations.md)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -80,11 +81,12 @@ fn main() -> ExitCode {
         Some("case") => case(sub, &args[2.min(args.len())..]),
         Some("link") => link(sub, &args[2.min(args.len())..]),
         Some("demo") if args.len() == 2 => demo_files(sub),
-        Some("openapi") if args.len() == 1 => {
-            print!(
-                "{}",
-                aftersales_server::openapi::yaml(&aftersales_server::openapi::document())
-            );
+        Some("openapi") if args.len() == 1 || (args.len() == 2 && sub == Some("markdown")) => {
+            let doc = aftersales_server::openapi::document();
+            match sub {
+                Some(_) => print!("{}", aftersales_server::openapi::markdown(&doc)),
+                None => print!("{}", aftersales_server::openapi::yaml(&doc)),
+            }
             Ok(())
         }
         Some("-h" | "--help" | "help") => {
