@@ -96,6 +96,54 @@ for (const [adapter, opened] of Object.entries(ADAPTERS)) {
   });
 }
 
+// More journeys on both adapters: a delivery problem that claims its item and is listed on the
+// order afterwards, and a complaint with no item and a phone to be called on.
+for (const [adapter, opened] of Object.entries(ADAPTERS)) {
+  test(`${adapter} adapter: a lost parcel → reship, then the order lists that request`, async () => {
+    const page = await opened();
+    await lookup(page, "1003", "li@example.com");
+    await widget(page).locator("[data-kind=logistics_issue] button").click();
+    await pickLine(page, "1003-2");
+    await next(page);
+    await widget(page).locator("input[name=problem][value=lost]").check();
+    await widget(page).locator("input[name=resolution][value=reship]").check();
+    await next(page);
+    const tracking = await send(page);
+    assert.match(await widget(page).locator(".as-receipt").innerText(), /check with the carrier/);
+    await widget(page).getByRole("button", { name: "Another request" }).click();
+    await widget(page).getByRole("button", { name: "Find my order" }).click();
+    await widget(page).locator("[data-testid=open-cases]").waitFor();
+    assert.equal(await widget(page).locator("[data-testid=open-cases] li").innerText(), `${tracking}: A problem with the delivery`);
+    assert.equal(await widget(page).locator("[data-kind=logistics_issue] .as-choice__why").innerText(), "Already in a request");
+    if (adapter === "local") assert.deepEqual(page.api, [], "no API was called");
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test(`${adapter} adapter: a complaint about the service with a phone, no item, nothing to pack`, async () => {
+    const page = await opened();
+    await lookup(page, "1001", "mei@example.com");
+    await widget(page).locator("[data-kind=complaint] button").click();
+    await widget(page).locator("input[name=about][value=service]").check();
+    await widget(page).locator("textarea[name=description]").fill("Nobody answered my two e-mails about the delivery date.");
+    await next(page);
+    await widget(page).locator("input[name=channel][value=phone]").check();
+    await widget(page).locator("input[name=contact_phone]").fill("+86 138 0013 8000");
+    const tracking = await send(page);
+    assert.equal(await widget(page).locator("[data-testid=packing-slip]").count(), 0, "nothing to pack");
+    // Followed by its number, it reads as a complaint received.
+    await widget(page).getByRole("button", { name: "Track a request" }).click();
+    await widget(page).locator("input[name=tracking_number]").fill(tracking);
+    await widget(page).locator("input[name=email]").fill("mei@example.com");
+    await widget(page).getByRole("button", { name: "Show my request" }).click();
+    assert.match(await widget(page).locator("[data-testid=status]").innerText(), /Received/);
+    await checkA11y(page, `${adapter}: a complaint followed`);
+    if (adapter === "local") assert.deepEqual(page.api, [], "no API was called");
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+}
+
 test("with no server: a wrong e-mail reads like the server's answer and calls no API", async () => {
   const page = await open();
   await lookup(page, "1001", "someone@example.com");
