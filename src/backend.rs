@@ -204,8 +204,14 @@ impl DeferredInner {
             BackendKind::Local {
                 orders_url,
                 policy_file,
+                faq_file,
             } => {
-                crate::journeys::lazy::local_backend(orders_url.clone(), policy_file.clone()).await
+                let files = crate::local::Files {
+                    orders: orders_url.clone(),
+                    policy: policy_file.clone(),
+                    faq: faq_file.clone(),
+                };
+                crate::journeys::lazy::local_backend(files).await
             }
             BackendKind::Medusa {
                 publishable_key,
@@ -250,9 +256,9 @@ impl Backend for Deferred {
     }
     fn capabilities(&self) -> Capabilities {
         // Known before the adapter's code is fetched (the widget hides what it lacks at once).
-        match self.0.kind {
+        match &self.0.kind {
             BackendKind::Http => Capabilities::ALL,
-            BackendKind::Local { .. } => crate::local::CAPABILITIES,
+            BackendKind::Local { faq_file, .. } => crate::local::capabilities(faq_file.is_some()),
             BackendKind::Medusa { .. } => crate::medusa::CAPABILITIES,
         }
     }

@@ -17,6 +17,8 @@ pub enum BackendKind {
         orders_url: String,
         /// The policy file, if not the default policy.
         policy_file: Option<String>,
+        /// The shop's answers (the FAQ file's format), if any: without it, no **Answers**.
+        faq_file: Option<String>,
     },
     /// Medusa v2's Store API at `data-api`, straight from the browser (`docs/adapters.md`).
     Medusa {
@@ -194,6 +196,7 @@ struct Raw {
     debug: Option<String>,
     orders_url: Option<String>,
     policy_file: Option<String>,
+    faq_file: Option<String>,
     publishable_key: Option<String>,
     return_option: Option<String>,
 }
@@ -223,6 +226,7 @@ impl Raw {
             debug: take("debug"),
             orders_url: take("orders-url"),
             policy_file: take("policy-file"),
+            faq_file: take("faq-file"),
             publishable_key: take("publishable-key"),
             return_option: take("return-shipping-option"),
         }
@@ -230,7 +234,7 @@ impl Raw {
 }
 
 /// The attribute names, for messages.
-pub const ATTRIBUTES: [&str; 18] = [
+pub const ATTRIBUTES: [&str; 19] = [
     "data-backend",
     "data-api",
     "data-shop",
@@ -247,6 +251,7 @@ pub const ATTRIBUTES: [&str; 18] = [
     "data-debug",
     "data-orders-url",
     "data-policy-file",
+    "data-faq-file",
     "data-publishable-key",
     "data-return-shipping-option",
 ];
@@ -254,6 +259,18 @@ pub const ATTRIBUTES: [&str; 18] = [
 /// A path on the page's site or an absolute http(s) URL.
 fn is_path_or_http_url(s: &str) -> bool {
     s.starts_with('/') || s.starts_with("https://") || s.starts_with("http://")
+}
+
+/// `#id`: the JSON is in the page, in the element with this id (a
+/// `<script type="application/json" id="…">`).
+pub fn is_element_ref(s: &str) -> bool {
+    s.strip_prefix('#').is_some_and(|id| {
+        (1..=64).contains(&id.len())
+            && id.starts_with(|c: char| c.is_ascii_alphabetic())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
 }
 
 fn one_of(attr: &str, allowed: &[&str], got: &str) -> String {
@@ -311,14 +328,20 @@ impl WidgetConfig {
                 ATTRIBUTES.join(", ")
             ));
         }
-        let for_local = |attr: &str, v: &Option<String>| match v {
-            Some(url) if !is_path_or_http_url(url) => Err(format!(
-                "{attr} must be a path starting with '/' or an http(s):// URL; got {url:?}"
+        let for_local = |attr: &str, v: &Option<String>| {
+            match v {
+            Some(url) if !is_path_or_http_url(url) && !is_element_ref(url) => Err(format!(
+                "{attr} must be a path starting with '/', an http(s):// URL, or #id of a <script type=\"application/json\"> in the page; got {url:?}"
             )),
             _ => Ok(()),
+        }
         };
         for_local("data-orders-url", &raw.orders_url)?;
         for_local("data-policy-file", &raw.policy_file)?;
+        for_local("data-faq-file", &raw.faq_file)?;
+        if raw.faq_file.is_some() && raw.backend.as_deref() != Some("local") {
+            return Err("data-faq-file goes with data-backend=\"local\"".into());
+        }
         if raw.backend.as_deref() != Some("medusa")
             && (raw.publishable_key.is_some() || raw.return_option.is_some())
         {
@@ -336,6 +359,7 @@ impl WidgetConfig {
                     "data-backend=\"local\" needs data-orders-url: the file of orders the widget finds orders in",
                 )?,
                 policy_file: raw.policy_file.clone(),
+                faq_file: raw.faq_file.clone(),
             },
             Some("medusa") => medusa(&raw)?,
             Some(other) => {
@@ -530,14 +554,15 @@ mod tests {
         assert_eq!(c.order.as_deref(), Some("1001"));
         assert_eq!(c.backend, BackendKind::Http);
         let c = WidgetConfig::parse(
-            r#"{"backend":"local","orders-url":"/examples/orders.json","policy-file":"/policy.json"}"#,
+            r##"{"backend":"local","orders-url":"#shop-orders","policy-file":"/policy.json","faq-file":"https://shop.example/faq.json"}"##,
         )
         .unwrap();
         assert_eq!(
             c.backend,
             BackendKind::Local {
-                orders_url: "/examples/orders.json".into(),
-                policy_file: Some("/policy.json".into())
+                orders_url: "#shop-orders".into(),
+                policy_file: Some("/policy.json".into()),
+                faq_file: Some("https://shop.example/faq.json".into())
             }
         );
         let c = WidgetConfig::parse(
@@ -619,7 +644,15 @@ mod tests {
             ),
             (
                 r#"{"backend":"local","orders-url":"file:///etc/passwd"}"#,
-                r#"data-orders-url must be a path starting with '/' or an http(s):// URL; got "file:///etc/passwd""#,
+                r#"data-orders-url must be a path starting with '/', an http(s):// URL, or #id of a <script type="application/json"> in the page; got "file:///etc/passwd""#,
+            ),
+            (
+                r##"{"backend":"local","orders-url":"#1st orders"}"##,
+                r##"data-orders-url must be a path starting with '/', an http(s):// URL, or #id of a <script type="application/json"> in the page; got "#1st orders""##,
+            ),
+            (
+                r#"{"faq-file":"/faq.json"}"#,
+                r#"data-faq-file goes with data-backend="local""#,
             ),
             (
                 r#"{"contact":"javascript:alert(1)"}"#,

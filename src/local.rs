@@ -1,12 +1,14 @@
 //! The `local` adapter: the whole widget with no server. Orders come from a file the merchant
 //! points at (`data-orders-url`), the policy from another (`data-policy-file`, else the
-//! default policy); every request is checked by the same core engine the reference server
+//! default policy), the shop's answers from a third (`data-faq-file`, optional) — each a URL
+//! or `#id` of a `<script type="application/json">` in the page; every request is checked by the same core engine the reference server
 //! runs, given a tracking number from core and kept in this browser's IndexedDB, where the
 //! "Track a request" view finds it. Made for trying the widget on a static page and as the
 //! worked example of an adapter (`docs/adapters.md`); a real shop's cases belong on a server.
 //!
-//! Capabilities: following a case (it stays "submitted": no one at a shop moves it). No
-//! photos, answers or withdrawals.
+//! Capabilities: following a case (it stays "submitted": no one at a shop moves it), and the
+//! answers when there is an FAQ file (searched in the browser; what helped is not recorded:
+//! there is no shop to tell). No photos or withdrawals.
 
 use crate::backend::{Backend, BackendError, Capabilities, LocalFuture};
 use crate::idb;
@@ -17,6 +19,7 @@ use aftersales_core::api::{
 };
 use aftersales_core::case::{validate_case, Violation};
 use aftersales_core::commitment::{DueTimes, Priority};
+use aftersales_core::faq::{Faq, FaqResponse};
 use aftersales_core::follow::{
     next_promise, shopper_moves, CaseAccess, CaseView, CaseViewLine, TimelineEntry,
 };
@@ -59,8 +62,20 @@ struct Kept {
     timeline: Vec<TimelineEntry>,
 }
 
+/// Where the adapter's files are (`data-orders-url`, `data-policy-file`, `data-faq-file`):
+/// each a URL, or `#id` of a `<script type="application/json">` in the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Files {
+    /// The orders file (required).
+    pub orders: String,
+    /// The policy file, else the default policy.
+    pub policy: Option<String>,
+    /// The shop's answers, if any.
+    pub faq: Option<String>,
+}
+
 /// The files, read once.
-struct Files {
+struct Loaded {
     orders: Vec<OrderEntry>,
     policy: Policy,
 }
@@ -69,18 +84,18 @@ struct Files {
 pub struct LocalBackend(Arc<Inner>);
 
 struct Inner {
-    orders_url: String,
-    policy_file: Option<String>,
-    files: Mutex<Option<Arc<Files>>>,
+    files: Files,
+    loaded: Mutex<Option<Arc<Loaded>>>,
+    faq: Mutex<Option<Arc<Faq>>>,
 }
 
 impl LocalBackend {
-    /// An adapter reading orders from `orders_url` and the policy from `policy_file`.
-    pub fn new(orders_url: String, policy_file: Option<String>) -> LocalBackend {
+    /// An adapter reading its files from where `files` says.
+    pub fn new(files: Files) -> LocalBackend {
         LocalBackend(Arc::new(Inner {
-            orders_url,
-            policy_file,
-            files: Mutex::new(None),
+            files,
+            loaded: Mutex::new(None),
+            faq: Mutex::new(None),
         }))
     }
 }
@@ -96,9 +111,17 @@ fn normalise(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-/// The text of the file at `url`.
-async fn fetch(url: &str) -> Result<String, BackendError> {
+/// The text of the file at `url`, or of the page's element `#id`.
+pub(crate) async fn fetch(url: &str) -> Result<String, BackendError> {
     let failed = |e: String| broken(format!("{url} could not be read: {e}")); // i18n-ok: a diagnostic
+    if let Some(id) = url.strip_prefix('#') {
+        let element = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id));
+        return element
+            .and_then(|e| e.text_content())
+            .ok_or_else(|| failed("no such element in the page".into())); // i18n-ok: a diagnostic
+    }
     let r = gloo_net::http::Request::get(url)
         .send()
         .await
@@ -131,23 +154,38 @@ pub fn parse_orders(url: &str, json: &str) -> Result<Vec<OrderEntry>, String> {
 }
 
 impl Inner {
-    async fn files(&self) -> Result<Arc<Files>, BackendError> {
-        if let Some(f) = self.files.lock().ok().and_then(|f| f.clone()) {
+    async fn files(&self) -> Result<Arc<Loaded>, BackendError> {
+        if let Some(f) = self.loaded.lock().ok().and_then(|f| f.clone()) {
             return Ok(f);
         }
-        let orders =
-            parse_orders(&self.orders_url, &fetch(&self.orders_url).await?).map_err(broken)?;
-        let policy = match &self.policy_file {
+        let url = &self.files.orders;
+        let orders = parse_orders(url, &fetch(url).await?).map_err(broken)?;
+        let policy = match &self.files.policy {
             Some(url) => {
                 Policy::from_json(&fetch(url).await?).map_err(|e| broken(format!("{url}: {e}")))?
             } // i18n-ok: a diagnostic
             None => Policy::default(),
         };
-        let files = Arc::new(Files { orders, policy });
-        if let Ok(mut slot) = self.files.lock() {
+        let files = Arc::new(Loaded { orders, policy });
+        if let Ok(mut slot) = self.loaded.lock() {
             *slot = Some(files.clone());
         }
         Ok(files)
+    }
+
+    async fn faq(&self) -> Result<Arc<Faq>, BackendError> {
+        if let Some(f) = self.faq.lock().ok().and_then(|f| f.clone()) {
+            return Ok(f);
+        }
+        let Some(url) = &self.files.faq else {
+            return Err(BackendError::Unsupported);
+        };
+        let faq = Faq::from_json(&fetch(url).await?).map_err(|e| broken(format!("{url}: {e}")))?; // i18n-ok: a diagnostic
+        let faq = Arc::new(faq);
+        if let Ok(mut slot) = self.faq.lock() {
+            *slot = Some(faq.clone());
+        }
+        Ok(faq)
     }
 }
 
@@ -214,15 +252,39 @@ fn violations(list: Vec<Violation>) -> BackendError {
     })
 }
 
-/// What the `local` adapter does beyond the required operations.
-pub const CAPABILITIES: Capabilities = Capabilities {
-    follow: true,
-    ..Capabilities::NONE
-};
+/// What the `local` adapter does beyond the required operations: following, and the answers
+/// when it has an FAQ file.
+pub const fn capabilities(faq: bool) -> Capabilities {
+    Capabilities {
+        follow: true,
+        faq,
+        ..Capabilities::NONE
+    }
+}
 
 impl Backend for LocalBackend {
     fn capabilities(&self) -> Capabilities {
-        CAPABILITIES
+        capabilities(self.0.files.faq.is_some())
+    }
+
+    fn faq(&self, lang: &str) -> LocalFuture<Result<FaqResponse, BackendError>> {
+        let (inner, lang) = (self.0.clone(), lang.to_string());
+        Box::pin(async move {
+            let faq = inner.faq().await?;
+            let fallback = inner.files().await?.policy.default_locale.clone();
+            Ok(FaqResponse {
+                articles: faq.articles(&lang, fallback.as_deref()),
+            })
+        })
+    }
+
+    fn self_service(
+        &self,
+        event: crate::backend::SelfService,
+    ) -> LocalFuture<Result<(), BackendError>> {
+        // No shop to tell what helped: the event stays unrecorded.
+        let _ = event;
+        Box::pin(async { Ok(()) })
     }
 
     fn policy(&self) -> LocalFuture<Result<Policy, BackendError>> {

@@ -615,23 +615,11 @@ impl Inner {
             return Ok(p);
         }
         let policy = match &self.settings.policy_file {
-            Some(url) => {
-                let r = gloo_net::http::Request::get(url).send().await;
-                let text = match r {
-                    Ok(r) if r.ok() => r.text().await.ok(),
-                    _ => None,
-                };
-                let text = text.ok_or_else(|| {
-                    let why = format!("{url} could not be read"); // i18n-ok: a diagnostic
-                    log(&why);
-                    BackendError::Broken(why)
-                })?;
-                Policy::from_json(&text).map_err(|e| {
-                    let why = format!("{url}: {e}"); // i18n-ok: a diagnostic
-                    log(&why);
-                    BackendError::Broken(why)
-                })?
-            }
+            Some(url) => Policy::from_json(&crate::local::fetch(url).await?).map_err(|e| {
+                let why = format!("{url}: {e}"); // i18n-ok: a diagnostic
+                log(&why);
+                BackendError::Broken(why)
+            })?,
             None => Policy::default(),
         };
         let policy = restrict(policy);

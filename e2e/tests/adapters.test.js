@@ -13,6 +13,7 @@ let browser;
 let server;
 const ORDERS = aftersales("demo", "orders");
 const POLICY = aftersales("demo", "policy");
+const FAQ = aftersales("demo", "faq");
 
 before(async () => {
   browser = await launchBrowser();
@@ -38,6 +39,7 @@ async function open(orders = ORDERS) {
   page.on("console", (m) => m.type() === "error" && page.consoleErrors.push(m.text()));
   await page.route("**/examples/local-orders.json", (r) => r.fulfill({ contentType: "application/json", body: orders }));
   await page.route("**/examples/local-policy.json", (r) => r.fulfill({ contentType: "application/json", body: POLICY }));
+  await page.route("**/examples/local-faq.json", (r) => r.fulfill({ contentType: "application/json", body: FAQ }));
   await page.goto(`${server.url}/examples/local.html`);
   await widget(page).locator(".as-panel").waitFor();
   return page;
@@ -60,10 +62,10 @@ for (const [adapter, opened] of Object.entries(ADAPTERS)) {
     const page = await opened();
     await lookup(page, "1001", "mei@example.com");
     await widget(page).locator(".as-choices").waitFor();
-    // What the adapter cannot do is not offered: the local one has no answers and no
-    // withdrawal (the demo policy has it; the server takes it).
+    // What the adapter cannot do is not offered: the local one has no withdrawal (the demo
+    // policy has it; the server takes it).
     const nav = await widget(page).locator(".as-nav button").allInnerTexts();
-    assert.deepEqual(nav, adapter === "local" ? ["Track a request", "Policy"] : ["Answers", "Track a request", "Policy"]);
+    assert.deepEqual(nav, ["Answers", "Track a request", "Policy"]);
     assert.equal(await widget(page).locator("[data-testid=withdrawal-offer]").count(), adapter === "local" ? 0 : 1);
     await widget(page).locator("[data-kind=return] button").click();
     await pickLine(page, "1001-1");
@@ -143,6 +145,38 @@ for (const [adapter, opened] of Object.entries(ADAPTERS)) {
     await page.close();
   });
 }
+
+test("with no server: the orders and answers inline in the page, searched in the browser; no FAQ file, no Answers", async () => {
+  const page = await newPage(browser);
+  page.api = [];
+  page.on("request", (r) => /\/v1\/(orders|cases|faq|events)/.test(r.url()) && page.api.push(r.url()));
+  // The example page's head (the loader with its integrity), the JSON in <script> elements.
+  const head = (await (await fetch(`${server.url}/examples/local.html`)).text()).split("<body>")[0];
+  const inline = (faq) => `${head}<body>
+<script type="application/json" id="shop-orders">${ORDERS}</script>
+<script type="application/json" id="shop-faq">${FAQ}</script>
+<after-sales id="returns" mode="inline" data-backend="local" data-orders-url="#shop-orders"${faq ? ' data-faq-file="#shop-faq"' : ""}></after-sales></body></html>`;
+  await page.route(`${server.url}/examples/inline.html`, (r) => r.fulfill({ contentType: "text/html", body: inline(true) }));
+  await page.route(`${server.url}/examples/no-faq.html`, (r) => r.fulfill({ contentType: "text/html", body: inline(false) }));
+  await page.goto(`${server.url}/examples/inline.html`);
+  await widget(page).getByRole("button", { name: "Answers" }).click();
+  await widget(page).locator("input[name=q]").fill("REFUND");
+  await widget(page).locator('[data-testid=faq-results] li[data-id="refund-time"]').waitFor();
+  assert.equal(await widget(page).locator("[data-testid=faq-results] li").first().getAttribute("data-id"), "refund-time");
+  await widget(page).locator('li[data-id="refund-time"] summary').click();
+  await widget(page).getByRole("button", { name: "This answered my question" }).click();
+  await checkA11y(page, "local: answers");
+  await widget(page).getByRole("button", { name: "Policy" }).click();
+  await widget(page).locator(".as-nav").waitFor();
+  await page.goto(`${server.url}/examples/no-faq.html`);
+  await widget(page).locator(".as-panel").waitFor();
+  assert.deepEqual(await widget(page).locator(".as-nav button").allInnerTexts(), ["Track a request", "Policy"]);
+  await lookup(page, "1001", "mei@example.com");
+  await widget(page).locator(".as-choices").waitFor();
+  assert.deepEqual(page.api, [], "no API was called");
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
 
 test("with no server: a wrong e-mail reads like the server's answer and calls no API", async () => {
   const page = await open();

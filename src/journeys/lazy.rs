@@ -131,8 +131,8 @@ split! {
 
 split! {
     /// The `local` adapter: orders and policy from files, the core engine, IndexedDB.
-    local, preload_local, fn local_backend(orders_url: String, policy_file: Option<String>) -> Arc<dyn Backend> {
-        Arc::new(crate::local::LocalBackend::new(orders_url, policy_file))
+    local, preload_local, fn local_backend(files: crate::local::Files) -> Arc<dyn Backend> {
+        Arc::new(crate::local::LocalBackend::new(files))
     }
 }
 

@@ -25,6 +25,8 @@ usage:
                    [--limit-per-address 60] [--limit-per-order 20]
   aftersales token create --name NAME [--scope read|write] [--db FILE]
   aftersales token revoke --name NAME [--db FILE]
+  aftersales orders import FILE [--format json|ndjson|csv] [--db FILE]
+  aftersales orders schema
   aftersales case list [--status CODE] [--follow-up] [--db FILE]
   aftersales case move TRACKING-NUMBER STATUS [--note TEXT] [--outbox FILE] [--shop-url URL] [--db FILE]
   aftersales case message TRACKING-NUMBER TEXT [--outbox FILE] [--shop-url URL] [--db FILE]
@@ -35,7 +37,7 @@ usage:
   aftersales policy export --schema-org FILE [--currency CODE]
   aftersales policy import --schema-org FILE --time-zone ZONE [--currency CODE]
   aftersales check --policy FILE --order FILE [--at RFC3339] [--human]
-  aftersales demo orders|policy
+  aftersales demo orders|policy|faq
   aftersales openapi [markdown]
 
 serve            answer the widget's /v1 API from an SQLite database (created and migrated
@@ -51,6 +53,10 @@ serve            answer the widget's /v1 API from an SQLite database (created an
                  --outbox: append every message a shopper would get to FILE (JSON lines);
                  --shop-url: the page with the widget, for links in messages
 token            make (printed once, stored hashed) or revoke merchant API tokens
+orders import    load the shop's orders (a JSON list of {email, order}, NDJSON, or CSV
+                 with one row per order line; docs/merchant.md) — all or nothing: every
+                 problem is listed with its record and field; importing again updates
+orders schema    print the JSON Schema of one order record (docs/order.schema.json)
 case             list cases, move one through the lifecycle, or write to its shopper
 link             print a signed link that opens an order or a case in the widget
 policy validate  check a policy file and explain the first problem found
@@ -62,8 +68,9 @@ policy import    read schema.org JSON-LD and print a policy file; what was not u
                  listed on stderr
 check            print the engine's verdicts for every line and resolution of an order
                  (JSON, or a table with --human), at --at or now
-demo             print the demo orders (dated relative to now) as the widget's `local`
-                 adapter reads them (data-orders-url), or the demo policy (data-policy-file)
+demo             print the demo orders (dated relative to now), the demo policy or the demo
+                 FAQ as the widget's `local` adapter reads them (data-orders-url,
+                 data-policy-file, data-faq-file)
 openapi          print the /v1 contract as OpenAPI 3.1 YAML (docs/api/openapi.yaml), or
                  rendered for reading (markdown: docs/api/operations.md)";
 
@@ -78,6 +85,7 @@ fn main() -> ExitCode {
         Some("policy") if sub == Some("defaults") && args.len() == 2 => defaults(),
         Some("policy") if sub == Some("import") => import(&args[2..]),
         Some("token") => token(sub, &args[2.min(args.len())..]),
+        Some("orders") => orders(sub, &args[2.min(args.len())..]),
         Some("case") => case(sub, &args[2.min(args.len())..]),
         Some("link") => link(sub, &args[2.min(args.len())..]),
         Some("demo") if args.len() == 2 => demo_files(sub),
@@ -176,7 +184,8 @@ fn demo_files(which: Option<&str>) -> Result<(), String> {
                 .collect::<Vec<_>>(),
         ),
         Some("policy") => serde_json::to_string_pretty(&demo::policy()),
-        _ => return Err(format!("demo prints orders or policy\n{USAGE}")),
+        Some("faq") => serde_json::to_string_pretty(&demo::faq()?),
+        _ => return Err(format!("demo prints orders, policy or faq\n{USAGE}")),
     };
     println!("{}", json.map_err(|e| e.to_string())?);
     Ok(())
@@ -467,6 +476,45 @@ fn links_for(store: &mut Store, flags: &Flags) -> Result<Links, String> {
         key: LinkKey::new(store.link_key().map_err(|e| e.to_string())?),
         shop_url: flags.get("--shop-url").map(str::to_string),
     })
+}
+
+fn orders(sub: Option<&str>, args: &[String]) -> Result<(), String> {
+    use aftersales_server::orders::{parse, schema, Format};
+    match sub {
+        Some("schema") if args.is_empty() => {
+            let text = serde_json::to_string_pretty(&schema()).map_err(|e| e.to_string())?;
+            println!("{text}");
+            Ok(())
+        }
+        Some("import") => {
+            let (pos, rest) = split_positional(args);
+            let flags = Flags::parse(rest, &[], &["--format", "--db"])?;
+            let [path] = pos[..] else {
+                return Err(format!("orders import takes one FILE\n{USAGE}"));
+            };
+            let format = match flags.get("--format") {
+                Some(name) => Format::from_name(name)
+                    .ok_or_else(|| format!("--format {name}: expected json, ndjson or csv"))?,
+                None => Format::of_path(path).ok_or_else(|| {
+                    format!("{path}: name it .json, .ndjson or .csv, or give --format")
+                })?,
+            };
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            let records = parse(&text, format).map_err(|problems| {
+                format!(
+                    "{path}: nothing imported; {} problem(s):\n  {}",
+                    problems.len(),
+                    problems.join("\n  ")
+                )
+            })?;
+            let mut store = open_db(&flags)?;
+            let (created, updated) = store.import_orders(&records).map_err(|e| e.to_string())?;
+            println!("{path}: {created} order(s) added, {updated} updated");
+            Ok(())
+        }
+        _ => Err(format!("orders takes import or schema\n{USAGE}")),
+    }
 }
 
 fn token(sub: Option<&str>, args: &[String]) -> Result<(), String> {
