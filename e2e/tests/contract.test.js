@@ -137,6 +137,17 @@ test("the merchant's operations answer as the document says", async () => {
   const illegal = await call("POST", "/v1/merchant/cases/{tracking_number}/moves", { path: `${one}/moves`, body: { to: "submitted" }, headers: auth });
   assert.ok(illegal.status >= 400);
   assert.equal((await call("POST", "/v1/merchant/cases/{tracking_number}/messages", { path: `${one}/messages`, body: { body: "We have it." }, headers: auth })).status, 200);
+
+  const order = {
+    email: "jun@example.com",
+    order: { number: "5001", placed_at: "2026-11-20T02:00:00Z", currency: "EUR", lines: [{ id: "a", sku: "K", title: "Kettle", category: "kitchen", unit_price: 4990, quantity: 1 }] },
+  };
+  const put = (body) => call("PUT", "/v1/merchant/orders/{number}", { path: "/v1/merchant/orders/5001", body, headers: auth });
+  assert.equal((await put(order)).status, 201);
+  assert.equal((await put(order)).status, 200);
+  const bad = await put({ ...order, order: { ...order.order, lines: [{ ...order.order.lines[0], quantity: 0 }] } });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.body.error.field, "order.lines[0].quantity");
 });
 
 test("every documented operation was called", (t) => {

@@ -309,6 +309,11 @@ impl ApiError {
     }
 
     /// Tells the client when to try again.
+    pub(crate) fn violations(mut self, violations: Vec<ViolationDetail>) -> ApiError {
+        self.violations = violations;
+        self
+    }
+
     pub(crate) fn retry_after(mut self, secs: u64) -> ApiError {
         self.retry_after = Some(secs);
         self

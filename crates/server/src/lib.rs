@@ -15,6 +15,7 @@ pub mod links;
 mod merchant;
 pub mod notify;
 pub mod openapi;
+pub mod orders;
 
 use api::{AppState, Clock};
 use db::Store;

@@ -1,6 +1,7 @@
 //! The merchant API (`/v1/merchant/…`) behind `Authorization: Bearer` tokens made with
-//! `aftersales token create`: list and read cases, move them through core's lifecycle, write to
-//! the shopper. A read token lists and reads; a write token also acts.
+//! `aftersales token create`: put the shop's orders in, list and read cases, move them through
+//! core's lifecycle, write to the shopper. A read token lists and reads; a write token also
+//! acts.
 
 use crate::api::{poisoned, ApiError, AppState};
 use crate::cases::{self, ActionError};
@@ -26,6 +27,12 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/v1/merchant/cases/{tracking_number}/messages",
             post(message),
+        )
+        .route(
+            "/v1/merchant/orders/{number}",
+            // An order of 500 lines is larger than the other merchant bodies.
+            axum::routing::put(put_order)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::api::LARGE_BODY)),
         )
 }
 
@@ -88,6 +95,74 @@ impl From<ActionError> for ApiError {
 }
 
 /// `GET /v1/merchant/cases` query.
+/// `PUT /v1/merchant/orders/{number}`'s answer.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct OrderSaved {
+    /// The order's number.
+    number: String,
+    /// Whether it is new (201) or replaced one (200).
+    created: bool,
+}
+
+/// `PUT /v1/merchant/orders/{number}`: inserts or replaces one order (its cases are kept),
+/// checked as `aftersales orders import` checks a file: every problem with its field.
+async fn put_order(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    body: Result<Json<crate::orders::OrderRecord>, JsonRejection>,
+) -> Result<(StatusCode, Json<OrderSaved>), ApiError> {
+    authorize(&state, &headers, TokenScope::Write)?;
+    let Json(record) = body?;
+    let invalid = |field: String, message: String| aftersales_core::api::ViolationDetail {
+        code: "invalid_order".into(),
+        field,
+        message,
+    };
+    let mut problems = Vec::new();
+    if record.order.number != number {
+        problems.push(invalid(
+            "order.number".into(),
+            "the order's number as in the address".into(),
+        ));
+    }
+    if aftersales_core::api::check_email(&record.email).is_err() {
+        problems.push(invalid("email".into(), "an e-mail address".into()));
+    }
+    if let Err(list) = record.order.validate() {
+        problems.extend(
+            list.into_iter()
+                .map(|p| invalid(format!("order.{}", p.path), p.expected)),
+        );
+    }
+    if let Some(first) = problems.first().cloned() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &first.code,
+            &first.message,
+        )
+        .field(&first.field)
+        .violations(problems));
+    }
+    let (created, _) = state
+        .store
+        .lock()
+        .map_err(|_| poisoned())?
+        .import_orders(std::slice::from_ref(&record))?;
+    let status = if created == 1 {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        Json(OrderSaved {
+            number,
+            created: created == 1,
+        }),
+    ))
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {

@@ -260,6 +260,23 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
             merchant: true,
         },
         Op {
+            method: "put",
+            path: "/v1/merchant/orders/{number}",
+            id: "putOrder",
+            tag: "merchant",
+            summary: "Inserts or replaces one order (its cases are kept); every problem with its field. The e-mail is stored normalised and never returned to shoppers.",
+            body: json_body(schema(g.subschema_for::<crate::orders::OrderRecord>())),
+            parameters: vec![json!({"name": "number", "in": "path", "required": true,
+                                    "description": "The order's number (the body's order.number).",
+                                    "schema": {"type": "string"}})],
+            answers: vec![
+                (201, "Added.", Some(schema(g.subschema_for::<crate::merchant::OrderSaved>()))),
+                (200, "Replaced.", Some(schema(g.subschema_for::<crate::merchant::OrderSaved>()))),
+                (422, "invalid_order, with every problem as a violation (field: order.lines[0].quantity).", None),
+            ],
+            merchant: true,
+        },
+        Op {
             method: "post",
             path: "/v1/evidence",
             id: "uploadPhoto",

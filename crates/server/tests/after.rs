@@ -623,3 +623,63 @@ async fn without_withdrawal_in_the_policy_the_function_is_refused() {
         (422, Some("withdrawal_not_offered"))
     );
 }
+
+#[tokio::test]
+async fn the_merchant_puts_an_order_in_and_a_shopper_finds_it_by_its_email_only() {
+    let shop = shop().await;
+    let order = |quantity: u32| {
+        json!({"email": " Jun@Example.COM ", "order": {
+            "number": "3001", "placed_at": "2026-11-18T02:00:00Z", "currency": "EUR",
+            "lines": [{"id": "a", "sku": "KET-1", "title": "Kettle", "category": "kitchen",
+                       "unit_price": 4990, "quantity": quantity,
+                       "delivered_at": "2026-11-20T02:00:00Z"}]}})
+    };
+    let put = |token: String, body: Value| {
+        let s = &shop.s;
+        async move {
+            let r = s
+                .client
+                .put(format!("{}/v1/merchant/orders/3001", s.base))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    // A read token cannot; every problem is named with its field; nothing is stored.
+    assert_eq!(put(shop.read.clone(), order(1)).await.0, 403);
+    let mut bad = order(0);
+    bad["order"]["number"] = json!("3002");
+    bad["email"] = json!("jun");
+    let (status, body) = put(shop.write.clone(), bad).await;
+    assert_eq!(status, 422, "{body}");
+    let fields: Vec<&str> = body["error"]["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["order.number", "email", "order.lines[0].quantity"]);
+    assert_eq!(body["error"]["field"], "order.number");
+    let lookup = json!({"order_number": "3001", "email": "jun@example.com"});
+    assert_eq!(
+        shop.s.post("/v1/orders/lookup", lookup.clone()).await.0,
+        404
+    );
+
+    // Added, then replaced: the same answer for the shopper, the e-mail matched in any case
+    // and never returned.
+    let (status, body) = put(shop.write.clone(), order(1)).await;
+    assert_eq!(
+        (status, &body),
+        (201, &json!({"number": "3001", "created": true}))
+    );
+    let (status, body) = put(shop.write.clone(), order(2)).await;
+    assert_eq!((status, body["created"].clone()), (200, json!(false)));
+    let (status, found) = shop.s.post("/v1/orders/lookup", lookup).await;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found["order"]["lines"][0]["quantity"], 2);
+    assert!(!found.to_string().to_lowercase().contains("jun@example.com"));
+}

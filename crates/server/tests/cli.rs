@@ -211,3 +211,58 @@ fn check_refuses_bad_input_clearly() {
     assert_eq!(code, 1);
     assert!(stderr.contains("--policy is required"), "{stderr}");
 }
+
+#[test]
+fn orders_import_takes_all_three_formats_all_or_nothing_and_again_as_an_update() {
+    let db = write("orders.sqlite3", "");
+    std::fs::remove_file(&db).unwrap();
+    let db = db.to_str().unwrap();
+    let csv = write(
+        "orders.csv",
+        "order_number,email,placed_at,currency,line_id,sku,title,category,unit_price,quantity\n\
+         4001,a@example.com,2026-11-20T02:00:00Z,EUR,a,KET-1,Kettle,kitchen,49.90,1\n\
+         4001,a@example.com,2026-11-20T02:00:00Z,EUR,b,TEE-M,T-shirt,apparel,19.99,2\n",
+    );
+    let (code, stdout, stderr) =
+        aftersales(&["orders", "import", csv.to_str().unwrap(), "--db", db]);
+    assert_eq!(
+        (code, stdout.trim()),
+        (
+            0,
+            format!("{}: 1 order(s) added, 0 updated", csv.display()).as_str()
+        ),
+        "{stderr}"
+    );
+    let record = r#"{"email":"b@example.com","order":{"number":"4002","placed_at":"2026-11-20T02:00:00Z","currency":"JPY","lines":[{"id":"a","sku":"CUP","title":"Cup","category":"kitchen","unit_price":1500,"quantity":1}]}}"#;
+    let ndjson = write("orders.ndjson", &format!("{record}\n"));
+    let (code, stdout, _) = aftersales(&["orders", "import", ndjson.to_str().unwrap(), "--db", db]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.ends_with("1 order(s) added, 0 updated\n"),
+        "{stdout}"
+    );
+    // The same order again in a JSON list, with one bad order: nothing is taken.
+    let bad = record
+        .replace("4002", "4003")
+        .replace("\"quantity\":1", "\"quantity\":0");
+    let json = write("orders.json", &format!("[{record},{bad}]"));
+    let (code, _, stderr) = aftersales(&["orders", "import", json.to_str().unwrap(), "--db", db]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("nothing imported; 1 problem(s):\n  entry 1: order.lines[0].quantity: 1 to 1000000 units"),
+        "{stderr}"
+    );
+    let json = write("orders.json", &format!("[{record}]"));
+    let (code, stdout, _) = aftersales(&["orders", "import", json.to_str().unwrap(), "--db", db]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.ends_with("0 order(s) added, 1 updated\n"),
+        "{stdout}"
+    );
+    let (code, _, stderr) = aftersales(&["orders", "import", "orders.txt", "--db", db]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("orders.txt: name it .json, .ndjson or .csv, or give --format"),
+        "{stderr}"
+    );
+}

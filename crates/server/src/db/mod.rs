@@ -278,43 +278,31 @@ impl Store {
     /// first ([`Order::validate`]): nothing stored can make an order unreadable or a refund
     /// wrong.
     pub fn upsert_order(&mut self, order: &Order, email: &str) -> Result<(), DbError> {
-        if let Err(problems) = order.validate() {
-            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            return Err(DbError(format!(
-                "order {:?} is not a valid snapshot: {}",
-                order.number.chars().take(64).collect::<String>(),
-                list.join("; ")
-            )));
-        }
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "DELETE FROM order_lines WHERE order_number = ?1",
-            [&order.number],
-        )?;
-        tx.execute(
-            "INSERT INTO orders (number, email, placed_at, currency, shipping_country) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT(number) DO UPDATE SET email = ?2, placed_at = ?3, currency = ?4, shipping_country = ?5",
-            params![
-                order.number,
-                normalise_email(email),
-                order.placed_at.to_rfc3339(),
-                order.currency.code(),
-                order.shipping_country
-            ],
-        )?;
-        for (pos, l) in order.lines.iter().enumerate() {
-            let snapshot = Line {
-                quantity_claimed: 0,
-                ..l.clone()
-            };
-            let json = serde_json::to_string(&snapshot).map_err(|e| DbError(e.to_string()))?;
-            tx.execute(
-                "INSERT INTO order_lines (order_number, line_id, position, line_json) VALUES (?1, ?2, ?3, ?4)",
-                params![order.number, l.id, pos as i64, json],
-            )?;
-        }
+        put_order(&tx, order, email)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Imports orders in one transaction (all or none): each is inserted or replaces the order
+    /// with its number (its cases are kept). Answers how many were added and how many updated.
+    pub fn import_orders(
+        &mut self,
+        records: &[crate::orders::OrderRecord],
+    ) -> Result<(usize, usize), DbError> {
+        let tx = self.conn.transaction()?;
+        let mut created = 0;
+        for r in records {
+            let existed: bool = tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM orders WHERE number = ?1)",
+                [&r.order.number],
+                |row| row.get(0),
+            )?;
+            put_order(&tx, &r.order, &r.email)?;
+            created += usize::from(!existed);
+        }
+        tx.commit()?;
+        Ok((created, records.len() - created))
     }
 
     /// The order with this number and e-mail (case-insensitive), with claimed quantities
@@ -689,4 +677,44 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, rusqlite::Error> {
         .map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
         })
+}
+
+/// Inserts or replaces an order and its lines inside the caller's transaction, after checking
+/// the snapshot ([`Order::validate`]).
+fn put_order(tx: &rusqlite::Connection, order: &Order, email: &str) -> Result<(), DbError> {
+    if let Err(problems) = order.validate() {
+        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        return Err(DbError(format!(
+            "order {:?} is not a valid snapshot: {}",
+            order.number.chars().take(64).collect::<String>(),
+            list.join("; ")
+        )));
+    }
+    tx.execute(
+        "DELETE FROM order_lines WHERE order_number = ?1",
+        [&order.number],
+    )?;
+    tx.execute(
+        "INSERT INTO orders (number, email, placed_at, currency, shipping_country) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(number) DO UPDATE SET email = ?2, placed_at = ?3, currency = ?4, shipping_country = ?5",
+        params![
+            order.number,
+            normalise_email(email),
+            order.placed_at.to_rfc3339(),
+            order.currency.code(),
+            order.shipping_country
+        ],
+    )?;
+    for (pos, l) in order.lines.iter().enumerate() {
+        let snapshot = Line {
+            quantity_claimed: 0,
+            ..l.clone()
+        };
+        let json = serde_json::to_string(&snapshot).map_err(|e| DbError(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO order_lines (order_number, line_id, position, line_json) VALUES (?1, ?2, ?3, ?4)",
+            params![order.number, l.id, pos as i64, json],
+        )?;
+    }
+    Ok(())
 }
