@@ -18,7 +18,7 @@ use aftersales_core::api::{
     ViolationDetail,
 };
 use aftersales_core::case::{validate_case, Violation};
-use aftersales_core::commitment::{DueTimes, Priority};
+use aftersales_core::commitment::DueTimes;
 use aftersales_core::faq::{Faq, FaqResponse};
 use aftersales_core::follow::{
     next_promise, shopper_moves, CaseAccess, CaseView, CaseViewLine, TimelineEntry,
@@ -338,15 +338,16 @@ impl Backend for LocalBackend {
             let now = device_now();
             let accepted =
                 validate_case(&files.policy, &order, &req.case, now).map_err(violations)?;
-            let kind = req.case.case_type.kind();
-            let due: DueTimes = files.policy.due_times(kind, Priority::default(), now);
+            let receipt =
+                CaseReceipt::accepted(&files.policy, &accepted, tracking_number().to_string(), now);
+            let kind = receipt.kind;
             let mut timeline = vec![TimelineEntry {
                 status: Status::Submitted,
                 by: Actor::Shopper,
                 at: now,
                 note: String::new(),
             }];
-            if accepted.needs_review {
+            if receipt.status == Status::UnderReview {
                 timeline.push(TimelineEntry {
                     status: Status::UnderReview,
                     by: Actor::System,
@@ -354,17 +355,6 @@ impl Backend for LocalBackend {
                     note: String::new(),
                 });
             }
-            let status = timeline.last().map_or(Status::Submitted, |t| t.status);
-            let receipt = CaseReceipt {
-                tracking_number: tracking_number().to_string(),
-                kind,
-                status,
-                quote: accepted.quote.clone(),
-                created_at: now,
-                respond_by: due.respond_by,
-                resolve_by: due.resolve_by,
-                link_token: String::new(),
-            };
             let lines: Vec<OpenLine> = accepted
                 .draft
                 .lines

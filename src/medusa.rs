@@ -28,8 +28,6 @@ use aftersales_core::api::{
     CaseReceipt, CreateCaseRequest, ErrorDetail, LookupRequest, LookupResponse, ViolationDetail,
 };
 use aftersales_core::case::{validate_case, CaseKind, DraftLine, Violation};
-use aftersales_core::commitment::Priority;
-use aftersales_core::lifecycle::Status;
 use aftersales_core::money::Currency;
 use aftersales_core::order::{Fulfilment, Line, Order};
 use aftersales_core::policy::Policy;
@@ -688,29 +686,18 @@ impl Inner {
         let attempt = match earlier {
             Some(a) => a,
             None => {
-                let kind = req.case.case_type.kind();
-                let due = policy.due_times(kind, Priority::default(), now);
-                let status = if accepted.needs_review {
-                    Status::UnderReview
-                } else {
-                    Status::Submitted
-                };
                 let attempt = Attempt {
                     before: order
                         .lines
                         .iter()
                         .map(|l| (l.id.clone(), l.quantity_claimed))
                         .collect(),
-                    receipt: CaseReceipt {
-                        tracking_number: tracking_for(&key).to_string(),
-                        kind,
-                        status,
-                        quote: accepted.quote.clone(),
-                        created_at: now,
-                        respond_by: due.respond_by,
-                        resolve_by: due.resolve_by,
-                        link_token: String::new(),
-                    },
+                    receipt: CaseReceipt::accepted(
+                        &policy,
+                        &accepted,
+                        tracking_for(&key).to_string(),
+                        now,
+                    ),
                     done: false,
                 };
                 keep(&key, &attempt).await;

@@ -626,7 +626,7 @@ async fn a_bad_configuration_is_shown_in_the_widget_area_not_a_blank_box() {
     let message = err.as_string().unwrap();
     assert_eq!(
         message,
-        r#"data-backend must be one of http, local; got "htp""#
+        r#"data-backend must be one of http, local, medusa; got "htp""#
     );
     assert_eq!(errors.lock().unwrap().len(), 1);
     let root = host.shadow_root().unwrap();

@@ -109,9 +109,15 @@ for (const [adapter, opened] of Object.entries(ADAPTERS)) {
     await next(page);
     await widget(page).locator("input[name=problem][value=lost]").check();
     await widget(page).locator("input[name=resolution][value=reship]").check();
+    assert.equal(await widget(page).locator("input[type=file]").count(), 0, "a lost parcel cannot be photographed");
     await next(page);
     const tracking = await send(page);
     assert.match(await widget(page).locator(".as-receipt").innerText(), /check with the carrier/);
+    if (adapter === "http") {
+      const [c] = server.query(`SELECT id, kind, resolution, reason, draft_json FROM cases WHERE tracking_number = '${tracking}'`);
+      assert.deepEqual([c.kind, c.resolution, c.reason, JSON.parse(c.draft_json).problem], ["logistics_issue", "reship", "lost_in_delivery", "lost"]);
+      assert.deepEqual(server.query(`SELECT line_id, quantity FROM case_lines WHERE case_id = ${c.id}`), [{ line_id: "1003-2", quantity: 1 }]);
+    }
     await widget(page).getByRole("button", { name: "Another request" }).click();
     await widget(page).getByRole("button", { name: "Find my order" }).click();
     await widget(page).locator("[data-testid=open-cases]").waitFor();

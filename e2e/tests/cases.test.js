@@ -152,30 +152,7 @@ test("an exchange for another variant: the wrong size came, the right one goes o
   await page.close();
 });
 
-test("a lost parcel → reship, with no photo needed; then the order lists that request", async () => {
-  const page = await newPage(browser);
-  await start(page, server.url, { ...LI, kind: "logistics_issue" });
-  await pickLine(page, "1003-2");
-  await next(page);
-  await widget(page).locator("input[name=problem][value=lost]").check();
-  await widget(page).locator("input[name=resolution][value=reship]").check();
-  assert.equal(await widget(page).locator("input[type=file]").count(), 0, "a lost parcel cannot be photographed");
-  await next(page);
-  const tracking = await send(page);
-  assert.match(await widget(page).locator(".as-receipt").innerText(), /check with the carrier/);
-  await widget(page).getByRole("button", { name: "Another request" }).click();
-  await widget(page).getByRole("button", { name: "Find my order" }).click();
-  await widget(page).locator("[data-testid=open-cases]").waitFor();
-  assert.equal(await widget(page).locator("[data-testid=open-cases] li").innerText(), `${tracking}: A problem with the delivery`);
-  assert.equal(await widget(page).locator("[data-kind=logistics_issue] .as-choice__why").innerText(), "Already in a request");
-  const c = stored(tracking);
-  assert.equal(c.kind, "logistics_issue");
-  assert.equal(c.resolution, "reship");
-  assert.equal(c.reason, "lost_in_delivery");
-  assert.equal(c.draft.problem, "lost");
-  assert.deepEqual(c.lines, [{ line_id: "1003-2", quantity: 1 }]);
-  await page.close();
-});
+// A lost parcel → reship is in adapters.test.js, on the http and the local adapter.
 
 test("damaged in transit → compensation with a photo", async () => {
   const page = await newPage(browser);

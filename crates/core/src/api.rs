@@ -220,6 +220,35 @@ pub struct CaseReceipt {
     pub link_token: String,
 }
 
+impl CaseReceipt {
+    /// The receipt of a case just accepted with `tracking_number` at `now`: the kind, the
+    /// status (under review when a rule asks for a person), the quote and the policy's
+    /// promises. No link token (a server that signs links adds one).
+    pub fn accepted(
+        policy: &Policy,
+        accepted: &crate::case::AcceptedCase,
+        tracking_number: String,
+        now: DateTime<Utc>,
+    ) -> CaseReceipt {
+        let kind = accepted.draft.case_type.kind();
+        let due = policy.due_times(kind, crate::commitment::Priority::default(), now);
+        CaseReceipt {
+            tracking_number,
+            kind,
+            status: if accepted.needs_review {
+                Status::UnderReview
+            } else {
+                Status::Submitted
+            },
+            quote: accepted.quote.clone(),
+            created_at: now,
+            respond_by: due.respond_by,
+            resolve_by: due.resolve_by,
+            link_token: String::new(),
+        }
+    }
+}
+
 /// `POST /v1/evidence` answer (201): the stored photo.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
