@@ -273,7 +273,11 @@ test("closing the widget aborts what it was waiting for; reopened, the step says
   await p.locator("after-sales input[name=order_number]").fill("1002");
   await p.locator("after-sales input[name=email]").fill("sam@example.com");
   const started = Date.now();
+  // Closed once the lookup is on its way (not while the adapter's code is still arriving, which
+  // on a loaded machine can take longer than a click).
+  const sent = p.waitForRequest("**/v1/orders/lookup");
   await p.locator("after-sales").getByRole("button", { name: "Find my order" }).click();
+  await sent;
   await p.locator("after-sales").getByRole("button", { name: "Close" }).click();
   for (let i = 0; i < 50 && aborted.length === 0; i++) await p.waitForTimeout(100);
   assert.equal(aborted.length, 1, "the lookup was aborted");
