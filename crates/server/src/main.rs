@@ -22,7 +22,7 @@ usage:
   aftersales serve [--addr 127.0.0.1:8080] [--db aftersales.sqlite3] [--policy FILE]
                    [--faq FILE] [--outbox FILE] [--shop-url URL]
                    [--assets DIR] [--demo] [--allow-origin https://shop.example]...
-                   [--limit-per-address 60] [--limit-per-order 20]
+                   [--limit-per-address 60] [--limit-per-order 20] [--no-access-log]
   aftersales token create --name NAME [--scope read|write] [--db FILE]
   aftersales token revoke --name NAME [--db FILE]
   aftersales orders import FILE [--format json|ndjson|csv] [--db FILE]
@@ -52,6 +52,9 @@ serve            answer the widget's /v1 API from an SQLite database (created an
                  (429 with Retry-After past them; 0 turns a limit off);
                  --outbox: append every message a shopper would get to FILE (JSON lines);
                  --shop-url: the page with the widget, for links in messages
+                 every request is logged to stderr as one JSON line (time, method, path
+                 without the query, status, ms, client address; never a header or body);
+                 --no-access-log turns it off
 token            make (printed once, stored hashed) or revoke merchant API tokens
 orders import    load the shop's orders (a JSON list of {email, order}, NDJSON, or CSV
                  with one row per order line; docs/merchant.md) — all or nothing: every
@@ -310,7 +313,7 @@ fn check(args: &[String]) -> Result<(), String> {
 fn serve(args: &[String]) -> Result<(), String> {
     let flags = Flags::parse(
         args,
-        &["--demo"],
+        &["--demo", "--no-access-log"],
         &[
             "--addr",
             "--db",
@@ -356,6 +359,7 @@ fn serve(args: &[String]) -> Result<(), String> {
     let addr = flags.get("--addr").unwrap_or("127.0.0.1:8080").to_string();
     let db = PathBuf::from(flags.get("--db").unwrap_or("aftersales.sqlite3"));
     let load_demo = flags.has("--demo");
+    let quiet = flags.has("--no-access-log");
     let policy = match flags.get("--policy") {
         Some(path) => read_policy(path)?,
         None if load_demo => demo::policy(),
@@ -421,6 +425,11 @@ fn serve(args: &[String]) -> Result<(), String> {
         if let Some(o) = &outbox {
             println!("outbox: {}", o.display());
         }
+        let app = if quiet {
+            app
+        } else {
+            aftersales_server::api::with_access_log(app, Arc::new(|line| eprintln!("{line}")))
+        };
         axum::serve(
             listener,
             app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
