@@ -687,6 +687,18 @@ async fn create_case(
             return Ok(r);
         }
     }
+    // Bounded work per order: past the merchant's limit of open cases of one type, no more.
+    let kind = req.case.case_type.kind();
+    if let Some(limit) = state.limiter.open_per_kind() {
+        if store.open_case_count(&order.number, kind)? >= limit {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "too_many_open_requests",
+                "This order already has as many open requests of this kind as the shop takes; follow those, or contact the shop.",
+            )
+            .field("case.type"));
+        }
+    }
     let accepted = validate_case(&state.policy, &order, &req.case, now).map_err(refused)?;
     // Photos must be this order's own uploads, not yet part of another case.
     let photos: Vec<(usize, &str)> = req
@@ -709,10 +721,7 @@ async fn create_case(
                 .collect(),
         ));
     }
-    let due = state
-        .policy
-        .due_times(req.case.case_type.kind(), Priority::default(), now);
-    let kind = req.case.case_type.kind();
+    let due = state.policy.due_times(kind, Priority::default(), now);
     let quote = accepted.quote.clone();
     let links = state.links.clone();
     let receipt = move |case: &crate::db::StoredCase| CaseReceipt {

@@ -17,6 +17,9 @@ pub struct RateLimits {
     pub per_address: u32,
     /// Per order number or tracking number.
     pub per_subject: u32,
+    /// Open cases one order may have of one type (0: no limit): past it a new case of that
+    /// type is refused, so no order can grow without bound and slow its own lookups.
+    pub open_per_kind: u32,
 }
 
 impl Default for RateLimits {
@@ -26,6 +29,7 @@ impl Default for RateLimits {
         RateLimits {
             per_address: 60,
             per_subject: 20,
+            open_per_kind: 20,
         }
     }
 }
@@ -34,6 +38,7 @@ impl Default for RateLimits {
 pub struct Limiter {
     by_address: Option<DefaultKeyedRateLimiter<IpAddr>>,
     by_subject: Option<DefaultKeyedRateLimiter<String>>,
+    open_per_kind: Option<NonZeroU32>,
 }
 
 fn per_minute<K: std::hash::Hash + Eq + Clone>(n: u32) -> Option<DefaultKeyedRateLimiter<K>> {
@@ -46,7 +51,13 @@ impl Limiter {
         Limiter {
             by_address: per_minute(limits.per_address),
             by_subject: per_minute(limits.per_subject),
+            open_per_kind: NonZeroU32::new(limits.open_per_kind),
         }
+    }
+
+    /// How many open cases of one type an order may have, if there is a limit.
+    pub fn open_per_kind(&self) -> Option<u32> {
+        self.open_per_kind.map(NonZeroU32::get)
     }
 
     /// Counts one attempt by `client` at `subject` (an order or tracking number, already
@@ -99,6 +110,7 @@ mod tests {
         Limiter::new(RateLimits {
             per_address,
             per_subject,
+            ..RateLimits::default()
         })
     }
 

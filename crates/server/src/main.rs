@@ -22,7 +22,8 @@ usage:
   aftersales serve [--addr 127.0.0.1:8080] [--db aftersales.sqlite3] [--policy FILE]
                    [--faq FILE] [--outbox FILE] [--shop-url URL]
                    [--assets DIR] [--demo] [--allow-origin https://shop.example]...
-                   [--limit-per-address 60] [--limit-per-order 20] [--no-access-log]
+                   [--limit-per-address 60] [--limit-per-order 20] [--limit-open-cases 20]
+                   [--no-access-log]
   aftersales token create --name NAME [--scope read|write] [--db FILE]
   aftersales token revoke --name NAME [--db FILE]
   aftersales orders import FILE [--format json|ndjson|csv] [--db FILE]
@@ -50,6 +51,8 @@ serve            answer the widget's /v1 API from an SQLite database (created an
                  --limit-per-address, --limit-per-order: order lookups and case reads
                  allowed a minute from one client address and at one order or case
                  (429 with Retry-After past them; 0 turns a limit off);
+                 --limit-open-cases: open cases one order may have of one type (422
+                 too_many_open_requests past it; 0: no limit)
                  --outbox: append every message a shopper would get to FILE (JSON lines);
                  --shop-url: the page with the widget, for links in messages
                  every request is logged to stderr as one JSON line (time, method, path
@@ -325,6 +328,7 @@ fn serve(args: &[String]) -> Result<(), String> {
             "--allow-origin",
             "--limit-per-address",
             "--limit-per-order",
+            "--limit-open-cases",
         ],
     )?;
     let defaults = aftersales_server::limits::RateLimits::default();
@@ -338,6 +342,12 @@ fn serve(args: &[String]) -> Result<(), String> {
     let limits = aftersales_server::limits::RateLimits {
         per_address: per_minute("--limit-per-address", defaults.per_address)?,
         per_subject: per_minute("--limit-per-order", defaults.per_subject)?,
+        open_per_kind: match flags.get("--limit-open-cases") {
+            None => defaults.open_per_kind,
+            Some(v) => v.parse().map_err(|_| {
+                format!("--limit-open-cases {v}: expected a whole number of open cases (0 turns it off)")
+            })?,
+        },
     };
     let allowed_origins: Vec<String> = flags
         .0

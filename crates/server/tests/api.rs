@@ -801,6 +801,7 @@ async fn lookups_and_case_reads_are_rate_limited_per_address_and_per_order() {
         RateLimits {
             per_address: 6,
             per_subject: 3,
+            ..RateLimits::default()
         },
     )
     .await;
@@ -901,4 +902,59 @@ async fn every_api_answer_is_json_uncached_and_unsniffed_with_or_without_assets(
             "an API answer allows nothing to run, assets: {with}"
         );
     }
+}
+
+#[tokio::test]
+async fn an_order_takes_only_so_many_open_cases_of_one_type() {
+    use aftersales_server::limits::RateLimits;
+    let s = start_limited(
+        t(NOW),
+        RateLimits {
+            open_per_kind: 2,
+            ..RateLimits::default()
+        },
+    )
+    .await;
+    let case = |kind: &str, n: u32| {
+        json!({"order_number": "1002", "email": "sam@example.com", "case": {
+            "type": kind, "description": format!("Question number {n}"), "about": "service"}})
+    };
+    let keyed = |body: Value, key: &'static str| {
+        let (c, url) = (s.client.clone(), format!("{}/v1/cases", s.base));
+        async move {
+            let r = c
+                .post(url)
+                .header("idempotency-key", key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let question = |n: u32| {
+        let mut b = case("question", n);
+        b["case"].as_object_mut().unwrap().remove("about");
+        b
+    };
+    let (status, first) = keyed(question(1), "q-1").await;
+    assert_eq!(status, 201, "{first}");
+    assert_eq!(s.post("/v1/cases", question(2)).await.0, 201);
+    let (status, body) = s.post("/v1/cases", question(3)).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        (
+            body["error"]["code"].as_str(),
+            body["error"]["field"].as_str()
+        ),
+        (Some("too_many_open_requests"), Some("case.type"))
+    );
+    // A retry of an accepted one still gets its first answer; another type is its own count.
+    let (status, again) = keyed(question(1), "q-1").await;
+    assert_eq!(
+        (status, &again["tracking_number"]),
+        (201, &first["tracking_number"])
+    );
+    let (status, body) = s.post("/v1/cases", case("complaint", 4)).await;
+    assert_eq!(status, 201, "{body}");
 }

@@ -1,7 +1,7 @@
 //! SQLite storage: orders (the shop's snapshot) and cases (what shoppers submit).
 
 use aftersales_core::api::{Channel, Contact, OpenCase, OpenLine};
-use aftersales_core::case::{AcceptedCase, EvidenceKind};
+use aftersales_core::case::{AcceptedCase, CaseKind, EvidenceKind};
 use aftersales_core::commitment::DueTimes;
 use aftersales_core::lifecycle::{Actor, Lifecycle, Status};
 use aftersales_core::money::Currency;
@@ -527,6 +527,23 @@ impl Store {
             return Ok(stored);
         }
         Err(DbError("could not mint a unique tracking number".into()))
+    }
+
+    /// How many open cases of `kind` the order has (not rejected, withdrawn, confirmed or
+    /// closed).
+    pub fn open_case_count(&self, order_number: &str, kind: CaseKind) -> Result<u32, DbError> {
+        let kind = serde_json::to_value(kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let n: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM cases
+             WHERE order_number = ?1 AND kind = ?2
+               AND status NOT IN ('rejected', 'withdrawn', 'confirmed_by_shopper', 'closed')",
+            params![order_number, kind],
+            |r| r.get(0),
+        )?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
     /// Requests still open on an order (not rejected, withdrawn, confirmed or closed), newest
