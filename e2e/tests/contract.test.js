@@ -46,6 +46,10 @@ async function call(method, template, { path = template, body, headers = {}, raw
   const answer = op.responses[status] ? status : "default";
   assert.ok(op.responses[status] || r.status >= 400, `${method} ${path} answered ${status}, not documented`);
   checked.add(`${method} ${template} ${answer === "default" ? `${status} (default)` : status}`);
+  if (op.responses[answer].content?.["text/csv"]) {
+    assert.match(r.headers.get("content-type"), /^text\/csv/);
+    return { status: r.status, body: text, headers: r.headers };
+  }
   const json = text ? JSON.parse(text) : undefined;
   const schema = op.responses[answer].content?.["application/json"]?.schema;
   if (schema) validate(["paths", template, method.toLowerCase(), "responses", answer, "content", "application/json", "schema"], json);
@@ -126,6 +130,9 @@ test("the merchant's operations answer as the document says", async () => {
   const auth = { authorization: `Bearer ${token}` };
   const page = await call("GET", "/v1/merchant/cases", { path: "/v1/merchant/cases?limit=5", headers: auth });
   assert.equal(page.status, 200);
+  const csv = await call("GET", "/v1/merchant/cases.csv", { path: "/v1/merchant/cases.csv?kind=return", headers: auth });
+  assert.equal(csv.body.split("\n")[0], "tracking_number,kind,status,order_number,created_at,respond_by,resolve_by,follow_up,needs_review");
+  assert.ok(csv.body.split("\n").slice(1).filter(Boolean).every((l) => l.split(",")[1] === "return"), csv.body);
   assert.equal((await call("GET", "/v1/merchant/cases", { headers: {} })).status, 401);
   const created = await call("POST", "/v1/cases", { body: { ...RETURN, case: { ...RETURN.case, lines: [{ line_id: "1001-2", quantity: 1 }] } }, headers: { "Idempotency-Key": "contract-2" } });
   const tn = created.body.tracking_number ?? page.body.cases[0].tracking_number;

@@ -10,6 +10,7 @@ pub mod cases;
 pub mod db;
 pub mod demo;
 pub mod evidence;
+pub mod export;
 pub mod limits;
 pub mod links;
 mod merchant;

@@ -29,6 +29,7 @@ usage:
   aftersales orders import FILE [--format json|ndjson|csv] [--db FILE]
   aftersales orders schema
   aftersales case list [--status CODE] [--follow-up] [--db FILE]
+  aftersales case export [--status CODE] [--kind KIND] [--follow-up] [--db FILE] > cases.csv
   aftersales case move TRACKING-NUMBER STATUS [--note TEXT] [--outbox FILE] [--shop-url URL] [--db FILE]
   aftersales case message TRACKING-NUMBER TEXT [--outbox FILE] [--shop-url URL] [--db FILE]
   aftersales link order NUMBER [--days 30] [--shop-url URL] [--db FILE]
@@ -63,7 +64,8 @@ orders import    load the shop's orders (a JSON list of {email, order}, NDJSON, 
                  with one row per order line; docs/merchant.md) — all or nothing: every
                  problem is listed with its record and field; importing again updates
 orders schema    print the JSON Schema of one order record (docs/order.schema.json)
-case             list cases, move one through the lifecycle, or write to its shopper
+case             list cases, export them as CSV, move one through the lifecycle, or write to
+                 its shopper
 link             print a signed link that opens an order or a case in the widget
 policy validate  check a policy file and explain the first problem found
 policy defaults  print the seed policy (7-day returns, 15-day exchange for faults, 1-year
@@ -582,7 +584,14 @@ fn case(sub: Option<&str>, args: &[String]) -> Result<(), String> {
     let flags = Flags::parse(
         rest,
         &["--follow-up"],
-        &["--status", "--note", "--outbox", "--shop-url", "--db"],
+        &[
+            "--status",
+            "--kind",
+            "--note",
+            "--outbox",
+            "--shop-url",
+            "--db",
+        ],
     )?;
     let mut store = open_db(&flags)?;
     let now = chrono::Utc::now();
@@ -618,6 +627,33 @@ fn case(sub: Option<&str>, args: &[String]) -> Result<(), String> {
                     if c.follow_up { "  follow-up" } else { "" }
                 );
             }
+            Ok(())
+        }
+        (Some("export"), []) => {
+            let status = flags
+                .get("--status")
+                .map(|s| {
+                    aftersales_core::lifecycle::Status::from_code(s)
+                        .ok_or_else(|| format!("--status {s}: not a status code"))
+                })
+                .transpose()?;
+            let kind = flags
+                .get("--kind")
+                .map(|k| {
+                    serde_json::from_value(serde_json::Value::String(k.to_string()))
+                        .map_err(|_| format!("--kind {k}: not a case type such as return"))
+                })
+                .transpose()?;
+            let filter = aftersales_server::db::CaseFilter {
+                status,
+                kind,
+                follow_up: flags.has("--follow-up"),
+                ..Default::default()
+            };
+            let store = std::sync::Mutex::new(store);
+            let csv = aftersales_server::export::cases_csv(&store, &filter, usize::MAX)
+                .map_err(|e| e.to_string())?;
+            print!("{csv}");
             Ok(())
         }
         (Some("move"), [tn, to]) => {

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/merchant/cases", get(list))
+        .route("/v1/merchant/cases.csv", get(export))
         .route("/v1/merchant/cases/{tracking_number}", get(read))
         .route(
             "/v1/merchant/cases/{tracking_number}/moves",
@@ -185,14 +186,8 @@ pub struct CasePage {
     next_cursor: Option<i64>,
 }
 
-async fn list(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<CasePage>, ApiError> {
-    authorize(&state, &headers, TokenScope::Read)?;
-    let Query(q) =
-        query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", &e.body_text()))?;
+/// The list's query as a filter, each bad value named.
+fn filter_of(state: &AppState, q: ListQuery) -> Result<CaseFilter, ApiError> {
     let invalid = |field: &str, msg: &str| {
         ApiError::new(StatusCode::BAD_REQUEST, "invalid_field", msg).field(field)
     };
@@ -212,20 +207,62 @@ async fn list(
                 .map_err(|_| invalid("kind", "kind: a case type such as return."))
         })
         .transpose()?;
-    let filter = CaseFilter {
+    Ok(CaseFilter {
         status,
         kind,
         follow_up: q.follow_up,
         overdue_at: q.overdue.then(|| (state.clock)()),
         before: q.cursor,
         limit: q.limit.unwrap_or(50),
-    };
+    })
+}
+
+async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<CasePage>, ApiError> {
+    authorize(&state, &headers, TokenScope::Read)?;
+    let Query(q) =
+        query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", &e.body_text()))?;
+    let filter = filter_of(&state, q)?;
     let (cases, next_cursor) = state
         .store
         .lock()
         .map_err(|_| poisoned())?
         .list_cases(&filter)?;
     Ok(Json(CasePage { cases, next_cursor }))
+}
+
+/// `GET /v1/merchant/cases.csv`: the list's filters, every page, as CSV (at most
+/// [`crate::export::MAX_API_ROWS`] rows).
+async fn export(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    authorize(&state, &headers, TokenScope::Read)?;
+    let Query(q) =
+        query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", &e.body_text()))?;
+    let filter = filter_of(&state, q)?;
+    let store = state.store.clone();
+    let csv = tokio::task::spawn_blocking(move || {
+        crate::export::cases_csv(&store, &filter, crate::export::MAX_API_ROWS)
+    })
+    .await
+    .map_err(|_| poisoned())??;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"cases.csv\"",
+            ),
+        ],
+        csv,
+    )
+        .into_response())
 }
 
 /// A case as the merchant reads it: the shopper's view plus how to reach them.

@@ -221,6 +221,22 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
         },
         Op {
             method: "get",
+            path: "/v1/merchant/cases.csv",
+            id: "exportCases",
+            tag: "merchant",
+            summary: "The cases the list's filters select, every page, as CSV (tracking_number, kind, status, order_number, created_at, respond_by, resolve_by, follow_up, needs_review; at most 100,000 rows).",
+            body: None,
+            parameters: vec![
+                query("status", json!({"type": "string"}), "A status code (under_review)."),
+                query("kind", json!({"type": "string"}), "A case type (return)."),
+                query("follow_up", json!({"type": "boolean"}), "Only cases flagged for follow-up."),
+                query("overdue", json!({"type": "boolean"}), "Only cases past a promise."),
+            ],
+            answers: vec![(200, "CSV with a header row.", Some(json!({"type": "string"})))],
+            merchant: true,
+        },
+        Op {
+            method: "get",
             path: "/v1/merchant/cases/{tracking_number}",
             id: "readCase",
             tag: "merchant",
@@ -322,7 +338,12 @@ pub fn document() -> Value {
         for (status, description, body) in &op.answers {
             let mut r = json!({"description": description});
             if let Some(schema) = body {
-                r["content"] = json!({"application/json": {"schema": schema}});
+                let media = if op.path.ends_with(".csv") {
+                    "text/csv"
+                } else {
+                    "application/json"
+                };
+                r["content"] = json!({media: {"schema": schema}});
             } else if *status >= 400 {
                 r["content"] = json!({"application/json": {"schema": error}});
             }

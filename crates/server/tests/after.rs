@@ -687,3 +687,42 @@ async fn the_merchant_puts_an_order_in_and_a_shopper_finds_it_by_its_email_only(
     assert_eq!(found["order"]["lines"][0]["quantity"], 2);
     assert!(!found.to_string().to_lowercase().contains("jun@example.com"));
 }
+
+#[tokio::test]
+async fn cases_export_as_csv_with_the_lists_filters_and_every_page() {
+    let shop = shop().await;
+    let mut made = Vec::new();
+    for _ in 0..205 {
+        made.push(shop.new_case().await);
+    }
+    let get = |path: &'static str, token: String| {
+        let s = &shop.s;
+        async move {
+            let r = s
+                .client
+                .get(format!("{}{path}", s.base))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            let kind = r.headers()["content-type"].to_str().unwrap().to_string();
+            (r.status().as_u16(), kind, r.text().await.unwrap())
+        }
+    };
+    // A read token may export; past one page of 200, every case is there, newest first.
+    let (status, kind, csv) = get("/v1/merchant/cases.csv", shop.read.clone()).await;
+    assert_eq!((status, kind.as_str()), (200, "text/csv; charset=utf-8"));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "tracking_number,kind,status,order_number,created_at,respond_by,resolve_by,follow_up,needs_review"
+    );
+    assert_eq!(lines.len(), 1 + 205);
+    assert!(lines[1].starts_with(&format!("{},complaint,submitted,1001,", made[204])));
+    let (_, _, none) = get("/v1/merchant/cases.csv?kind=return", shop.read.clone()).await;
+    assert_eq!(none.lines().count(), 1, "only the header: no returns");
+    let (status, _, _) = get("/v1/merchant/cases.csv?kind=nope", shop.read.clone()).await;
+    assert_eq!(status, 400);
+    let (status, _, _) = get("/v1/merchant/cases.csv", "ast_nope".into()).await;
+    assert_eq!(status, 401);
+}

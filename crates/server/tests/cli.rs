@@ -266,3 +266,22 @@ fn orders_import_takes_all_three_formats_all_or_nothing_and_again_as_an_update()
         "{stderr}"
     );
 }
+
+#[test]
+fn cases_export_prints_csv_from_the_command_line() {
+    let db = write("export.sqlite3", "");
+    std::fs::remove_file(&db).unwrap();
+    let db = db.to_str().unwrap();
+    let (code, stdout, stderr) = aftersales(&["case", "export", "--kind", "return", "--db", db]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "tracking_number,kind,status,order_number,created_at,respond_by,resolve_by,follow_up,needs_review\n"
+    );
+    let (code, _, stderr) = aftersales(&["case", "export", "--kind", "parcel", "--db", db]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("--kind parcel: not a case type such as return"),
+        "{stderr}"
+    );
+}
