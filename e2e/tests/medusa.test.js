@@ -99,6 +99,11 @@ test("medusa: a return with a refund reaches Medusa as its validator wants it, o
   await next(page);
   const tracking = await send(page);
   assert.match(tracking, /^AS-[0-9A-Z]{5}-[0-9A-Z]{6}$/);
+  // Medusa cannot show a return back: the number is the shopper's reference, not a way to
+  // follow it here.
+  const receipt = await widget(page).locator(".as-receipt").innerText();
+  assert.match(receipt, /the shop knows your request by this number/);
+  assert.doesNotMatch(receipt, /follow your case/);
   await checkA11y(page, "medusa: receipt");
   await page.screenshot({ path: join(ARTIFACTS, "medusa-receipt.png") });
 

@@ -110,7 +110,9 @@ pub fn ReceiptView(
                     {move || i18n.t(if copied.get() { Msg::ReceiptCopied } else { Msg::ReceiptCopy })}
                 </button>
             </p>
-            <p class="as-note">{tr(Msg::ReceiptKeep)}</p>
+            // Without tracking (an adapter that cannot read a case back) the number is the
+            // shopper's reference with the shop, not a way to follow the case here.
+            <p class="as-note">{tr(if follows { Msg::ReceiptKeep } else { Msg::ReceiptKeepQuote })}</p>
             {quote.clone().filter(|q| q.total.minor > 0).map(|q| view! {
                 <p class="as-estimate">
                     {tr(Msg::OrderEstimate)}" "<strong data-testid="refund">{move || format::money(&i18n.lang(), q.total)}</strong>
