@@ -600,15 +600,15 @@ fn case(sub: Option<&str>, args: &[String]) -> Result<(), String> {
             .send(&n)
             .map_err(|e| format!("the case changed, but the notification failed: {e}"))
     };
+    let status = flags
+        .get("--status")
+        .map(|s| {
+            aftersales_core::lifecycle::Status::from_code(s)
+                .ok_or_else(|| format!("--status {s}: not a status code"))
+        })
+        .transpose()?;
     match (sub, pos.as_slice()) {
         (Some("list"), []) => {
-            let status = flags
-                .get("--status")
-                .map(|s| {
-                    aftersales_core::lifecycle::Status::from_code(s)
-                        .ok_or_else(|| format!("--status {s}: not a status code"))
-                })
-                .transpose()?;
             let filter = aftersales_server::db::CaseFilter {
                 status,
                 follow_up: flags.has("--follow-up"),
@@ -630,13 +630,6 @@ fn case(sub: Option<&str>, args: &[String]) -> Result<(), String> {
             Ok(())
         }
         (Some("export"), []) => {
-            let status = flags
-                .get("--status")
-                .map(|s| {
-                    aftersales_core::lifecycle::Status::from_code(s)
-                        .ok_or_else(|| format!("--status {s}: not a status code"))
-                })
-                .transpose()?;
             let kind = flags
                 .get("--kind")
                 .map(|k| {
