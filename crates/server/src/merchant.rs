@@ -127,15 +127,11 @@ async fn put_order(
             "the order's number as in the address".into(),
         ));
     }
-    if aftersales_core::api::check_email(&record.email).is_err() {
-        problems.push(invalid("email".into(), "an e-mail address".into()));
-    }
-    if let Err(list) = record.order.validate() {
-        problems.extend(
-            list.into_iter()
-                .map(|p| invalid(format!("order.{}", p.path), p.expected)),
-        );
-    }
+    problems.extend(
+        crate::orders::problems(&record)
+            .into_iter()
+            .map(|(field, expected)| invalid(field, expected)),
+    );
     if let Some(first) = problems.first().cloned() {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -87,16 +87,28 @@ const CSV_REQUIRED: usize = 10;
 /// Most problems listed for one file.
 const MAX_PROBLEMS: usize = 50;
 
-/// Checks one record: a plausible e-mail and a valid snapshot; each problem with `at`.
-pub fn check(record: &OrderRecord, at: &str) -> Vec<String> {
+/// Every problem of one record, as (field, what was expected): a plausible e-mail and a valid
+/// snapshot (`order.lines[0].quantity`). The one check the import and the merchant API share.
+pub fn problems(record: &OrderRecord) -> Vec<(String, String)> {
     let mut out = Vec::new();
     if check_email(&record.email).is_err() {
-        out.push(format!("{at}: email: an e-mail address"));
+        out.push(("email".to_string(), "an e-mail address".to_string()));
     }
-    if let Err(problems) = record.order.validate() {
-        out.extend(problems.iter().map(|p| format!("{at}: order.{p}")));
+    if let Err(list) = record.order.validate() {
+        out.extend(
+            list.into_iter()
+                .map(|p| (format!("order.{}", p.path), p.expected)),
+        );
     }
     out
+}
+
+/// [`problems`] as sentences naming the record (`line 4: order.lines[0].quantity: …`).
+pub fn check(record: &OrderRecord, at: &str) -> Vec<String> {
+    problems(record)
+        .into_iter()
+        .map(|(field, expected)| format!("{at}: {field}: {expected}"))
+        .collect()
 }
 
 /// Reads a whole file. Nothing is imported from a file with a problem: every problem found
