@@ -102,7 +102,7 @@ impl LocalBackend {
 
 /// A problem with the merchant's files: said in full in the console, "a problem" to the
 /// shopper.
-fn broken(what: String) -> BackendError {
+pub(crate) fn broken(what: String) -> BackendError {
     web_sys::console::error_1(&what.as_str().into());
     BackendError::Broken(what)
 }

@@ -23,6 +23,7 @@
 
 use crate::backend::{answer, timed, Answer, Backend, BackendError, Capabilities, LocalFuture};
 use crate::idb;
+use crate::local::broken;
 use crate::state::device_now;
 use aftersales_core::api::{
     CaseReceipt, CreateCaseRequest, ErrorDetail, LookupRequest, LookupResponse, ViolationDetail,
@@ -601,11 +602,9 @@ impl Inner {
         if !(200..300).contains(&status) {
             return Err(error(status, &text, retry_after));
         }
-        serde_json::from_str(&text).map_err(|e| {
-            let why = format!("{url}: not Medusa's answer: {e}"); // i18n-ok: a diagnostic
-            log(&why);
-            BackendError::Broken(why)
-        })
+        let not_medusa = |e: serde_json::Error| format!("{url}: not Medusa's answer: {e}"); // i18n-ok: a diagnostic
+        serde_json::from_str(&text).map_err(|e| broken(not_medusa(e)))
+        // i18n-ok: a diagnostic
     }
 
     async fn policy(&self) -> Result<Policy, BackendError> {
@@ -613,11 +612,8 @@ impl Inner {
             return Ok(p);
         }
         let policy = match &self.settings.policy_file {
-            Some(url) => Policy::from_json(&crate::local::fetch(url).await?).map_err(|e| {
-                let why = format!("{url}: {e}"); // i18n-ok: a diagnostic
-                log(&why);
-                BackendError::Broken(why)
-            })?,
+            Some(url) => Policy::from_json(&crate::local::fetch(url).await?)
+                .map_err(|e| broken(format!("{url}: {e}")))?, // i18n-ok: a diagnostic
             None => Policy::default(),
         };
         let policy = restrict(policy);
@@ -652,10 +648,7 @@ impl Inner {
         if found.order.id != id || !found.order.email.as_deref().is_some_and(same) {
             return Err(BackendError::refused("order_not_found"));
         }
-        to_order(&found.order).map_err(|why| {
-            log(&why);
-            BackendError::Broken(why)
-        })
+        to_order(&found.order).map_err(broken)
     }
 
     async fn submit(
