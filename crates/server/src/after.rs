@@ -4,7 +4,7 @@
 //! A case is opened with its tracking number and either the order's e-mail or a link token;
 //! an unknown number, a wrong e-mail and a bad token get the same 404.
 
-use crate::api::{check_credentials, poisoned, ApiError, AppState, Client};
+use crate::api::{check_credentials, ApiError, AppState, Client};
 use crate::db::{CaseRecord, Store};
 use crate::links::Scope;
 use crate::notify::{Notification, Template};
@@ -32,8 +32,8 @@ fn case_not_found() -> ApiError {
     )
 }
 
-/// The case `access` opens, checked under the store's lock.
-fn authorize(store: &Store, state: &AppState, access: &CaseAccess) -> Result<CaseRecord, ApiError> {
+/// The case `access` opens.
+async fn authorize(state: &AppState, access: &CaseAccess) -> Result<CaseRecord, ApiError> {
     let tn = TrackingNumber::parse(&access.tracking_number).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -45,7 +45,11 @@ fn authorize(store: &Store, state: &AppState, access: &CaseAccess) -> Result<Cas
     if access.token.is_empty() {
         check_email(&access.email).map_err(|_| ApiError::invalid_email())?;
     }
-    let case = store.find_case(tn.as_str())?.ok_or_else(case_not_found)?;
+    let case = state
+        .store
+        .find_case(tn.as_str())
+        .await?
+        .ok_or_else(case_not_found)?;
     let now = (state.clock)();
     let allowed = if access.token.is_empty() {
         Store::email_matches(&case, &access.email)
@@ -63,9 +67,9 @@ fn authorize(store: &Store, state: &AppState, access: &CaseAccess) -> Result<Cas
 }
 
 /// The view of `case` with a fresh link token.
-fn view(store: &Store, state: &AppState, case: &CaseRecord) -> Result<CaseView, ApiError> {
+async fn view(state: &AppState, case: &CaseRecord) -> Result<CaseView, ApiError> {
     let now = (state.clock)();
-    let mut v = store.case_view(case, now)?;
+    let mut v = state.store.case_view(case, now).await?;
     v.link_token = state.links.case_token(&case.tracking_number, now);
     Ok(v)
 }
@@ -85,9 +89,8 @@ pub async fn find_case(
             .check(client, tn.as_str())
             .map_err(ApiError::rate_limited)?;
     }
-    let store = state.store.lock().map_err(|_| poisoned())?;
-    let case = authorize(&store, &state, &access)?;
-    Ok(Json(view(&store, &state, &case)?))
+    let case = authorize(&state, &access).await?;
+    Ok(Json(view(&state, &case).await?))
 }
 
 /// `POST /v1/cases/confirm`: "Is this resolved?" — yes confirms, no reopens with a reason.
@@ -110,11 +113,12 @@ pub async fn confirm(
     })?;
     let now = (state.clock)();
     let (view, n) = {
-        let mut store = state.store.lock().map_err(|_| poisoned())?;
-        let case = authorize(&store, &state, &req.access)?;
+        let store = &state.store;
+        let case = authorize(&state, &req.access).await?;
         let from = case.status;
         store
-            .move_case(&case, to, Actor::Shopper, now, req.reason.trim())?
+            .move_case(&case, to, Actor::Shopper, now, req.reason.trim())
+            .await?
             .map_err(|reason| {
                 ApiError::new(
                     StatusCode::CONFLICT,
@@ -123,11 +127,12 @@ pub async fn confirm(
                 )
             })?;
         let case = store
-            .find_case(&case.tracking_number)?
+            .find_case(&case.tracking_number)
+            .await?
             .ok_or_else(case_not_found)?;
         let data = json!({"from": from.code(), "to": to.code(), "note": req.reason.trim()});
         let n = crate::cases::notification(&case, Template::StatusChanged, &state.links, now, data);
-        (view(&store, &state, &case)?, n)
+        (view(&state, &case).await?, n)
     };
     state.notify(n);
     Ok(Json(view))
@@ -149,8 +154,8 @@ pub async fn survey(
         .field("survey.comment")
     })?;
     let now = (state.clock)();
-    let mut store = state.store.lock().map_err(|_| poisoned())?;
-    let case = authorize(&store, &state, &req.access)?;
+    let store = &state.store;
+    let case = authorize(&state, &req.access).await?;
     if !survey_allowed(case.status, false) {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -158,7 +163,7 @@ pub async fn survey(
             "A request can be rated once it is resolved and confirmed.",
         ));
     }
-    if !store.insert_survey(&case, &req.survey, now)? {
+    if !store.insert_survey(&case, &req.survey, now).await? {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "survey_taken",
@@ -166,9 +171,10 @@ pub async fn survey(
         ));
     }
     let case = store
-        .find_case(&case.tracking_number)?
+        .find_case(&case.tracking_number)
+        .await?
         .ok_or_else(case_not_found)?;
-    Ok(Json(view(&store, &state, &case)?))
+    Ok(Json(view(&state, &case).await?))
 }
 
 /// `GET /v1/faq` query.
@@ -252,13 +258,10 @@ pub async fn event(
         ));
     }
     let now = (state.clock)();
-    state.store.lock().map_err(|_| poisoned())?.record_event(
-        &e.kind,
-        e.article.as_deref(),
-        e.query.trim(),
-        &e.lang,
-        now,
-    )?;
+    state
+        .store
+        .record_event(&e.kind, e.article.as_deref(), e.query.trim(), &e.lang, now)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -272,9 +275,9 @@ pub async fn withdraw(
     let creds = check_credentials(&req.order_number, &req.email, &req.token)?;
     let now = (state.clock)();
     let receipt = {
-        let mut store = state.store.lock().map_err(|_| poisoned())?;
         let order = creds
-            .order(&store, &state)?
+            .order(&state)
+            .await?
             .ok_or_else(ApiError::order_not_found)?;
         let lines = req.check(&state.policy, &order, now).map_err(|p| {
             let msg = match p {
@@ -312,7 +315,20 @@ pub async fn withdraw(
             received_at: now,
             confirm_to: req.confirm_to.trim().to_string(),
         };
-        store.insert_withdrawal(&receipt, &lines)?;
+        if let Err(conflict) = state.store.insert_withdrawal(&receipt, &lines).await? {
+            // Another request claimed the units between the check and the insert.
+            let line = match conflict {
+                crate::db::Conflict::Claimed { line_id } => line_id,
+                _ => String::new(),
+            };
+            let p = aftersales_core::withdrawal::WithdrawalProblem::LineClosed(line);
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                p.code(),
+                "An item chosen is outside its withdrawal period or already returned.",
+            )
+            .field(p.field()));
+        }
         receipt
     };
     state.notify(Notification {

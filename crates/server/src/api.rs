@@ -30,8 +30,8 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 /// Shared state of the handlers.
 #[derive(Clone)]
 pub struct AppState {
-    /// The database (one connection; SQLite serialises writers anyway).
-    pub store: Arc<Mutex<Store>>,
+    /// The database (a pool: no lock is held around a request's work).
+    pub store: Store,
     /// The merchant's policy.
     pub policy: Arc<Policy>,
     /// The clock.
@@ -474,7 +474,7 @@ impl From<JsonRejection> for ApiError {
 
 /// `GET /v1/health`: the database answers. Nothing more: a public endpoint tells no counts.
 async fn health(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
-    state.store.lock().map_err(|_| poisoned())?.case_count()?;
+    state.store.case_count().await?;
     Ok(Json(json!({ "status": "ok" })))
 }
 
@@ -489,10 +489,6 @@ async fn policy(State(state): State<AppState>) -> Json<Policy> {
     Json((*state.policy).clone())
 }
 
-pub(crate) fn poisoned() -> ApiError {
-    ApiError::from(DbError("database lock poisoned".into()))
-}
-
 /// Order credentials after their format is checked: the number, and the e-mail or a link
 /// token (checked against the number when the order is read).
 pub(crate) struct Credentials {
@@ -504,13 +500,12 @@ pub(crate) struct Credentials {
 impl Credentials {
     /// The order these credentials open, `None` for an unknown number, a wrong e-mail or an
     /// invalid token alike.
-    pub(crate) fn order(
+    pub(crate) async fn order(
         &self,
-        store: &Store,
         state: &AppState,
     ) -> Result<Option<aftersales_core::order::Order>, DbError> {
         if self.token.is_empty() {
-            return store.find_order(&self.number, &self.email);
+            return state.store.find_order(&self.number, &self.email).await;
         }
         let now = (state.clock)();
         if !state
@@ -520,7 +515,7 @@ impl Credentials {
         {
             return Ok(None);
         }
-        store.find_order_verified(&self.number)
+        state.store.find_order_verified(&self.number).await
     }
 
     /// The e-mail typed, empty when a token stood in for it.
@@ -575,14 +570,11 @@ async fn lookup(
         .limiter
         .check(client, &creds.number)
         .map_err(ApiError::rate_limited)?;
-    let (order, open_cases) = {
-        let store = state.store.lock().map_err(|_| poisoned())?;
-        let order = creds
-            .order(&store, &state)?
-            .ok_or_else(ApiError::order_not_found)?;
-        let open = store.open_cases(&order.number)?;
-        (order, open)
-    };
+    let order = creds
+        .order(&state)
+        .await?
+        .ok_or_else(ApiError::order_not_found)?;
+    let open_cases = state.store.open_cases(&order.number).await?;
     Ok(Json(LookupResponse {
         order,
         policy: (*state.policy).clone(),
@@ -655,18 +647,21 @@ async fn create_case(
         })?),
         None => None,
     };
-    // One lock across read, re-check and insert: two tabs cannot both claim the last unit.
-    let mut store = state.store.lock().map_err(|_| poisoned())?;
+    // The order and the engine's check run outside any lock; the claim is re-checked in the
+    // insert's own short transaction (two tabs, or two server processes, cannot both claim
+    // the last unit).
+    let store = &state.store;
     let order = creds
-        .order(&store, &state)?
+        .order(&state)
+        .await?
         .ok_or_else(ApiError::order_not_found)?;
     if email_from_order {
-        contact.email = store.order_email(&order.number)?.unwrap_or_default();
+        contact.email = store.order_email(&order.number).await?.unwrap_or_default();
         check_contact(&contact)?;
     }
     // A repeated request (a double click, a retry after a timeout) gets the first case.
     if let Some((k, hash)) = &idempotency {
-        if let Some(first) = store.replay(&order.number, k)? {
+        if let Some(first) = store.replay(&order.number, k).await? {
             if first.request_hash.as_ref().is_some_and(|h| h != hash) {
                 return Err(ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -675,22 +670,13 @@ async fn create_case(
                 )
                 .field("Idempotency-Key"));
             }
-            let mut r = (StatusCode::CREATED, first.receipt).into_response();
-            r.headers_mut().insert(
-                axum::http::header::CONTENT_TYPE,
-                axum::http::HeaderValue::from_static("application/json"),
-            );
-            r.headers_mut().insert(
-                "idempotent-replayed",
-                axum::http::HeaderValue::from_static("true"),
-            );
-            return Ok(r);
+            return Ok(replayed(first.receipt));
         }
     }
     // Bounded work per order: past the merchant's limit of open cases of one type, no more.
     let kind = req.case.case_type.kind();
     if let Some(limit) = state.limiter.open_per_kind() {
-        if store.open_case_count(&order.number, kind)? >= limit {
+        if store.open_case_count(&order.number, kind).await? >= limit {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "too_many_open_requests",
@@ -710,7 +696,7 @@ async fn create_case(
         .map(|(i, e)| (i, e.reference.as_str()))
         .collect();
     let ids: Vec<&str> = photos.iter().map(|(_, id)| *id).collect();
-    let bad = store.unusable_evidence(&order.number, &ids)?;
+    let bad = store.unusable_evidence(&order.number, &ids).await?;
     if !bad.is_empty() {
         return Err(refused(
             bad.into_iter()
@@ -734,17 +720,23 @@ async fn create_case(
         respond_by: case.due.respond_by,
         resolve_by: case.due.resolve_by,
     };
-    let case = store.insert_case(
-        &order,
-        &accepted,
-        &contact,
-        idempotency.as_ref().map(|(k, h)| (k.as_str(), h.as_str())),
-        due,
-        now,
-        mint_tracking_number,
-        |c| serde_json::to_string(&receipt(c)).unwrap_or_default(),
-    )?;
-    if let Some(record) = store.find_case(case.tracking_number.as_str())? {
+    let stored = store
+        .insert_case(
+            &order,
+            &accepted,
+            &contact,
+            idempotency.as_ref().map(|(k, h)| (k.as_str(), h.as_str())),
+            due,
+            now,
+            mint_tracking_number,
+            |c| serde_json::to_string(&receipt(c)).unwrap_or_default(),
+        )
+        .await?;
+    let case = match stored {
+        Ok(case) => case,
+        Err(conflict) => return Err(conflicted(conflict, &req.case)),
+    };
+    if let Some(record) = store.find_case(case.tracking_number.as_str()).await? {
         let data = json!({"kind": kind, "status": case.status, "respond_by": case.due.respond_by});
         let n = crate::cases::notification(
             &record,
@@ -753,10 +745,60 @@ async fn create_case(
             now,
             data,
         );
-        drop(store);
         state.notify(n);
     }
     Ok((StatusCode::CREATED, Json(receipt(&case))).into_response())
+}
+
+/// `201` with the receipt the first request with this idempotency key got, marked as a replay.
+fn replayed(receipt: String) -> Response {
+    let mut r = (StatusCode::CREATED, receipt).into_response();
+    r.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    r.headers_mut().insert(
+        "idempotent-replayed",
+        axum::http::HeaderValue::from_static("true"),
+    );
+    r
+}
+
+/// What a shopper is told when another request changed the order between the engine's check
+/// and the insert: the units are gone (the engine's own violation, as if checked after), the
+/// photo is taken, or the same key's first request (in another server process) was stored.
+fn conflicted(conflict: crate::db::Conflict, case: &aftersales_core::case::CaseDraft) -> ApiError {
+    use crate::db::Conflict;
+    match conflict {
+        Conflict::Claimed { line_id } => {
+            let i = case
+                .lines
+                .iter()
+                .position(|l| l.line_id == line_id)
+                .unwrap_or(0);
+            refused(vec![Violation {
+                code: ViolationCode::InvalidQuantity,
+                field: format!("lines[{i}].quantity"),
+            }])
+        }
+        Conflict::Evidence { reference } => {
+            let i = case
+                .evidence
+                .iter()
+                .position(|e| e.reference == reference)
+                .unwrap_or(0);
+            refused(vec![Violation {
+                code: ViolationCode::InvalidEvidence,
+                field: format!("evidence[{i}].reference"),
+            }])
+        }
+        Conflict::KeyTaken => ApiError::new(
+            StatusCode::CONFLICT,
+            "request_in_progress",
+            "A request with this Idempotency-Key is still being answered; try again shortly.",
+        )
+        .retry_after(1),
+    }
 }
 
 /// SHA-256 of the request as parsed: the same request sent again with other spacing or key
@@ -811,15 +853,19 @@ async fn upload_evidence(
         crate::hex(&Sha256::digest(&bytes))
     };
     {
-        let store = state.store.lock().map_err(|_| poisoned())?;
+        let store = &state.store;
         let order = creds
-            .order(&store, &state)?
+            .order(&state)
+            .await?
             .ok_or_else(ApiError::order_not_found)?;
         // A retried upload (the answer was lost) gets the first photo back, not a second one.
-        if let Some(first) = store.uploaded_evidence(&order.number, &upload_sha256)? {
+        if let Some(first) = store
+            .uploaded_evidence(&order.number, &upload_sha256)
+            .await?
+        {
             return Ok(evidence_receipt(first));
         }
-        if store.evidence_count(&order.number)? >= evidence::MAX_PER_ORDER {
+        if store.evidence_count(&order.number).await? >= evidence::MAX_PER_ORDER {
             return Err(ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_much_evidence",
@@ -831,7 +877,7 @@ async fn upload_evidence(
     if evidence::sniff(&bytes).is_none() {
         return Err(refused(evidence::Refusal::NotAnImage));
     }
-    // Decoding is slow work: never under the database lock, at most two at once.
+    // Decoding is slow work: never inside a transaction, at most two at once.
     let _slot = state
         .decode_slots
         .acquire()
@@ -843,19 +889,12 @@ async fn upload_evidence(
         .map_err(refused)?;
     let id = format!("ph_{}", mint_tracking_number()?.as_str().replace('-', ""));
     let now = (state.clock)();
-    let mut store = state.store.lock().map_err(|_| poisoned())?;
     // The same photo sent twice at once: the one stored first is the answer to both.
-    if let Some(first) = store.uploaded_evidence(&creds.number, &upload_sha256)? {
-        return Ok(evidence_receipt(first));
-    }
-    store.insert_evidence(&id, &creds.number, &photo, &upload_sha256, now)?;
-    Ok(evidence_receipt(crate::db::StoredPhoto {
-        id,
-        bytes: photo.jpeg.len(),
-        sha256: photo.sha256,
-        width: photo.width,
-        height: photo.height,
-    }))
+    let stored = state
+        .store
+        .insert_evidence(&id, &creds.number, &photo, &upload_sha256, now)
+        .await?;
+    Ok(evidence_receipt(stored))
 }
 
 fn evidence_receipt(photo: crate::db::StoredPhoto) -> (StatusCode, Json<crate::db::StoredPhoto>) {

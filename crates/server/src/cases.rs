@@ -83,9 +83,12 @@ fn encode(v: &str) -> String {
 ///
 /// # Errors
 /// [`ActionError::NotFound`] for a malformed or unknown number.
-pub fn find(store: &Store, tracking_number: &str) -> Result<CaseRecord, ActionError> {
+pub async fn find(store: &Store, tracking_number: &str) -> Result<CaseRecord, ActionError> {
     let tn = TrackingNumber::parse(tracking_number).map_err(|_| ActionError::NotFound)?;
-    store.find_case(tn.as_str())?.ok_or(ActionError::NotFound)
+    store
+        .find_case(tn.as_str())
+        .await?
+        .ok_or(ActionError::NotFound)
 }
 
 /// The notification about `case` for its shopper.
@@ -113,8 +116,8 @@ pub fn notification(
 ///
 /// # Errors
 /// [`ActionError`].
-pub fn merchant_move(
-    store: &mut Store,
+pub async fn merchant_move(
+    store: &Store,
     tracking_number: &str,
     to: &str,
     note: &str,
@@ -127,13 +130,14 @@ pub fn merchant_move(
     if !note.trim().is_empty() {
         check_message(note).map_err(|e| ActionError::Invalid("note", e))?;
     }
-    let case = find(store, tracking_number)?;
+    let case = find(store, tracking_number).await?;
     let from = case.status;
     store
-        .move_case(&case, to, Actor::Merchant, now, note.trim())?
+        .move_case(&case, to, Actor::Merchant, now, note.trim())
+        .await?
         .map_err(ActionError::Illegal)?;
-    let case = find(store, tracking_number)?;
-    let view = store.case_view(&case, now)?;
+    let case = find(store, tracking_number).await?;
+    let view = store.case_view(&case, now).await?;
     let data = serde_json::json!({"from": from.code(), "to": to.code(), "note": note.trim()});
     Ok((
         view,
@@ -145,17 +149,19 @@ pub fn merchant_move(
 ///
 /// # Errors
 /// [`ActionError`].
-pub fn merchant_message(
-    store: &mut Store,
+pub async fn merchant_message(
+    store: &Store,
     tracking_number: &str,
     body: &str,
     links: &Links,
     now: DateTime<Utc>,
 ) -> Result<(CaseView, Notification), ActionError> {
     check_message(body).map_err(|e| ActionError::Invalid("body", e))?;
-    let case = find(store, tracking_number)?;
-    store.add_message(&case, Actor::Merchant, body.trim(), now)?;
-    let view = store.case_view(&case, now)?;
+    let case = find(store, tracking_number).await?;
+    store
+        .add_message(&case, Actor::Merchant, body.trim(), now)
+        .await?;
+    let view = store.case_view(&case, now).await?;
     let data = serde_json::json!({ "body": body.trim() });
     Ok((
         view,

@@ -1,6 +1,6 @@
 //! `aftersales-server`: the reference backend of the after-sales widget.
 //!
-//! It answers the widget's `/v1` API from SQLite, re-checks every case with the same
+//! It answers the widget's `/v1` API from SQLite or PostgreSQL, re-checks every case with the same
 //! `aftersales-core` engine the widget uses (it never trusts the browser's verdict), and
 //! serves the demo shop page with the built widget.
 
@@ -22,7 +22,7 @@ use api::{AppState, Clock};
 use db::Store;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Lower-case hexadecimal of `bytes` (hashes, tokens, MACs).
 pub fn hex(bytes: &[u8]) -> String {
@@ -64,9 +64,10 @@ pub struct ServeOptions {
 /// the client's address.
 pub async fn bind(opts: ServeOptions) -> std::io::Result<(tokio::net::TcpListener, axum::Router)> {
     let listener = tokio::net::TcpListener::bind(opts.addr).await?;
-    let mut store = opts.store;
+    let store = opts.store;
     let key = store
         .link_key()
+        .await
         .map_err(|e| std::io::Error::other(e.to_string()))?;
     let state = AppState {
         links: Arc::new(cases::Links {
@@ -75,7 +76,7 @@ pub async fn bind(opts: ServeOptions) -> std::io::Result<(tokio::net::TcpListene
         }),
         notifier: opts.notifier,
         faq: Arc::new(opts.faq),
-        store: Arc::new(Mutex::new(store)),
+        store,
         policy: Arc::new(opts.policy),
         clock: opts.clock,
         decode_slots: Arc::new(tokio::sync::Semaphore::new(2)),

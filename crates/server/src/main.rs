@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 const USAGE: &str = "\
 usage:
-  aftersales serve [--addr 127.0.0.1:8080] [--db aftersales.sqlite3] [--policy FILE]
+  aftersales serve [--addr 127.0.0.1:8080] [--db aftersales.sqlite3|postgres://…] [--policy FILE]
                    [--faq FILE] [--outbox FILE] [--shop-url URL]
                    [--assets DIR] [--demo] [--allow-origin https://shop.example]...
                    [--limit-per-address 60] [--limit-per-order 20] [--limit-open-cases 20]
@@ -42,8 +42,8 @@ usage:
   aftersales demo orders|policy|faq
   aftersales openapi [markdown]
 
-serve            answer the widget's /v1 API from an SQLite database (created and migrated
-                 on first start); with --assets, also serve the built widget and the demo
+serve            answer the widget's /v1 API from an SQLite file or a PostgreSQL database
+                 (--db postgres://user:password@host/db), created and migrated on first start; with --assets, also serve the built widget and the demo
                  shop page; with --demo, (re)load the demo orders dated relative to now
                  and, unless given, use the demo policy (with EU withdrawal) and FAQ, the
                  outbox outbox.jsonl beside the database, and this server as the shop page;
@@ -369,7 +369,7 @@ fn serve(args: &[String]) -> Result<(), String> {
         }
     }
     let addr = flags.get("--addr").unwrap_or("127.0.0.1:8080").to_string();
-    let db = PathBuf::from(flags.get("--db").unwrap_or("aftersales.sqlite3"));
+    let db = flags.get("--db").unwrap_or(DEFAULT_DB).to_string();
     let load_demo = flags.has("--demo");
     let quiet = flags.has("--no-access-log");
     let policy = match flags.get("--policy") {
@@ -385,7 +385,7 @@ fn serve(args: &[String]) -> Result<(), String> {
     let outbox = flags
         .get("--outbox")
         .map(PathBuf::from)
-        .or_else(|| load_demo.then(|| db.parent().unwrap_or(Path::new(".")).join("outbox.jsonl")));
+        .or_else(|| load_demo.then(|| demo_outbox(&db)));
     let shop_url = flags.get("--shop-url").map(str::to_string);
     let assets = flags.get("--assets").map(PathBuf::from);
     let addr = addr
@@ -399,20 +399,16 @@ fn serve(args: &[String]) -> Result<(), String> {
             ));
         }
     }
-    let mut store = Store::open(&db).map_err(|e| e.to_string())?;
-    if load_demo {
-        for d in demo::orders(chrono::Utc::now()) {
-            store
-                .upsert_order(&d.order, d.email)
-                .map_err(|e| e.to_string())?;
+    runtime().block_on(async move {
+        let store = Store::open(&db).await.map_err(|e| e.to_string())?;
+        if load_demo {
+            for d in demo::orders(chrono::Utc::now()) {
+                store
+                    .upsert_order(&d.order, d.email)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
         }
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    runtime.block_on(async move {
         // The demo's links point at the demo shop this server serves.
         let listener_addr = addr;
         let opts = ServeOptions {
@@ -433,7 +429,7 @@ fn serve(args: &[String]) -> Result<(), String> {
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         // Scripts and tests read this line to learn the port.
         println!("aftersales listening on http://{local}");
-        println!("database: {}", db.display());
+        println!("database: {}", redact(&db));
         if let Some(o) = &outbox {
             println!("outbox: {}", o.display());
         }
@@ -487,14 +483,61 @@ fn split_positional(args: &[String]) -> (Vec<&String>, &[String]) {
     (args[..n].iter().collect(), &args[n..])
 }
 
-fn open_db(flags: &Flags) -> Result<Store, String> {
-    Store::open(Path::new(flags.get("--db").unwrap_or("aftersales.sqlite3")))
-        .map_err(|e| e.to_string())
+/// The database when `--db` is not given.
+const DEFAULT_DB: &str = "aftersales.sqlite3";
+
+/// The async runtime every command runs its database work on (two workers: two cores here).
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| {
+                eprintln!("aftersales: cannot start the runtime: {e}");
+                std::process::exit(1)
+            })
+    })
 }
 
-fn links_for(store: &mut Store, flags: &Flags) -> Result<Links, String> {
+/// Runs a database call to its end, its error as a sentence.
+fn block<T, E: std::fmt::Display>(
+    f: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<T, String> {
+    runtime().block_on(f).map_err(|e| e.to_string())
+}
+
+/// `--db` as printed: a PostgreSQL URL without its password.
+fn redact(db: &str) -> String {
+    match (db.split_once("://"), db.rfind('@')) {
+        (Some((scheme, rest)), Some(at)) if aftersales_server::db::is_postgres_url(db) => {
+            let creds = &rest[..at - scheme.len() - 3];
+            let user = creds.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{}", &db[at + 1..])
+        }
+        _ => db.to_string(),
+    }
+}
+
+/// The demo's outbox: beside an SQLite database, in the working directory for PostgreSQL.
+fn demo_outbox(db: &str) -> PathBuf {
+    if aftersales_server::db::is_postgres_url(db) {
+        return PathBuf::from("outbox.jsonl");
+    }
+    Path::new(db)
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("outbox.jsonl")
+}
+
+fn open_db(flags: &Flags) -> Result<Store, String> {
+    block(Store::open(flags.get("--db").unwrap_or(DEFAULT_DB)))
+}
+
+fn links_for(store: &Store, flags: &Flags) -> Result<Links, String> {
     Ok(Links {
-        key: LinkKey::new(store.link_key().map_err(|e| e.to_string())?),
+        key: LinkKey::new(block(store.link_key())?),
         shop_url: flags.get("--shop-url").map(str::to_string),
     })
 }
@@ -529,8 +572,8 @@ fn orders(sub: Option<&str>, args: &[String]) -> Result<(), String> {
                     problems.join("\n  ")
                 )
             })?;
-            let mut store = open_db(&flags)?;
-            let (created, updated) = store.import_orders(&records).map_err(|e| e.to_string())?;
+            let store = open_db(&flags)?;
+            let (created, updated) = block(store.import_orders(&records))?;
             println!("{path}: {created} order(s) added, {updated} updated");
             Ok(())
         }
@@ -541,16 +584,14 @@ fn orders(sub: Option<&str>, args: &[String]) -> Result<(), String> {
 fn token(sub: Option<&str>, args: &[String]) -> Result<(), String> {
     let flags = Flags::parse(args, &[], &["--name", "--scope", "--db"])?;
     let name = flags.need("--name")?;
-    let mut store = open_db(&flags)?;
+    let store = open_db(&flags)?;
     let now = chrono::Utc::now();
     match sub {
         Some("create") => {
             let scope = flags.get("--scope").unwrap_or("read");
             let scope = aftersales_server::db::TokenScope::parse(scope)
                 .ok_or_else(|| format!("--scope {scope}: expected read or write"))?;
-            let t = store
-                .create_token(name, scope, now)
-                .map_err(|e| e.to_string())?;
+            let t = block(store.create_token(name, scope, now))?;
             println!("{t}");
             eprintln!(
                 "token {name:?} ({}) created; it is shown only this once",
@@ -559,7 +600,7 @@ fn token(sub: Option<&str>, args: &[String]) -> Result<(), String> {
             Ok(())
         }
         Some("revoke") => {
-            let n = store.revoke_token(name, now).map_err(|e| e.to_string())?;
+            let n = block(store.revoke_token(name, now))?;
             if n == 0 {
                 return Err(format!("no live token named {name:?}"));
             }
@@ -593,7 +634,7 @@ fn case(sub: Option<&str>, args: &[String]) -> Result<(), String> {
             "--db",
         ],
     )?;
-    let mut store = open_db(&flags)?;
+    let store = open_db(&flags)?;
     let now = chrono::Utc::now();
     let send = |n: aftersales_server::notify::Notification| {
         notifier(flags.get("--outbox").map(Path::new))
@@ -615,7 +656,7 @@ fn case(sub: Option<&str>, args: &[String]) -> Result<(), String> {
                 limit: 200,
                 ..Default::default()
             };
-            let (list, _) = store.list_cases(&filter).map_err(|e| e.to_string())?;
+            let (list, _) = block(store.list_cases(&filter))?;
             for c in list {
                 println!(
                     "{}  {:<10} {:<24} order {:<10} {}{}",
@@ -643,25 +684,29 @@ fn case(sub: Option<&str>, args: &[String]) -> Result<(), String> {
                 follow_up: flags.has("--follow-up"),
                 ..Default::default()
             };
-            let store = std::sync::Mutex::new(store);
-            let csv = aftersales_server::export::cases_csv(&store, &filter, usize::MAX)
-                .map_err(|e| e.to_string())?;
+            let csv = block(aftersales_server::export::cases_csv(
+                &store,
+                &filter,
+                usize::MAX,
+            ))?;
             print!("{csv}");
             Ok(())
         }
         (Some("move"), [tn, to]) => {
-            let links = links_for(&mut store, &flags)?;
+            let links = links_for(&store, &flags)?;
             let note = flags.get("--note").unwrap_or("");
-            let (view, n) = cases::merchant_move(&mut store, tn, to, note, &links, now)
+            let (view, n) = runtime()
+                .block_on(cases::merchant_move(&store, tn, to, note, &links, now))
                 .map_err(action_error)?;
             send(n)?;
             println!("{}: {}", view.tracking_number, view.status.code());
             Ok(())
         }
         (Some("message"), [tn, text]) => {
-            let links = links_for(&mut store, &flags)?;
-            let (view, n) =
-                cases::merchant_message(&mut store, tn, text, &links, now).map_err(action_error)?;
+            let links = links_for(&store, &flags)?;
+            let (view, n) = runtime()
+                .block_on(cases::merchant_message(&store, tn, text, &links, now))
+                .map_err(action_error)?;
             send(n)?;
             println!("{}: message sent", view.tracking_number);
             Ok(())
@@ -675,8 +720,8 @@ fn case(sub: Option<&str>, args: &[String]) -> Result<(), String> {
 fn link(sub: Option<&str>, args: &[String]) -> Result<(), String> {
     let (pos, rest) = split_positional(args);
     let flags = Flags::parse(rest, &[], &["--days", "--shop-url", "--db"])?;
-    let mut store = open_db(&flags)?;
-    let links = links_for(&mut store, &flags)?;
+    let store = open_db(&flags)?;
+    let links = links_for(&store, &flags)?;
     let now = chrono::Utc::now();
     let (param, subject, token) = match (sub, pos.as_slice()) {
         (Some("order"), [number]) => {
@@ -689,11 +734,7 @@ fn link(sub: Option<&str>, args: &[String]) -> Result<(), String> {
                 None => aftersales_server::links::ORDER_LINK_DAYS,
             };
             let number = number.trim();
-            if store
-                .find_order_verified(number)
-                .map_err(|e| e.to_string())?
-                .is_none()
-            {
+            if block(store.find_order_verified(number))?.is_none() {
                 return Err(format!("no order {number:?} in this database"));
             }
             let expires = now + chrono::Duration::days(days);
@@ -704,7 +745,9 @@ fn link(sub: Option<&str>, args: &[String]) -> Result<(), String> {
             )
         }
         (Some("case"), [tn]) => {
-            let case = cases::find(&store, tn).map_err(action_error)?;
+            let case = runtime()
+                .block_on(cases::find(&store, tn))
+                .map_err(action_error)?;
             let token = links.case_token(&case.tracking_number, now);
             ("as-case", case.tracking_number, token)
         }

@@ -3,7 +3,7 @@
 //! core's lifecycle, write to the shopper. A read token lists and reads; a write token also
 //! acts.
 
-use crate::api::{poisoned, ApiError, AppState};
+use crate::api::{ApiError, AppState};
 use crate::cases::{self, ActionError};
 use crate::db::{CaseFilter, MerchantCase, TokenScope};
 use aftersales_core::follow::CaseView;
@@ -38,7 +38,11 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Checks the bearer token and that its scope allows `needed`.
-fn authorize(state: &AppState, headers: &HeaderMap, needed: TokenScope) -> Result<(), ApiError> {
+async fn authorize(
+    state: &AppState,
+    headers: &HeaderMap,
+    needed: TokenScope,
+) -> Result<(), ApiError> {
     let token = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -57,9 +61,8 @@ fn authorize(state: &AppState, headers: &HeaderMap, needed: TokenScope) -> Resul
     }
     let scope = state
         .store
-        .lock()
-        .map_err(|_| poisoned())?
-        .token_scope(token)?
+        .token_scope(token)
+        .await?
         .ok_or_else(unauthorized)?;
     if needed == TokenScope::Write && scope != TokenScope::Write {
         return Err(ApiError::new(
@@ -113,7 +116,7 @@ async fn put_order(
     Path(number): Path<String>,
     body: Result<Json<crate::orders::OrderRecord>, JsonRejection>,
 ) -> Result<(StatusCode, Json<OrderSaved>), ApiError> {
-    authorize(&state, &headers, TokenScope::Write)?;
+    authorize(&state, &headers, TokenScope::Write).await?;
     let Json(record) = body?;
     let invalid = |field: String, message: String| aftersales_core::api::ViolationDetail {
         code: "invalid_order".into(),
@@ -143,9 +146,8 @@ async fn put_order(
     }
     let (created, _) = state
         .store
-        .lock()
-        .map_err(|_| poisoned())?
-        .import_orders(std::slice::from_ref(&record))?;
+        .import_orders(std::slice::from_ref(&record))
+        .await?;
     let status = if created == 1 {
         StatusCode::CREATED
     } else {
@@ -218,15 +220,11 @@ async fn list(
     headers: HeaderMap,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<CasePage>, ApiError> {
-    authorize(&state, &headers, TokenScope::Read)?;
+    authorize(&state, &headers, TokenScope::Read).await?;
     let Query(q) =
         query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", &e.body_text()))?;
     let filter = filter_of(&state, q)?;
-    let (cases, next_cursor) = state
-        .store
-        .lock()
-        .map_err(|_| poisoned())?
-        .list_cases(&filter)?;
+    let (cases, next_cursor) = state.store.list_cases(&filter).await?;
     Ok(Json(CasePage { cases, next_cursor }))
 }
 
@@ -238,16 +236,11 @@ async fn export(
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    authorize(&state, &headers, TokenScope::Read)?;
+    authorize(&state, &headers, TokenScope::Read).await?;
     let Query(q) =
         query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", &e.body_text()))?;
     let filter = filter_of(&state, q)?;
-    let store = state.store.clone();
-    let csv = tokio::task::spawn_blocking(move || {
-        crate::export::cases_csv(&store, &filter, crate::export::MAX_API_ROWS)
-    })
-    .await
-    .map_err(|_| poisoned())??;
+    let csv = crate::export::cases_csv(&state.store, &filter, crate::export::MAX_API_ROWS).await?;
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -274,10 +267,9 @@ async fn read(
     headers: HeaderMap,
     Path(tn): Path<String>,
 ) -> Result<Json<MerchantView>, ApiError> {
-    authorize(&state, &headers, TokenScope::Read)?;
-    let store = state.store.lock().map_err(|_| poisoned())?;
-    let case = cases::find(&store, &tn)?;
-    let view = store.case_view(&case, (state.clock)())?;
+    authorize(&state, &headers, TokenScope::Read).await?;
+    let case = cases::find(&state.store, &tn).await?;
+    let view = state.store.case_view(&case, (state.clock)()).await?;
     Ok(Json(MerchantView {
         case: view,
         contact_email: case.contact_email,
@@ -301,19 +293,17 @@ async fn move_case(
     Path(tn): Path<String>,
     body: Result<Json<MoveRequest>, JsonRejection>,
 ) -> Result<Json<CaseView>, ApiError> {
-    authorize(&state, &headers, TokenScope::Write)?;
+    authorize(&state, &headers, TokenScope::Write).await?;
     let Json(req) = body?;
-    let (view, n) = {
-        let mut store = state.store.lock().map_err(|_| poisoned())?;
-        cases::merchant_move(
-            &mut store,
-            &tn,
-            &req.to,
-            &req.note,
-            &state.links,
-            (state.clock)(),
-        )?
-    };
+    let (view, n) = cases::merchant_move(
+        &state.store,
+        &tn,
+        &req.to,
+        &req.note,
+        &state.links,
+        (state.clock)(),
+    )
+    .await?;
     state.notify(n);
     Ok(Json(view))
 }
@@ -332,12 +322,11 @@ async fn message(
     Path(tn): Path<String>,
     body: Result<Json<MessageRequest>, JsonRejection>,
 ) -> Result<Json<CaseView>, ApiError> {
-    authorize(&state, &headers, TokenScope::Write)?;
+    authorize(&state, &headers, TokenScope::Write).await?;
     let Json(req) = body?;
-    let (view, n) = {
-        let mut store = state.store.lock().map_err(|_| poisoned())?;
-        cases::merchant_message(&mut store, &tn, &req.body, &state.links, (state.clock)())?
-    };
+    let (view, n) =
+        cases::merchant_message(&state.store, &tn, &req.body, &state.links, (state.clock)())
+            .await?;
     state.notify(n);
     Ok(Json(view))
 }

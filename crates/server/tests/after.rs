@@ -19,11 +19,17 @@ struct Shop {
 }
 
 async fn shop() -> Shop {
-    let mut store = Store::in_memory().unwrap();
+    let store = Store::scratch().await.unwrap();
     let now = t(NOW);
-    let write = store.create_token("ops", TokenScope::Write, now).unwrap();
-    let read = store.create_token("report", TokenScope::Read, now).unwrap();
-    let key = aftersales_server::links::LinkKey::new(store.link_key().unwrap());
+    let write = store
+        .create_token("ops", TokenScope::Write, now)
+        .await
+        .unwrap();
+    let read = store
+        .create_token("report", TokenScope::Read, now)
+        .await
+        .unwrap();
+    let key = aftersales_server::links::LinkKey::new(store.link_key().await.unwrap());
     let clock = Arc::new(Mutex::new(now));
     let c = clock.clone();
     let s = start_with_store(
@@ -222,11 +228,11 @@ async fn a_signed_order_link_looks_up_and_submits_without_the_email() {
     let dir = std::env::temp_dir().join(format!("aftersales-link-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let db = dir.join("shop.sqlite3");
-    let mut store = Store::open(&db).unwrap();
+    let store = Store::open(db.to_str().unwrap()).await.unwrap();
     for d in aftersales_server::demo::orders(t(NOW)) {
-        store.upsert_order(&d.order, d.email).unwrap();
+        store.upsert_order(&d.order, d.email).await.unwrap();
     }
-    let key = aftersales_server::links::LinkKey::new(store.link_key().unwrap());
+    let key = aftersales_server::links::LinkKey::new(store.link_key().await.unwrap());
     drop(store);
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_aftersales"))
         .args([

@@ -1,7 +1,7 @@
 //! After the case: reading a case with its timeline, moving it through core's lifecycle,
 //! messages, surveys, self-service events and withdrawals.
 
-use super::{normalise_email, parse_time, DbError, Store};
+use super::{normalise_email, parse_time, Conflict, DbError, Store};
 use aftersales_core::case::CaseKind;
 use aftersales_core::commitment::DueTimes;
 use aftersales_core::follow::{
@@ -12,7 +12,7 @@ use aftersales_core::order::Line;
 use aftersales_core::survey::Survey;
 use aftersales_core::withdrawal::{WithdrawableLine, WithdrawalReceipt};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension};
+use sqlx::Row;
 
 /// A stored case's head.
 #[derive(Debug, Clone)]
@@ -78,53 +78,66 @@ fn actor_of(code: &str) -> Result<Actor, DbError> {
         .ok_or_else(|| DbError(format!("unknown actor {code:?}")))
 }
 
+/// A case's moves after its submission (the event without a `from`), with their notes.
+async fn lifecycle(
+    conn: &mut sqlx::AnyConnection,
+    case: &CaseRecord,
+) -> Result<(Lifecycle, Vec<String>), DbError> {
+    let rows = sqlx::query(
+        "SELECT from_status, to_status, actor, at, COALESCE(note, '') FROM case_events
+         WHERE case_id = $1 ORDER BY id",
+    )
+    .bind(case.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut life = Lifecycle::new(case.created_at);
+    let mut notes = Vec::new();
+    for r in rows {
+        let Some(from) = r.try_get::<Option<String>, _>(0)? else {
+            continue;
+        };
+        life.history.push(Transition {
+            from: status_of(&from)?,
+            to: status_of(&r.try_get::<String, _>(1)?)?,
+            by: actor_of(&r.try_get::<String, _>(2)?)?,
+            at: parse_time(&r.try_get::<String, _>(3)?)?,
+        });
+        notes.push(r.try_get(4)?);
+    }
+    Ok((life, notes))
+}
+
 impl Store {
     /// The case with this tracking number (canonical form), if any.
-    pub fn find_case(&self, tracking_number: &str) -> Result<Option<CaseRecord>, DbError> {
-        let row = self
-            .conn
-            .query_row(
-                "SELECT c.id, c.tracking_number, c.kind, c.status, c.order_number, o.email,
-                        c.contact_email, c.created_at, c.respond_by, c.resolve_by, c.follow_up
-                 FROM cases c JOIN orders o ON o.number = c.order_number
-                 WHERE c.tracking_number = ?1",
-                [tracking_number],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, String>(5)?,
-                        r.get::<_, Option<String>>(6)?,
-                        r.get::<_, String>(7)?,
-                        r.get::<_, String>(8)?,
-                        r.get::<_, Option<String>>(9)?,
-                        r.get::<_, bool>(10)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((id, tn, kind, status, order, email, contact, created, respond, resolve, fu)) =
-            row
-        else {
-            return Ok(None);
-        };
+    pub async fn find_case(&self, tracking_number: &str) -> Result<Option<CaseRecord>, DbError> {
+        let row = sqlx::query(
+            "SELECT c.id, c.tracking_number, c.kind, c.status, c.order_number, o.email,
+                    c.contact_email, c.created_at, c.respond_by, c.resolve_by, c.follow_up
+             FROM cases c JOIN orders o ON o.number = c.order_number
+             WHERE c.tracking_number = $1",
+        )
+        .bind(tracking_number)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(r) = row else { return Ok(None) };
         Ok(Some(CaseRecord {
-            id,
-            tracking_number: tn,
-            kind: kind_of(&kind)?,
-            status: status_of(&status)?,
-            order_number: order,
-            order_email: email,
-            contact_email: contact,
-            created_at: parse_time(&created)?,
+            id: r.try_get(0)?,
+            tracking_number: r.try_get(1)?,
+            kind: kind_of(&r.try_get::<String, _>(2)?)?,
+            status: status_of(&r.try_get::<String, _>(3)?)?,
+            order_number: r.try_get(4)?,
+            order_email: r.try_get(5)?,
+            contact_email: r.try_get(6)?,
+            created_at: parse_time(&r.try_get::<String, _>(7)?)?,
             due: DueTimes {
-                respond_by: parse_time(&respond)?,
-                resolve_by: resolve.as_deref().map(parse_time).transpose()?,
+                respond_by: parse_time(&r.try_get::<String, _>(8)?)?,
+                resolve_by: r
+                    .try_get::<Option<String>, _>(9)?
+                    .as_deref()
+                    .map(parse_time)
+                    .transpose()?,
             },
-            follow_up: fu,
+            follow_up: r.try_get::<i64, _>(10)? != 0,
         }))
     }
 
@@ -133,41 +146,14 @@ impl Store {
         case.order_email == normalise_email(email)
     }
 
-    fn lifecycle(&self, case: &CaseRecord) -> Result<(Lifecycle, Vec<String>), DbError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT from_status, to_status, actor, at, COALESCE(note, '') FROM case_events
-             WHERE case_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt
-            .query_map([case.id], |r| {
-                Ok((
-                    r.get::<_, Option<String>>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut life = Lifecycle::new(case.created_at);
-        let mut notes = Vec::new();
-        for (from, to, actor, at, note) in rows {
-            // The submission itself is the event without a `from`.
-            let Some(from) = from else { continue };
-            life.history.push(Transition {
-                from: status_of(&from)?,
-                to: status_of(&to)?,
-                by: actor_of(&actor)?,
-                at: parse_time(&at)?,
-            });
-            notes.push(note);
-        }
-        Ok((life, notes))
-    }
-
     /// The case as its shopper follows it, at `now`.
-    pub fn case_view(&self, case: &CaseRecord, now: DateTime<Utc>) -> Result<CaseView, DbError> {
-        let (life, notes) = self.lifecycle(case)?;
+    pub async fn case_view(
+        &self,
+        case: &CaseRecord,
+        now: DateTime<Utc>,
+    ) -> Result<CaseView, DbError> {
+        let mut conn = self.pool().acquire().await?;
+        let (life, notes) = lifecycle(&mut conn, case).await?;
         let mut timeline = vec![TimelineEntry {
             status: Status::Submitted,
             by: Actor::Shopper,
@@ -185,49 +171,44 @@ impl Store {
                     note,
                 }),
         );
-        let mut stmt = self.conn.prepare(
+        let rows = sqlx::query(
             "SELECT l.line_json, cl.quantity FROM case_lines cl
-             JOIN order_lines l ON l.order_number = ?2 AND l.line_id = cl.line_id
-             WHERE cl.case_id = ?1 ORDER BY l.position",
-        )?;
-        let lines = stmt
-            .query_map(params![case.id, case.order_number], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-            })?
-            .collect::<Result<Vec<_>, _>>()?
+             JOIN order_lines l ON l.order_number = $2 AND l.line_id = cl.line_id
+             WHERE cl.case_id = $1 ORDER BY l.position",
+        )
+        .bind(case.id)
+        .bind(&case.order_number)
+        .fetch_all(&mut *conn)
+        .await?;
+        let lines = rows
             .into_iter()
-            .map(|(json, qty)| {
-                let line: Line = serde_json::from_str(&json)
+            .map(|r| {
+                let line: Line = serde_json::from_str(&r.try_get::<String, _>(0)?)
                     .map_err(|e| DbError(format!("stored line is unreadable: {e}")))?;
                 Ok(CaseViewLine {
                     title: line.title,
                     variant: line.variant,
-                    quantity: u32::try_from(qty.max(0)).unwrap_or(u32::MAX),
+                    quantity: u32::try_from(r.try_get::<i64, _>(1)?.max(0)).unwrap_or(u32::MAX),
                 })
             })
             .collect::<Result<Vec<_>, DbError>>()?;
-        let mut stmt = self.conn.prepare(
-            "SELECT author, body, at FROM case_messages WHERE case_id = ?1 ORDER BY id LIMIT 200",
-        )?;
-        let messages = stmt
-            .query_map([case.id], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?
+        let rows = sqlx::query(
+            "SELECT author, body, at FROM case_messages WHERE case_id = $1 ORDER BY id LIMIT 200",
+        )
+        .bind(case.id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let messages = rows
             .into_iter()
-            .map(|(by, body, at)| {
+            .map(|r| {
                 Ok(CaseMessage {
-                    by: actor_of(&by)?,
-                    body,
-                    at: parse_time(&at)?,
+                    by: actor_of(&r.try_get::<String, _>(0)?)?,
+                    body: r.try_get(1)?,
+                    at: parse_time(&r.try_get::<String, _>(2)?)?,
                 })
             })
             .collect::<Result<Vec<_>, DbError>>()?;
-        let survey = self.survey(case.id)?;
+        let survey = survey(&mut conn, case.id).await?;
         let answered = life.first_response().is_some();
         Ok(CaseView {
             tracking_number: case.tracking_number.clone(),
@@ -246,44 +227,30 @@ impl Store {
         })
     }
 
-    fn survey(&self, case_id: i64) -> Result<Option<Survey>, DbError> {
-        let row = self
-            .conn
-            .query_row(
-                "SELECT attitude, speed, problem_solving, comment FROM surveys WHERE case_id = ?1",
-                [case_id],
-                |r| {
-                    Ok(serde_json::json!({
-                        "attitude": r.get::<_, u8>(0)?, "speed": r.get::<_, u8>(1)?,
-                        "problem_solving": r.get::<_, u8>(2)?, "comment": r.get::<_, String>(3)?,
-                    }))
-                },
-            )
-            .optional()?;
-        row.map(|v| serde_json::from_value(v).map_err(|e| DbError(format!("stored survey: {e}"))))
-            .transpose()
-    }
-
-    /// Moves a case through core's lifecycle, in one transaction with its event: the move is
-    /// refused with the lifecycle's reason when it is not allowed from the case's status now
-    /// (read inside the transaction, so two moves cannot both pass).
+    /// Moves a case through core's lifecycle, in one write transaction with its event: the move
+    /// is refused with the lifecycle's reason when it is not allowed from the case's status now
+    /// (read inside the transaction, so two moves cannot both pass). A move that ends the
+    /// case's claim (rejected, withdrawn) gives its units back to their lines; one that renews
+    /// it (reopened) takes them again, and is refused if they were claimed meanwhile.
     ///
     /// # Errors
     /// `Ok(Err(reason))` for a refused move; `Err` for a database failure.
-    pub fn move_case(
-        &mut self,
+    pub async fn move_case(
+        &self,
         case: &CaseRecord,
         to: Status,
         by: Actor,
         at: DateTime<Utc>,
         note: &str,
     ) -> Result<Result<Status, String>, DbError> {
-        let (mut life, _) = self.lifecycle(case)?;
-        let stored = status_of(&self.conn.query_row(
-            "SELECT status FROM cases WHERE id = ?1",
-            [case.id],
-            |r| r.get::<_, String>(0),
-        )?)?;
+        let mut w = self.write().await?;
+        let (mut life, _) = lifecycle(&mut w.tx, case).await?;
+        let row = sqlx::query("SELECT status, holds_claim FROM cases WHERE id = $1")
+            .bind(case.id)
+            .fetch_one(&mut *w.tx)
+            .await?;
+        let stored = status_of(&row.try_get::<String, _>(0)?)?;
+        let held = row.try_get::<i64, _>(1)? != 0;
         if stored != life.status() {
             return Err(DbError(format!(
                 "case {}: status {} does not match its history",
@@ -294,148 +261,229 @@ impl Store {
         if let Err(e) = life.apply(to, by, at) {
             return Ok(Err(e.to_string()));
         }
-        let tx = self.conn.transaction()?;
-        let changed = tx.execute(
-            "UPDATE cases SET status = ?2, holds_claim = ?3 WHERE id = ?1 AND status = ?4",
-            params![
-                case.id,
-                to.code(),
-                case.kind.claims_units() && life.holds_claim(),
-                stored.code()
-            ],
-        )?;
-        if changed == 0 {
+        let holds = case.kind.claims_units() && life.holds_claim();
+        if held && !holds {
+            super::release(&mut w, case.id).await?;
+        } else if holds && !held {
+            let lines = sqlx::query("SELECT line_id, quantity FROM case_lines WHERE case_id = $1")
+                .bind(case.id)
+                .fetch_all(&mut *w.tx)
+                .await?;
+            for l in lines {
+                let line_id: String = l.try_get(0)?;
+                if !super::claim(&mut w, &case.order_number, &line_id, l.try_get(1)?).await? {
+                    return Ok(Err(
+                        "its items were claimed by another request meanwhile".into()
+                    ));
+                }
+            }
+        }
+        let changed = sqlx::query(
+            "UPDATE cases SET status = $2, holds_claim = $3 WHERE id = $1 AND status = $4",
+        )
+        .bind(case.id)
+        .bind(to.code())
+        .bind(i64::from(holds))
+        .bind(stored.code())
+        .execute(&mut *w.tx)
+        .await?;
+        if changed.rows_affected() == 0 {
             return Ok(Err("the case moved meanwhile; read it again".into()));
         }
-        tx.execute(
+        sqlx::query(
             "INSERT INTO case_events (case_id, from_status, to_status, actor, at, note)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                case.id,
-                stored.code(),
-                to.code(),
-                by.code(),
-                at.to_rfc3339(),
-                note
-            ],
-        )?;
-        tx.commit()?;
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(case.id)
+        .bind(stored.code())
+        .bind(to.code())
+        .bind(by.code())
+        .bind(at.to_rfc3339())
+        .bind(note)
+        .execute(&mut *w.tx)
+        .await?;
+        w.commit().await?;
         Ok(Ok(to))
     }
 
     /// Adds a message to a case's conversation.
-    pub fn add_message(
-        &mut self,
+    pub async fn add_message(
+        &self,
         case: &CaseRecord,
         by: Actor,
         body: &str,
         at: DateTime<Utc>,
     ) -> Result<(), DbError> {
-        self.conn.execute(
-            "INSERT INTO case_messages (case_id, author, body, at) VALUES (?1, ?2, ?3, ?4)",
-            params![case.id, by.code(), body, at.to_rfc3339()],
-        )?;
+        sqlx::query(
+            "INSERT INTO case_messages (case_id, author, body, at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(case.id)
+        .bind(by.code())
+        .bind(body)
+        .bind(at.to_rfc3339())
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 
     /// Stores a case's survey and flags the case for follow-up when core says so; `false` when
     /// the case already has one.
-    pub fn insert_survey(
-        &mut self,
+    pub async fn insert_survey(
+        &self,
         case: &CaseRecord,
         survey: &Survey,
         at: DateTime<Utc>,
     ) -> Result<bool, DbError> {
-        let tx = self.conn.transaction()?;
+        let mut w = self.write().await?;
         let [a, s, p] = survey.scores();
-        let inserted = tx.execute(
+        let inserted = sqlx::query(
             "INSERT INTO surveys (case_id, attitude, speed, problem_solving, comment, at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(case_id) DO NOTHING",
-            params![case.id, a, s, p, survey.comment.trim(), at.to_rfc3339()],
-        )?;
-        if inserted == 1 && survey.needs_follow_up() {
-            tx.execute("UPDATE cases SET follow_up = 1 WHERE id = ?1", [case.id])?;
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT(case_id) DO NOTHING",
+        )
+        .bind(case.id)
+        .bind(i64::from(a))
+        .bind(i64::from(s))
+        .bind(i64::from(p))
+        .bind(survey.comment.trim())
+        .bind(at.to_rfc3339())
+        .execute(&mut *w.tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if inserted && survey.needs_follow_up() {
+            sqlx::query("UPDATE cases SET follow_up = 1 WHERE id = $1")
+                .bind(case.id)
+                .execute(&mut *w.tx)
+                .await?;
         }
-        tx.commit()?;
-        Ok(inserted == 1)
+        w.commit().await?;
+        Ok(inserted)
     }
 
     /// Records a self-service event (`faq_answered`, `faq_escalated`).
-    pub fn record_event(
-        &mut self,
+    pub async fn record_event(
+        &self,
         kind: &str,
         article: Option<&str>,
         query: &str,
         lang: &str,
         at: DateTime<Utc>,
     ) -> Result<(), DbError> {
-        self.conn.execute(
-            "INSERT INTO events (kind, article, query, lang, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![kind, article, query, lang, at.to_rfc3339()],
-        )?;
+        sqlx::query(
+            "INSERT INTO events (kind, article, query, lang, at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(kind)
+        .bind(article)
+        .bind(query)
+        .bind(lang)
+        .bind(at.to_rfc3339())
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 
     /// Number of events of a kind (for tests and reports).
-    pub fn event_count(&self, kind: &str) -> Result<i64, DbError> {
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM events WHERE kind = ?1", [kind], |r| {
-                r.get(0)
-            })?)
+    pub async fn event_count(&self, kind: &str) -> Result<i64, DbError> {
+        Ok(sqlx::query("SELECT COUNT(*) FROM events WHERE kind = $1")
+            .bind(kind)
+            .fetch_one(self.pool())
+            .await?
+            .try_get(0)?)
     }
 
-    /// Stores a withdrawal and claims its units, in one transaction.
-    pub fn insert_withdrawal(
-        &mut self,
+    /// Stores a withdrawal and claims its units, in one write transaction (each line's claim a
+    /// conditional update, as a case's).
+    ///
+    /// # Errors
+    /// `Ok(Err(conflict))` when another request claimed the units meanwhile.
+    pub async fn insert_withdrawal(
+        &self,
         receipt: &WithdrawalReceipt,
         lines: &[WithdrawableLine],
-    ) -> Result<(), DbError> {
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO withdrawals (reference, order_number, name, confirm_to, received_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                receipt.reference,
-                receipt.order_number,
-                receipt.name,
-                normalise_email(&receipt.confirm_to),
-                receipt.received_at.to_rfc3339()
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
+    ) -> Result<Result<(), Conflict>, DbError> {
+        let mut w = self.write().await?;
         for l in lines {
-            tx.execute(
-                "INSERT INTO withdrawal_lines (withdrawal_id, line_id, quantity) VALUES (?1, ?2, ?3)",
-                params![id, l.line_id, l.units],
-            )?;
+            if !super::claim(
+                &mut w,
+                &receipt.order_number,
+                &l.line_id,
+                i64::from(l.units),
+            )
+            .await?
+            {
+                return Ok(Err(Conflict::Claimed {
+                    line_id: l.line_id.clone(),
+                }));
+            }
         }
-        tx.commit()?;
-        Ok(())
+        let id: i64 = sqlx::query(
+            "INSERT INTO withdrawals (reference, order_number, name, confirm_to, received_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(&receipt.reference)
+        .bind(&receipt.order_number)
+        .bind(&receipt.name)
+        .bind(normalise_email(&receipt.confirm_to))
+        .bind(receipt.received_at.to_rfc3339())
+        .fetch_one(&mut *w.tx)
+        .await?
+        .try_get(0)?;
+        for l in lines {
+            sqlx::query(
+                "INSERT INTO withdrawal_lines (withdrawal_id, line_id, quantity) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(&l.line_id)
+            .bind(i64::from(l.units))
+            .execute(&mut *w.tx)
+            .await?;
+        }
+        w.commit().await?;
+        Ok(Ok(()))
     }
 
     /// The server's link-signing key: made from the operating system's randomness on first
-    /// use and kept, so links stay valid across restarts.
-    pub fn link_key(&mut self) -> Result<[u8; 32], DbError> {
-        let stored: Option<Vec<u8>> = self
-            .conn
-            .query_row(
-                "SELECT value FROM settings WHERE key = 'link_key'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(key) = stored.and_then(|v| <[u8; 32]>::try_from(v).ok()) {
+    /// use and kept, so links stay valid across restarts (the first of several processes to
+    /// make it wins; the others read it).
+    pub async fn link_key(&self) -> Result<[u8; 32], DbError> {
+        let read = || async {
+            let row = sqlx::query("SELECT value FROM settings WHERE key = 'link_key'")
+                .fetch_optional(self.pool())
+                .await?;
+            let value: Option<Vec<u8>> = row.map(|r| r.try_get(0)).transpose()?;
+            Ok::<_, DbError>(value.and_then(|v| <[u8; 32]>::try_from(v).ok()))
+        };
+        if let Some(key) = read().await? {
             return Ok(key);
         }
         let mut key = [0u8; 32];
         getrandom::fill(&mut key)
             .map_err(|e| DbError(format!("the random number generator failed: {e}")))?;
-        self.conn.execute(
-            "INSERT INTO settings (key, value) VALUES ('link_key', ?1)
-             ON CONFLICT(key) DO UPDATE SET value = ?1",
-            [key.as_slice()],
-        )?;
-        Ok(key)
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ('link_key', $1) ON CONFLICT(key) DO NOTHING",
+        )
+        .bind(key.to_vec())
+        .execute(self.pool())
+        .await?;
+        read()
+            .await?
+            .ok_or_else(|| DbError("the link key was not stored".into()))
     }
+}
+
+async fn survey(conn: &mut sqlx::AnyConnection, case_id: i64) -> Result<Option<Survey>, DbError> {
+    let row = sqlx::query(
+        "SELECT attitude, speed, problem_solving, comment FROM surveys WHERE case_id = $1",
+    )
+    .bind(case_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let v = serde_json::json!({
+        "attitude": r.try_get::<i64, _>(0)?, "speed": r.try_get::<i64, _>(1)?,
+        "problem_solving": r.try_get::<i64, _>(2)?, "comment": r.try_get::<String, _>(3)?,
+    });
+    serde_json::from_value(v)
+        .map(Some)
+        .map_err(|e| DbError(format!("stored survey: {e}")))
 }

@@ -5,8 +5,8 @@ use super::{parse_time, DbError, Store};
 use aftersales_core::case::CaseKind;
 use aftersales_core::lifecycle::Status;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};
+use sqlx::Row;
 
 /// What a token may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,109 +57,95 @@ fn hash(token: &str) -> String {
 
 impl Store {
     /// Makes a token: `ast_` and 32 random hex digits, returned once and stored hashed.
-    pub fn create_token(
-        &mut self,
+    pub async fn create_token(
+        &self,
         name: &str,
         scope: TokenScope,
         now: DateTime<Utc>,
     ) -> Result<String, DbError> {
-        let mut raw = [0u8; 16];
-        getrandom::fill(&mut raw)
-            .map_err(|e| DbError(format!("the random number generator failed: {e}")))?;
-        let token = format!("ast_{}", crate::hex(&raw));
-        self.conn.execute(
-            "INSERT INTO merchant_tokens (name, hash, scope, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![name, hash(&token), scope.code(), now.to_rfc3339()],
-        )?;
+        let token = format!("ast_{}", super::random_hex(16)?);
+        sqlx::query(
+            "INSERT INTO merchant_tokens (name, hash, scope, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(name)
+        .bind(hash(&token))
+        .bind(scope.code())
+        .bind(now.to_rfc3339())
+        .execute(self.pool())
+        .await?;
         Ok(token)
     }
 
     /// Revokes every token with this name; how many were.
-    pub fn revoke_token(&mut self, name: &str, now: DateTime<Utc>) -> Result<usize, DbError> {
-        Ok(self.conn.execute(
-            "UPDATE merchant_tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
-            params![name, now.to_rfc3339()],
-        )?)
+    pub async fn revoke_token(&self, name: &str, now: DateTime<Utc>) -> Result<u64, DbError> {
+        Ok(sqlx::query(
+            "UPDATE merchant_tokens SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL",
+        )
+        .bind(name)
+        .bind(now.to_rfc3339())
+        .execute(self.pool())
+        .await?
+        .rows_affected())
     }
 
     /// The scope of a live token, `None` for an unknown or revoked one.
-    pub fn token_scope(&self, token: &str) -> Result<Option<TokenScope>, DbError> {
-        let scope: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT scope FROM merchant_tokens WHERE hash = ?1 AND revoked_at IS NULL",
-                [hash(token)],
-                |r| r.get(0),
-            )
-            .optional()?;
+    pub async fn token_scope(&self, token: &str) -> Result<Option<TokenScope>, DbError> {
+        let row =
+            sqlx::query("SELECT scope FROM merchant_tokens WHERE hash = $1 AND revoked_at IS NULL")
+                .bind(hash(token))
+                .fetch_optional(self.pool())
+                .await?;
+        let scope: Option<String> = row.map(|r| r.try_get(0)).transpose()?;
         Ok(scope.as_deref().and_then(TokenScope::parse))
     }
 
     /// Cases matching `filter`, newest first, with the cursor of the next page.
-    pub fn list_cases(
+    pub async fn list_cases(
         &self,
         filter: &CaseFilter,
     ) -> Result<(Vec<MerchantCase>, Option<i64>), DbError> {
         let limit = filter.limit.clamp(1, 200);
-        let overdue = filter.overdue_at.map(|t| t.to_rfc3339());
-        let mut stmt = self.conn.prepare(
+        let rows = sqlx::query(
             "SELECT id, tracking_number, kind, status, order_number, created_at, respond_by,
                     resolve_by, follow_up, needs_review
              FROM cases
-             WHERE (?1 IS NULL OR status = ?1)
-               AND (?2 IS NULL OR kind = ?2)
-               AND (?3 = 0 OR follow_up = 1)
-               AND (?4 IS NULL OR (
+             WHERE ($1 = '' OR status = $1)
+               AND ($2 = '' OR kind = $2)
+               AND ($3 = 0 OR follow_up = 1)
+               AND ($4 = '' OR (
                      status NOT IN ('resolved', 'confirmed_by_shopper', 'rejected', 'withdrawn', 'closed')
-                     AND ((status = 'submitted' AND respond_by <= ?4)
-                          OR (status <> 'submitted' AND resolve_by IS NOT NULL AND resolve_by <= ?4))))
-               AND (?5 IS NULL OR id < ?5)
-             ORDER BY id DESC LIMIT ?6",
-        )?;
-        let kind = filter.kind.map(|k| k.code());
-        let rows = stmt
-            .query_map(
-                params![
-                    filter.status.map(Status::code),
-                    kind,
-                    filter.follow_up,
-                    overdue,
-                    filter.before,
-                    i64::from(limit) + 1
-                ],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, String>(5)?,
-                        r.get::<_, String>(6)?,
-                        r.get::<_, Option<String>>(7)?,
-                        r.get::<_, bool>(8)?,
-                        r.get::<_, bool>(9)?,
-                    ))
-                },
-            )?
-            .collect::<Result<Vec<_>, _>>()?;
+                     AND ((status = 'submitted' AND respond_by <= $4)
+                          OR (status <> 'submitted' AND resolve_by IS NOT NULL AND resolve_by <= $4))))
+               AND id < $5
+             ORDER BY id DESC LIMIT $6",
+        )
+        .bind(filter.status.map(Status::code).unwrap_or_default())
+        .bind(filter.kind.map(|k| k.code()).unwrap_or_default())
+        .bind(i64::from(filter.follow_up))
+        .bind(filter.overdue_at.map(|t| t.to_rfc3339()).unwrap_or_default())
+        .bind(filter.before.unwrap_or(i64::MAX))
+        .bind(i64::from(limit) + 1)
+        .fetch_all(self.pool())
+        .await?;
         let more = rows.len() > limit as usize;
         let mut out = Vec::with_capacity(rows.len());
         let mut last = None;
-        for (id, tn, kind, status, order, created, respond, resolve, fu, review) in
-            rows.into_iter().take(limit as usize)
-        {
-            last = Some(id);
+        for r in rows.into_iter().take(limit as usize) {
+            last = Some(r.try_get::<i64, _>(0)?);
             out.push(MerchantCase {
-                tracking_number: tn,
-                kind: super::follow::kind_of(&kind)?,
-                status: super::follow::status_of(&status)?,
-                order_number: order,
-                created_at: parse_time(&created)?,
-                respond_by: parse_time(&respond)?,
-                resolve_by: resolve.as_deref().map(parse_time).transpose()?,
-                follow_up: fu,
-                needs_review: review,
+                tracking_number: r.try_get(1)?,
+                kind: super::follow::kind_of(&r.try_get::<String, _>(2)?)?,
+                status: super::follow::status_of(&r.try_get::<String, _>(3)?)?,
+                order_number: r.try_get(4)?,
+                created_at: parse_time(&r.try_get::<String, _>(5)?)?,
+                respond_by: parse_time(&r.try_get::<String, _>(6)?)?,
+                resolve_by: r
+                    .try_get::<Option<String>, _>(7)?
+                    .as_deref()
+                    .map(parse_time)
+                    .transpose()?,
+                follow_up: r.try_get::<i64, _>(8)? != 0,
+                needs_review: r.try_get::<i64, _>(9)? != 0,
             });
         }
         Ok((out, if more { last } else { None }))

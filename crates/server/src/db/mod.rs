@@ -1,4 +1,10 @@
-//! SQLite storage: orders (the shop's snapshot) and cases (what shoppers submit).
+//! Storage: orders (the shop's snapshot) and cases (what shoppers submit), in SQLite (one file,
+//! the default) or PostgreSQL (by URL), through one set of queries on sqlx's Any driver.
+//!
+//! The queries are written once for both engines: `$n` placeholders, `RETURNING`, integers for
+//! flags, RFC 3339 text for times. Where the engines must differ (how a write transaction
+//! starts, the schema's types) [`Engine`] says so. Nothing here blocks the async runtime:
+//! SQLite runs on sqlx's own worker threads, PostgreSQL over the network.
 
 use aftersales_core::api::{Channel, Contact, OpenCase, OpenLine};
 use aftersales_core::case::{AcceptedCase, CaseKind, EvidenceKind};
@@ -8,164 +14,12 @@ use aftersales_core::money::Currency;
 use aftersales_core::order::{Line, Order};
 use aftersales_core::tracking::TrackingNumber;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
-use std::path::Path;
-
-/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[
-    r#"
-CREATE TABLE orders (
-    number           TEXT PRIMARY KEY,
-    email            TEXT NOT NULL,
-    placed_at        TEXT NOT NULL,
-    currency         TEXT NOT NULL,
-    shipping_country TEXT
-);
--- A line is stored as the JSON of its snapshot (aftersales_core::order::Line); the claimed
--- quantity is never stored, it is summed from the cases when the order is read.
-CREATE TABLE order_lines (
-    order_number TEXT NOT NULL REFERENCES orders(number) ON DELETE CASCADE,
-    line_id      TEXT NOT NULL,
-    position     INTEGER NOT NULL,
-    line_json    TEXT NOT NULL,
-    PRIMARY KEY (order_number, line_id)
-);
-CREATE TABLE cases (
-    id              INTEGER PRIMARY KEY,
-    tracking_number TEXT NOT NULL UNIQUE,
-    kind            TEXT NOT NULL,
-    status          TEXT NOT NULL,
-    holds_claim     INTEGER NOT NULL DEFAULT 1,
-    order_number    TEXT NOT NULL,
-    resolution      TEXT,
-    reason          TEXT,
-    refund_minor    INTEGER,
-    currency        TEXT NOT NULL,
-    needs_review    INTEGER NOT NULL DEFAULT 0,
-    draft_json      TEXT NOT NULL,
-    created_at      TEXT NOT NULL,
-    respond_by      TEXT NOT NULL,
-    resolve_by      TEXT
-);
-CREATE TABLE case_lines (
-    case_id  INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
-    line_id  TEXT NOT NULL,
-    quantity INTEGER NOT NULL CHECK (quantity > 0),
-    PRIMARY KEY (case_id, line_id)
-);
-CREATE TABLE case_events (
-    id        INTEGER PRIMARY KEY,
-    case_id   INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
-    from_status TEXT,
-    to_status TEXT NOT NULL,
-    actor     TEXT NOT NULL,
-    at        TEXT NOT NULL
-);
-CREATE INDEX cases_by_order ON cases(order_number);
-CREATE INDEX case_lines_by_line ON case_lines(line_id);
-"#,
-    // 2: only cases that take units off a line hold a claim (core's CaseKind::claims_units): a
-    // question or complaint naming an item, or a repair, never blocked its return.
-    r#"
-UPDATE cases SET holds_claim = 0 WHERE kind IN ('repair', 'question', 'complaint');
-"#,
-    // 3: how to reach the shopper, and the request's idempotency key with the receipt it got,
-    // so a repeated submission is answered with the first case.
-    r#"
-ALTER TABLE cases ADD COLUMN contact_email TEXT;
-ALTER TABLE cases ADD COLUMN contact_phone TEXT;
-ALTER TABLE cases ADD COLUMN contact_channel TEXT;
-ALTER TABLE cases ADD COLUMN idempotency_key TEXT;
-ALTER TABLE cases ADD COLUMN receipt_json TEXT;
-CREATE UNIQUE INDEX cases_by_idempotency_key ON cases(order_number, idempotency_key)
-    WHERE idempotency_key IS NOT NULL;
-"#,
-    // 4: photos attached to cases, stored re-encoded (crate::evidence), tied to their order
-    // when uploaded and to their case when it is submitted.
-    r#"
-CREATE TABLE evidence (
-    id           TEXT PRIMARY KEY,
-    order_number TEXT NOT NULL,
-    sha256       TEXT NOT NULL,
-    content_type TEXT NOT NULL,
-    width        INTEGER NOT NULL,
-    height       INTEGER NOT NULL,
-    bytes        BLOB NOT NULL,
-    created_at   TEXT NOT NULL,
-    case_id      INTEGER REFERENCES cases(id) ON DELETE SET NULL
-);
-CREATE INDEX evidence_by_order ON evidence(order_number);
-"#,
-    // 5: the variant an exchange asks for instead, per line.
-    r#"
-ALTER TABLE case_lines ADD COLUMN exchange_sku TEXT;
-"#,
-    // 6: after the case: notes on moves, messages, surveys and follow-ups, self-service
-    // events, withdrawals (which claim their units like a return), merchant API tokens
-    // (hashed), and the server's own settings (the link-signing key).
-    r#"
-ALTER TABLE case_events ADD COLUMN note TEXT;
-ALTER TABLE cases ADD COLUMN follow_up INTEGER NOT NULL DEFAULT 0;
-CREATE TABLE case_messages (
-    id      INTEGER PRIMARY KEY,
-    case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
-    author  TEXT NOT NULL,
-    body    TEXT NOT NULL,
-    at      TEXT NOT NULL
-);
-CREATE TABLE surveys (
-    case_id         INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
-    attitude        INTEGER NOT NULL CHECK (attitude BETWEEN 1 AND 5),
-    speed           INTEGER NOT NULL CHECK (speed BETWEEN 1 AND 5),
-    problem_solving INTEGER NOT NULL CHECK (problem_solving BETWEEN 1 AND 5),
-    comment         TEXT NOT NULL,
-    at              TEXT NOT NULL
-);
-CREATE TABLE events (
-    id      INTEGER PRIMARY KEY,
-    kind    TEXT NOT NULL,
-    article TEXT,
-    query   TEXT,
-    lang    TEXT,
-    at      TEXT NOT NULL
-);
-CREATE TABLE withdrawals (
-    id           INTEGER PRIMARY KEY,
-    reference    TEXT NOT NULL UNIQUE,
-    order_number TEXT NOT NULL,
-    name         TEXT NOT NULL,
-    confirm_to   TEXT NOT NULL,
-    received_at  TEXT NOT NULL
-);
-CREATE TABLE withdrawal_lines (
-    withdrawal_id INTEGER NOT NULL REFERENCES withdrawals(id) ON DELETE CASCADE,
-    line_id       TEXT NOT NULL,
-    quantity      INTEGER NOT NULL CHECK (quantity > 0),
-    PRIMARY KEY (withdrawal_id, line_id)
-);
-CREATE INDEX withdrawals_by_order ON withdrawals(order_number);
-CREATE TABLE merchant_tokens (
-    id         INTEGER PRIMARY KEY,
-    name       TEXT NOT NULL,
-    hash       TEXT NOT NULL UNIQUE,
-    scope      TEXT NOT NULL CHECK (scope IN ('read', 'write')),
-    created_at TEXT NOT NULL,
-    revoked_at TEXT
-);
-CREATE TABLE settings (
-    key   TEXT PRIMARY KEY,
-    value BLOB NOT NULL
-);
-"#,
-    // 7: the Idempotency-Key draft: what the first request with a key asked for (a hash of
-    // its body, so a different body under the same key is refused), and each photo's hash as
-    // uploaded (a retried upload gets the first photo back).
-    r#"
-ALTER TABLE cases ADD COLUMN request_hash TEXT;
-ALTER TABLE evidence ADD COLUMN upload_sha256 TEXT;
-CREATE INDEX evidence_by_upload ON evidence(order_number, upload_sha256);
-"#,
-];
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{AnyPool, Row, SqlSafeStr};
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 mod follow;
 mod merchant;
@@ -184,10 +38,92 @@ impl std::fmt::Display for DbError {
 
 impl std::error::Error for DbError {}
 
-impl From<rusqlite::Error> for DbError {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<sqlx::Error> for DbError {
+    fn from(e: sqlx::Error) -> Self {
         DbError(e.to_string())
     }
+}
+
+/// Which database engine a [`Store`] runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// One SQLite file (WAL), created and migrated on first start.
+    Sqlite,
+    /// A PostgreSQL database by URL, migrated on first start.
+    Postgres,
+}
+
+/// SQLite's schema, in order; never edited once released, only appended to.
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("../../migrations/sqlite/0001_initial.sql"),
+    ),
+    (
+        2,
+        "claims by kind",
+        include_str!("../../migrations/sqlite/0002_claims_by_kind.sql"),
+    ),
+    (
+        3,
+        "contact and idempotency",
+        include_str!("../../migrations/sqlite/0003_contact_and_idempotency.sql"),
+    ),
+    (
+        4,
+        "evidence",
+        include_str!("../../migrations/sqlite/0004_evidence.sql"),
+    ),
+    (
+        5,
+        "exchange sku",
+        include_str!("../../migrations/sqlite/0005_exchange_sku.sql"),
+    ),
+    (
+        6,
+        "after the case",
+        include_str!("../../migrations/sqlite/0006_after_the_case.sql"),
+    ),
+    (
+        7,
+        "idempotency hashes",
+        include_str!("../../migrations/sqlite/0007_idempotency_hashes.sql"),
+    ),
+    (
+        8,
+        "claims per line",
+        include_str!("../../migrations/sqlite/0008_claims_per_line.sql"),
+    ),
+];
+
+/// PostgreSQL's schema: its first migration is SQLite's 1 to 8 at once, numbered 8, so every
+/// later change has the same number on both engines.
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    8,
+    "initial",
+    include_str!("../../migrations/postgres/0008_initial.sql"),
+)];
+
+/// The migrations of one engine.
+pub fn migrator(engine: Engine) -> Migrator {
+    let list = match engine {
+        Engine::Sqlite => SQLITE_MIGRATIONS,
+        Engine::Postgres => POSTGRES_MIGRATIONS,
+    };
+    Migrator::with_migrations(
+        list.iter()
+            .map(|(version, name, sql)| {
+                Migration::new(
+                    *version,
+                    Cow::Borrowed(*name),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
 }
 
 /// A stored case, as the API reports it.
@@ -227,148 +163,306 @@ pub struct Replay {
     pub request_hash: Option<String>,
 }
 
-/// The database.
+/// Why a case (or a withdrawal) the engine allowed could not be stored: another request changed
+/// the order between the check and the transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conflict {
+    /// Another request claimed this line's last units meanwhile.
+    Claimed {
+        /// The line.
+        line_id: String,
+    },
+    /// This photo became part of another case meanwhile.
+    Evidence {
+        /// The photo's id.
+        reference: String,
+    },
+    /// Another request with the same idempotency key was stored meanwhile (by another server
+    /// process): a retry is answered with that one.
+    KeyTaken,
+}
+
+/// The database: a pool of connections, shared by every request (no lock around a request's
+/// work). Cheap to clone.
+#[derive(Clone)]
 pub struct Store {
-    conn: Connection,
+    pool: AnyPool,
+    engine: Engine,
+    /// SQLite has one writer at a time: writers of this process queue here (fairly, without
+    /// SQLite's sleeping busy handler) and wait on SQLite's lock only for other processes.
+    write_gate: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// A scratch database removed when the last clone is dropped.
+    _scratch: Option<Arc<Scratch>>,
+}
+
+/// A write transaction: `BEGIN IMMEDIATE` on SQLite (the write lock is taken first, so a
+/// read-then-write cannot fail half-way), `BEGIN` on PostgreSQL (row locks and conditional
+/// updates keep claims exact).
+pub(crate) struct WriteTx {
+    pub(crate) tx: sqlx::Transaction<'static, sqlx::Any>,
+    _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub(crate) async fn commit(self) -> Result<(), DbError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// A scratch SQLite file for tests, removed with its WAL files.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = self.0.clone().into_os_string();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// `sqlite:` URL of a file path (`?` and `#` in names are escaped), created if missing.
+fn sqlite_url(path: &Path) -> String {
+    let mut url = String::from("sqlite:");
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            url.push(char::from(b));
+        } else {
+            url.push_str(&format!("%{b:02X}"));
+        }
+    }
+    url.push_str("?mode=rwc");
+    url
+}
+
+/// Whether `db` names a PostgreSQL database rather than an SQLite file.
+pub fn is_postgres_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
+fn random_hex(bytes: usize) -> Result<String, DbError> {
+    let mut raw = vec![0u8; bytes];
+    getrandom::fill(&mut raw)
+        .map_err(|e| DbError(format!("the random number generator failed: {e}")))?;
+    Ok(crate::hex(&raw))
 }
 
 impl Store {
-    /// Opens (creating if needed) and migrates the database at `path`.
-    pub fn open(path: &Path) -> Result<Store, DbError> {
-        let conn = Connection::open(path)
-            .map_err(|e| DbError(format!("cannot open {}: {e}", path.display())))?;
-        Store::init(conn)
+    /// Opens (creating if needed) and migrates the database `db`: a `postgres://` URL, or else
+    /// the path of an SQLite file.
+    pub async fn open(db: &str) -> Result<Store, DbError> {
+        if is_postgres_url(db) {
+            Store::connect(Engine::Postgres, db, 16).await
+        } else {
+            Store::connect(Engine::Sqlite, &sqlite_url(Path::new(db)), 8)
+                .await
+                .map_err(|e| DbError(format!("cannot open {db}: {}", e.0)))
+        }
     }
 
-    /// An in-memory database, for tests.
-    pub fn in_memory() -> Result<Store, DbError> {
-        Store::init(Connection::open_in_memory()?)
-    }
-
-    fn init(conn: Connection) -> Result<Store, DbError> {
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        // WAL lets readers (a merchant's `sqlite3` session, the tests) look while we write.
-        let _: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
-        let mut store = Store { conn };
-        store.migrate()?;
+    /// A fresh, empty database for a test: an SQLite file in the temporary directory (removed
+    /// when the store is dropped), or, when `AFTERSALES_TEST_POSTGRES` holds a server's URL, a
+    /// new database on that server.
+    pub async fn scratch() -> Result<Store, DbError> {
+        let name = format!("aftersales_test_{}", random_hex(8)?);
+        if let Ok(server) = std::env::var("AFTERSALES_TEST_POSTGRES") {
+            sqlx::any::install_default_drivers();
+            let admin = AnyPoolOptions::new()
+                .max_connections(1)
+                .connect(&server)
+                .await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&admin)
+                .await?;
+            admin.close().await;
+            let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
+            let (base, query) = match server.split_once('?') {
+                Some((_, q)) => (base, format!("?{q}")),
+                None => (base, String::new()),
+            };
+            return Store::connect(Engine::Postgres, &format!("{base}/{name}{query}"), 8).await;
+        }
+        let path = std::env::temp_dir().join(format!("{name}.sqlite3"));
+        let mut store = Store::connect(Engine::Sqlite, &sqlite_url(&path), 8).await?;
+        store._scratch = Some(Arc::new(Scratch(path)));
         Ok(store)
     }
 
-    fn migrate(&mut self) -> Result<(), DbError> {
-        let done: usize = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if done > MIGRATIONS.len() {
-            return Err(DbError(format!(
-                "the database schema is version {done}, newer than this server ({}); upgrade the server",
-                MIGRATIONS.len()
-            )));
+    async fn connect(engine: Engine, url: &str, connections: u32) -> Result<Store, DbError> {
+        sqlx::any::install_default_drivers();
+        let mut options = AnyPoolOptions::new()
+            .max_connections(connections)
+            .acquire_timeout(std::time::Duration::from_secs(10));
+        if engine == Engine::Sqlite {
+            // Safe with WAL (a power cut may lose the last commits, never corrupt the file),
+            // and it skips an fsync per commit.
+            options = options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    sqlx::query("PRAGMA synchronous = NORMAL")
+                        .execute(&mut *conn)
+                        .await?;
+                    Ok(())
+                })
+            });
         }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
-            let tx = self.conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", i + 1)?;
-            tx.commit()?;
+        let pool = options.connect(url).await?;
+        if engine == Engine::Sqlite {
+            // WAL lets readers (other requests, a merchant's `sqlite3` session) look while one
+            // request writes; it is kept in the file.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
         }
-        Ok(())
+        let store = Store {
+            pool,
+            engine,
+            write_gate: (engine == Engine::Sqlite).then(Arc::default),
+            _scratch: None,
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// The engine this store runs on.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Applies the migrations not yet applied. An SQLite file made before migrations were
+    /// tracked by sqlx (its `PRAGMA user_version` counted them) has those marked as applied.
+    async fn migrate(&self) -> Result<(), DbError> {
+        let migrator = migrator(self.engine);
+        let newest = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+        if self.engine == Engine::Sqlite {
+            let tracked: i64 = sqlx::query(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+            )
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+            let counted: i64 = sqlx::query("PRAGMA user_version")
+                .fetch_one(&self.pool)
+                .await?
+                .try_get(0)?;
+            if counted > newest {
+                return Err(DbError(format!(
+                    "the database schema is version {counted}, newer than this server ({newest}); upgrade the server"
+                )));
+            }
+            if tracked == 0 && counted > 0 {
+                migrator
+                    .skip(&self.pool, Some(counted))
+                    .await
+                    .map_err(|e| DbError(format!("cannot adopt schema version {counted}: {e}")))?;
+            }
+        }
+        migrator.run(&self.pool).await.map_err(|e| {
+            DbError(match e {
+                sqlx::migrate::MigrateError::VersionTooNew(v, _) => format!(
+                    "the database schema is version {v}, newer than this server ({newest}); upgrade the server"
+                ),
+                e => format!("cannot migrate the database: {e}"),
+            })
+        })
+    }
+
+    /// Begins a write transaction (see [`WriteTx`]).
+    pub(crate) async fn write(&self) -> Result<WriteTx, DbError> {
+        let gate = match &self.write_gate {
+            Some(g) => Some(g.clone().lock_owned().await),
+            None => None,
+        };
+        let tx = match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.pool.begin().await?,
+        };
+        Ok(WriteTx { tx, _gate: gate })
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
     }
 
     /// Inserts or replaces an order and its lines (cases are kept). The snapshot is checked
     /// first ([`Order::validate`]): nothing stored can make an order unreadable or a refund
     /// wrong.
-    pub fn upsert_order(&mut self, order: &Order, email: &str) -> Result<(), DbError> {
-        let tx = self.conn.transaction()?;
-        put_order(&tx, order, email)?;
-        tx.commit()?;
-        Ok(())
+    pub async fn upsert_order(&self, order: &Order, email: &str) -> Result<(), DbError> {
+        let mut w = self.write().await?;
+        put_order(&mut w, order, email).await?;
+        w.commit().await
     }
 
     /// Imports orders in one transaction (all or none): each is inserted or replaces the order
     /// with its number (its cases are kept). Answers how many were added and how many updated.
-    pub fn import_orders(
-        &mut self,
+    pub async fn import_orders(
+        &self,
         records: &[crate::orders::OrderRecord],
     ) -> Result<(usize, usize), DbError> {
-        let tx = self.conn.transaction()?;
+        let mut w = self.write().await?;
         let mut created = 0;
         for r in records {
-            let existed: bool = tx.query_row(
-                "SELECT EXISTS(SELECT 1 FROM orders WHERE number = ?1)",
-                [&r.order.number],
-                |row| row.get(0),
-            )?;
-            put_order(&tx, &r.order, &r.email)?;
-            created += usize::from(!existed);
+            if !put_order(&mut w, &r.order, &r.email).await? {
+                created += 1;
+            }
         }
-        tx.commit()?;
+        w.commit().await?;
         Ok((created, records.len() - created))
     }
 
     /// The order with this number and e-mail (case-insensitive), with claimed quantities
-    /// filled in from earlier cases. `None` when either does not match.
-    pub fn find_order(&self, number: &str, email: &str) -> Result<Option<Order>, DbError> {
-        self.load_order(number, Some(email))
+    /// filled in. `None` when either does not match.
+    pub async fn find_order(&self, number: &str, email: &str) -> Result<Option<Order>, DbError> {
+        self.load_order(number, Some(email)).await
     }
 
     /// The order with this number, when the caller proved access another way (a signed
     /// link, a case found by its tracking number and e-mail).
-    pub fn find_order_verified(&self, number: &str) -> Result<Option<Order>, DbError> {
-        self.load_order(number, None)
+    pub async fn find_order_verified(&self, number: &str) -> Result<Option<Order>, DbError> {
+        self.load_order(number, None).await
     }
 
     /// The e-mail an order was placed with (normalised), for messages; never for a shopper.
-    pub fn order_email(&self, number: &str) -> Result<Option<String>, DbError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT email FROM orders WHERE number = ?1",
-                [number],
-                |r| r.get(0),
-            )
-            .optional()?)
+    pub async fn order_email(&self, number: &str) -> Result<Option<String>, DbError> {
+        let row = sqlx::query("SELECT email FROM orders WHERE number = $1")
+            .bind(number)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
     }
 
-    fn load_order(&self, number: &str, email: Option<&str>) -> Result<Option<Order>, DbError> {
-        let head = self
-            .conn
-            .query_row(
-                "SELECT placed_at, currency, shipping_country FROM orders
-                 WHERE number = ?1 AND (?2 IS NULL OR email = ?2)",
-                params![number, email.map(normalise_email)],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, Option<String>>(2)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((placed_at, currency, shipping_country)) = head else {
+    async fn load_order(
+        &self,
+        number: &str,
+        email: Option<&str>,
+    ) -> Result<Option<Order>, DbError> {
+        // One statement: the head and the lines are read from one snapshot.
+        let rows = sqlx::query(
+            "SELECT o.placed_at, o.currency, o.shipping_country, l.line_json, l.claimed
+             FROM orders o LEFT JOIN order_lines l ON l.order_number = o.number
+             WHERE o.number = $1 AND ($2 = '' OR o.email = $2)
+             ORDER BY l.position",
+        )
+        .bind(number)
+        .bind(email.map(normalise_email).unwrap_or_default())
+        .fetch_all(&self.pool)
+        .await?;
+        let Some(first) = rows.first() else {
             return Ok(None);
         };
-        let mut stmt = self.conn.prepare(
-            "SELECT l.line_json,
-                    COALESCE((SELECT SUM(cl.quantity) FROM case_lines cl JOIN cases c ON c.id = cl.case_id
-                              WHERE c.order_number = l.order_number AND cl.line_id = l.line_id
-                                AND c.holds_claim = 1), 0)
-                  + COALESCE((SELECT SUM(wl.quantity) FROM withdrawal_lines wl
-                              JOIN withdrawals w ON w.id = wl.withdrawal_id
-                              WHERE w.order_number = l.order_number AND wl.line_id = l.line_id), 0)
-             FROM order_lines l WHERE l.order_number = ?1 ORDER BY l.position",
-        )?;
-        let rows = stmt
-            .query_map([number], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+        let placed_at: String = first.try_get(0)?;
+        let currency: String = first.try_get(1)?;
+        let shipping_country: Option<String> = first.try_get(2)?;
         let mut lines = Vec::with_capacity(rows.len());
-        for (json, claimed) in rows {
+        for row in &rows {
+            let Some(json) = row.try_get::<Option<String>, _>(3)? else {
+                continue;
+            };
+            let claimed: i64 = row.try_get(4)?;
             let line: Line = serde_json::from_str(&json)
                 .map_err(|e| DbError(format!("order {number}: stored line is unreadable: {e}")))?;
-            // Whatever was stored, the claim reads as 0 to the units ordered: no sum of old
-            // rows can make an order unreadable.
+            // Whatever was stored, the claim reads as 0 to the units ordered.
             let claimed = u32::try_from(claimed.max(0))
                 .unwrap_or(u32::MAX)
                 .min(line.quantity);
@@ -388,31 +482,35 @@ impl Store {
 
     /// The first request with this idempotency key on this order: the receipt it got and the
     /// hash of its body (none for cases stored before hashes were kept).
-    pub fn replay(&self, order_number: &str, key: &str) -> Result<Option<Replay>, DbError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT receipt_json, request_hash FROM cases
-                 WHERE order_number = ?1 AND idempotency_key = ?2",
-                params![order_number, key],
-                |r| {
-                    Ok(r.get::<_, Option<String>>(0)?.map(|receipt| Replay {
-                        receipt,
-                        request_hash: r.get(1).unwrap_or_default(),
-                    }))
-                },
-            )
-            .optional()?
-            .flatten())
+    pub async fn replay(&self, order_number: &str, key: &str) -> Result<Option<Replay>, DbError> {
+        let row = sqlx::query(
+            "SELECT receipt_json, request_hash FROM cases
+             WHERE order_number = $1 AND idempotency_key = $2",
+        )
+        .bind(order_number)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let receipt: Option<String> = row.try_get(0)?;
+        Ok(receipt.map(|receipt| Replay {
+            receipt,
+            request_hash: row.try_get(1).unwrap_or_default(),
+        }))
     }
 
     /// Stores an accepted case with its lines, its first event, how to reach the shopper, the
     /// request's idempotency key and the receipt `receipt` makes of it (kept to answer a
-    /// repeated request), in one transaction. The tracking number comes from `mint`, called
-    /// again in the unlikely event of a collision.
+    /// repeated request), in one short write transaction that also takes the claimed units off
+    /// their lines — each with a conditional update, so a line's last unit goes to one case
+    /// even across server processes. The tracking number comes from `mint`, called again in
+    /// the unlikely event of a collision.
+    ///
+    /// # Errors
+    /// `Ok(Err(conflict))` when another request changed the order since it was checked.
     #[allow(clippy::too_many_arguments)]
-    pub fn insert_case(
-        &mut self,
+    pub async fn insert_case(
+        &self,
         order: &Order,
         accepted: &AcceptedCase,
         contact: &Contact,
@@ -421,7 +519,7 @@ impl Store {
         now: DateTime<Utc>,
         mut mint: impl FnMut() -> Result<TrackingNumber, DbError>,
         receipt: impl Fn(&StoredCase) -> String,
-    ) -> Result<StoredCase, DbError> {
+    ) -> Result<Result<StoredCase, Conflict>, DbError> {
         let draft = &accepted.draft;
         let mut lifecycle = Lifecycle::new(now);
         if accepted.needs_review {
@@ -431,244 +529,270 @@ impl Store {
         }
         let status = lifecycle.status();
         let draft_json = serde_json::to_string(draft).map_err(|e| DbError(e.to_string()))?;
-        let tx = self.conn.transaction()?;
+        let claims = draft.case_type.kind().claims_units();
+        let mut w = self.write().await?;
+        if claims {
+            for l in &draft.lines {
+                if !claim(&mut w, &order.number, &l.line_id, i64::from(l.quantity)).await? {
+                    return Ok(Err(Conflict::Claimed {
+                        line_id: l.line_id.clone(),
+                    }));
+                }
+            }
+        }
         for _ in 0..5 {
             let tracking_number = mint()?;
-            let inserted = tx.execute(
-                "INSERT INTO cases (tracking_number, kind, status, order_number, resolution, reason,
-                 refund_minor, currency, needs_review, draft_json, created_at, respond_by, resolve_by,
-                 holds_claim)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-                 ON CONFLICT(tracking_number) DO NOTHING",
-                params![
-                    tracking_number.as_str(),
-                    draft.case_type.kind().code(),
-                    status.code(),
-                    order.number,
-                    draft.resolution.map(|r| r.code()),
-                    draft.reason,
-                    accepted.quote.as_ref().map(|q| q.total.minor),
-                    order.currency.code(),
-                    accepted.needs_review,
-                    draft_json,
-                    now.to_rfc3339(),
-                    due.respond_by.to_rfc3339(),
-                    due.resolve_by.map(|t| t.to_rfc3339()),
-                    draft.case_type.kind().claims_units(),
-                ],
-            )?;
-            if inserted == 0 {
-                continue;
-            }
-            let id = tx.last_insert_rowid();
             let stored = StoredCase {
                 tracking_number,
                 status,
                 created_at: now,
                 due,
             };
-            tx.execute(
-                "UPDATE cases SET contact_email = ?2, contact_phone = ?3, contact_channel = ?4,
-                 idempotency_key = ?5, receipt_json = ?6, request_hash = ?7 WHERE id = ?1",
-                params![
-                    id,
-                    normalise_email(&contact.email),
-                    contact.phone.trim(),
-                    match contact.channel {
-                        Channel::Email => "email",
-                        Channel::Phone => "phone",
-                    },
-                    idempotency.map(|(key, _)| key),
-                    receipt(&stored),
-                    idempotency.map(|(_, hash)| hash),
-                ],
-            )?;
+            let inserted = sqlx::query(
+                "INSERT INTO cases (tracking_number, kind, status, order_number, resolution, reason,
+                 refund_minor, currency, needs_review, draft_json, created_at, respond_by, resolve_by,
+                 holds_claim, contact_email, contact_phone, contact_channel, idempotency_key,
+                 receipt_json, request_hash)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                         $18, $19, $20)
+                 ON CONFLICT(tracking_number) DO NOTHING
+                 RETURNING id",
+            )
+            .bind(stored.tracking_number.as_str())
+            .bind(draft.case_type.kind().code())
+            .bind(status.code())
+            .bind(&order.number)
+            .bind(draft.resolution.map(|r| r.code()))
+            .bind(&draft.reason)
+            .bind(accepted.quote.as_ref().map(|q| q.total.minor))
+            .bind(order.currency.code())
+            .bind(i64::from(accepted.needs_review))
+            .bind(&draft_json)
+            .bind(now.to_rfc3339())
+            .bind(due.respond_by.to_rfc3339())
+            .bind(due.resolve_by.map(|t| t.to_rfc3339()))
+            .bind(i64::from(claims))
+            .bind(normalise_email(&contact.email))
+            .bind(contact.phone.trim())
+            .bind(match contact.channel {
+                Channel::Email => "email",
+                Channel::Phone => "phone",
+            })
+            .bind(idempotency.map(|(key, _)| key))
+            .bind(receipt(&stored))
+            .bind(idempotency.map(|(_, hash)| hash))
+            .fetch_optional(&mut *w.tx)
+            .await;
+            let id: i64 = match inserted {
+                Ok(Some(row)) => row.try_get(0)?,
+                Ok(None) => continue,
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                    return Ok(Err(Conflict::KeyTaken));
+                }
+                Err(e) => return Err(e.into()),
+            };
             for e in draft
                 .evidence
                 .iter()
                 .filter(|e| e.kind == EvidenceKind::Photo)
             {
-                tx.execute(
-                    "UPDATE evidence SET case_id = ?1 WHERE id = ?2 AND order_number = ?3",
-                    params![id, e.reference, order.number],
-                )?;
+                let attached = sqlx::query(
+                    "UPDATE evidence SET case_id = $1
+                     WHERE id = $2 AND order_number = $3 AND case_id IS NULL",
+                )
+                .bind(id)
+                .bind(&e.reference)
+                .bind(&order.number)
+                .execute(&mut *w.tx)
+                .await?;
+                if attached.rows_affected() != 1 {
+                    return Ok(Err(Conflict::Evidence {
+                        reference: e.reference.clone(),
+                    }));
+                }
             }
             for l in &draft.lines {
-                tx.execute(
-                    "INSERT INTO case_lines (case_id, line_id, quantity, exchange_sku) VALUES (?1, ?2, ?3, ?4)",
-                    params![id, l.line_id, l.quantity, l.exchange_for],
-                )?;
+                sqlx::query(
+                    "INSERT INTO case_lines (case_id, line_id, quantity, exchange_sku)
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(id)
+                .bind(&l.line_id)
+                .bind(i64::from(l.quantity))
+                .bind(&l.exchange_for)
+                .execute(&mut *w.tx)
+                .await?;
             }
             // The shopper's submission, then every move the lifecycle made (a review rule's).
-            let insert_event = "INSERT INTO case_events (case_id, from_status, to_status, actor, at) VALUES (?1, ?2, ?3, ?4, ?5)";
-            tx.execute(
-                insert_event,
-                params![
-                    id,
-                    None::<&str>,
-                    Status::Submitted.code(),
-                    Actor::Shopper.code(),
-                    now.to_rfc3339()
-                ],
-            )?;
-            for t in &lifecycle.history {
-                tx.execute(
-                    insert_event,
-                    params![
-                        id,
-                        t.from.code(),
-                        t.to.code(),
-                        t.by.code(),
-                        t.at.to_rfc3339()
-                    ],
-                )?;
+            let mut events = vec![(None, Status::Submitted, Actor::Shopper, now)];
+            events.extend(
+                lifecycle
+                    .history
+                    .iter()
+                    .map(|t| (Some(t.from), t.to, t.by, t.at)),
+            );
+            for (from, to, by, at) in events {
+                sqlx::query(
+                    "INSERT INTO case_events (case_id, from_status, to_status, actor, at)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(from.map(Status::code))
+                .bind(to.code())
+                .bind(by.code())
+                .bind(at.to_rfc3339())
+                .execute(&mut *w.tx)
+                .await?;
             }
-            tx.commit()?;
-            return Ok(stored);
+            w.commit().await?;
+            return Ok(Ok(stored));
         }
         Err(DbError("could not mint a unique tracking number".into()))
     }
 
     /// How many open cases of `kind` the order has (not rejected, withdrawn, confirmed or
     /// closed).
-    pub fn open_case_count(&self, order_number: &str, kind: CaseKind) -> Result<u32, DbError> {
-        let kind = serde_json::to_value(kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        let n: i64 = self.conn.query_row(
+    pub async fn open_case_count(
+        &self,
+        order_number: &str,
+        kind: CaseKind,
+    ) -> Result<u32, DbError> {
+        let n: i64 = sqlx::query(
             "SELECT COUNT(*) FROM cases
-             WHERE order_number = ?1 AND kind = ?2
+             WHERE order_number = $1 AND kind = $2
                AND status NOT IN ('rejected', 'withdrawn', 'confirmed_by_shopper', 'closed')",
-            params![order_number, kind],
-            |r| r.get(0),
-        )?;
+        )
+        .bind(order_number)
+        .bind(kind.code())
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
     /// Requests still open on an order (not rejected, withdrawn, confirmed or closed), newest
     /// first, at most 50.
-    pub fn open_cases(&self, order_number: &str) -> Result<Vec<OpenCase>, DbError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, tracking_number, kind, status FROM cases
-             WHERE order_number = ?1
-               AND status NOT IN ('rejected', 'withdrawn', 'confirmed_by_shopper', 'closed')
-             ORDER BY id DESC LIMIT 50",
-        )?;
-        let heads = stmt
-            .query_map([order_number], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut lines = self.conn.prepare(
-            "SELECT line_id, quantity FROM case_lines WHERE case_id = ?1 ORDER BY line_id",
-        )?;
-        let mut out = Vec::with_capacity(heads.len());
-        for (id, tracking_number, kind, status) in heads {
-            let kind = serde_json::from_value(serde_json::Value::String(kind))
-                .map_err(|e| DbError(format!("case {tracking_number}: unknown kind: {e}")))?;
-            let status = Status::from_code(&status).ok_or_else(|| {
-                DbError(format!("case {tracking_number}: unknown status {status:?}"))
-            })?;
-            let case_lines = lines
-                .query_map([id], |r| {
-                    Ok(OpenLine {
-                        line_id: r.get(0)?,
-                        quantity: r.get::<_, i64>(1)?.clamp(0, i64::from(u32::MAX)) as u32,
-                    })
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            out.push(OpenCase {
-                tracking_number,
-                kind,
-                status,
-                lines: case_lines,
-            });
+    pub async fn open_cases(&self, order_number: &str) -> Result<Vec<OpenCase>, DbError> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.tracking_number, c.kind, c.status, cl.line_id, cl.quantity
+             FROM (SELECT id, tracking_number, kind, status FROM cases
+                   WHERE order_number = $1
+                     AND status NOT IN ('rejected', 'withdrawn', 'confirmed_by_shopper', 'closed')
+                   ORDER BY id DESC LIMIT 50) c
+             LEFT JOIN case_lines cl ON cl.case_id = c.id
+             ORDER BY c.id DESC, cl.line_id",
+        )
+        .bind(order_number)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: Vec<(i64, OpenCase)> = Vec::new();
+        for row in rows {
+            let id: i64 = row.try_get(0)?;
+            if out.last().is_none_or(|(last, _)| *last != id) {
+                let tracking_number: String = row.try_get(1)?;
+                let kind = follow::kind_of(&row.try_get::<String, _>(2)?)?;
+                let status = follow::status_of(&row.try_get::<String, _>(3)?)?;
+                out.push((
+                    id,
+                    OpenCase {
+                        tracking_number,
+                        kind,
+                        status,
+                        lines: Vec::new(),
+                    },
+                ));
+            }
+            if let (Some(line_id), Some((_, case))) =
+                (row.try_get::<Option<String>, _>(4)?, out.last_mut())
+            {
+                let quantity: i64 = row.try_get::<Option<i64>, _>(5)?.unwrap_or(0);
+                case.lines.push(OpenLine {
+                    line_id,
+                    quantity: quantity.clamp(0, i64::from(u32::MAX)) as u32,
+                });
+            }
         }
-        Ok(out)
+        Ok(out.into_iter().map(|(_, c)| c).collect())
     }
 
     /// Photos already uploaded for an order.
-    pub fn evidence_count(&self, order_number: &str) -> Result<i64, DbError> {
-        Ok(self.conn.query_row(
-            "SELECT COUNT(*) FROM evidence WHERE order_number = ?1",
-            [order_number],
-            |r| r.get(0),
-        )?)
+    pub async fn evidence_count(&self, order_number: &str) -> Result<i64, DbError> {
+        Ok(
+            sqlx::query("SELECT COUNT(*) FROM evidence WHERE order_number = $1")
+                .bind(order_number)
+                .fetch_one(&self.pool)
+                .await?
+                .try_get(0)?,
+        )
     }
 
     /// Stores a checked photo for an order under `id`; `upload_sha256` is the hash of the
-    /// bytes as uploaded (see [`Store::uploaded_evidence`]).
-    pub fn insert_evidence(
-        &mut self,
+    /// bytes as uploaded (see [`Store::uploaded_evidence`]). A photo with the same upload hash
+    /// stored meanwhile (the same photo sent twice at once) is answered instead.
+    pub async fn insert_evidence(
+        &self,
         id: &str,
         order_number: &str,
         photo: &crate::evidence::Photo,
         upload_sha256: &str,
         now: DateTime<Utc>,
-    ) -> Result<(), DbError> {
-        self.conn.execute(
+    ) -> Result<StoredPhoto, DbError> {
+        let mut w = self.write().await?;
+        if let Some(first) = uploaded(&mut w.tx, order_number, upload_sha256).await? {
+            return Ok(first);
+        }
+        sqlx::query(
             "INSERT INTO evidence (id, order_number, sha256, content_type, width, height, bytes,
              created_at, upload_sha256)
-             VALUES (?1, ?2, ?3, 'image/jpeg', ?4, ?5, ?6, ?7, ?8)",
-            params![
-                id,
-                order_number,
-                photo.sha256,
-                photo.width,
-                photo.height,
-                photo.jpeg,
-                now.to_rfc3339(),
-                upload_sha256,
-            ],
-        )?;
-        Ok(())
+             VALUES ($1, $2, $3, 'image/jpeg', $4, $5, $6, $7, $8)",
+        )
+        .bind(id)
+        .bind(order_number)
+        .bind(&photo.sha256)
+        .bind(i64::from(photo.width))
+        .bind(i64::from(photo.height))
+        .bind(photo.jpeg.clone())
+        .bind(now.to_rfc3339())
+        .bind(upload_sha256)
+        .execute(&mut *w.tx)
+        .await?;
+        w.commit().await?;
+        Ok(StoredPhoto {
+            id: id.to_string(),
+            sha256: photo.sha256.clone(),
+            width: photo.width,
+            height: photo.height,
+            bytes: photo.jpeg.len(),
+        })
     }
 
     /// A photo of this order uploaded with exactly these bytes and not yet part of a case: a
     /// retried upload gets it back instead of storing it twice.
-    pub fn uploaded_evidence(
+    pub async fn uploaded_evidence(
         &self,
         order_number: &str,
         upload_sha256: &str,
     ) -> Result<Option<StoredPhoto>, DbError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT id, sha256, width, height, length(bytes) FROM evidence
-                 WHERE order_number = ?1 AND upload_sha256 = ?2 AND case_id IS NULL
-                 ORDER BY created_at LIMIT 1",
-                params![order_number, upload_sha256],
-                |r| {
-                    Ok(StoredPhoto {
-                        id: r.get(0)?,
-                        sha256: r.get(1)?,
-                        width: r.get(2)?,
-                        height: r.get(3)?,
-                        bytes: r.get(4)?,
-                    })
-                },
-            )
-            .optional()?)
+        let mut conn = self.pool.acquire().await?;
+        uploaded(&mut conn, order_number, upload_sha256).await
     }
 
     /// The positions in `ids` of photos that are not this order's or already belong to a case.
-    pub fn unusable_evidence(
+    pub async fn unusable_evidence(
         &self,
         order_number: &str,
         ids: &[&str],
     ) -> Result<Vec<usize>, DbError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT 1 FROM evidence WHERE id = ?1 AND order_number = ?2 AND case_id IS NULL",
-        )?;
         let mut bad = Vec::new();
         for (i, id) in ids.iter().enumerate() {
-            if !stmt.exists(params![id, order_number])? {
+            let found = sqlx::query(
+                "SELECT 1 FROM evidence WHERE id = $1 AND order_number = $2 AND case_id IS NULL",
+            )
+            .bind(*id)
+            .bind(order_number)
+            .fetch_optional(&self.pool)
+            .await?;
+            if found.is_none() {
                 bad.push(i);
             }
         }
@@ -676,11 +800,71 @@ impl Store {
     }
 
     /// Number of stored cases (for tests and the health endpoint).
-    pub fn case_count(&self) -> Result<i64, DbError> {
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM cases", [], |r| r.get(0))?)
+    pub async fn case_count(&self) -> Result<i64, DbError> {
+        Ok(sqlx::query("SELECT COUNT(*) FROM cases")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?)
     }
+}
+
+async fn uploaded(
+    conn: &mut sqlx::AnyConnection,
+    order_number: &str,
+    upload_sha256: &str,
+) -> Result<Option<StoredPhoto>, DbError> {
+    let row = sqlx::query(
+        "SELECT id, sha256, width, height, length(bytes) FROM evidence
+         WHERE order_number = $1 AND upload_sha256 = $2 AND case_id IS NULL
+         ORDER BY created_at LIMIT 1",
+    )
+    .bind(order_number)
+    .bind(upload_sha256)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| {
+        Ok(StoredPhoto {
+            id: r.try_get(0)?,
+            sha256: r.try_get(1)?,
+            width: u32::try_from(r.try_get::<i64, _>(2)?).unwrap_or(0),
+            height: u32::try_from(r.try_get::<i64, _>(3)?).unwrap_or(0),
+            bytes: usize::try_from(r.try_get::<i64, _>(4)?).unwrap_or(0),
+        })
+    })
+    .transpose()
+}
+
+/// Takes `units` off a line if that many remain; `false` (nothing changed) when they do not.
+pub(crate) async fn claim(
+    w: &mut WriteTx,
+    order_number: &str,
+    line_id: &str,
+    units: i64,
+) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE order_lines SET claimed = claimed + $3
+         WHERE order_number = $1 AND line_id = $2 AND claimed + $3 <= quantity",
+    )
+    .bind(order_number)
+    .bind(line_id)
+    .bind(units)
+    .execute(&mut *w.tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Gives a case's units back to their lines (a rejected or withdrawn case).
+pub(crate) async fn release(w: &mut WriteTx, case_id: i64) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE order_lines SET claimed = CASE WHEN claimed > cl.quantity THEN claimed - cl.quantity ELSE 0 END
+         FROM case_lines cl JOIN cases c ON c.id = cl.case_id
+         WHERE cl.case_id = $1 AND order_lines.order_number = c.order_number
+           AND order_lines.line_id = cl.line_id",
+    )
+    .bind(case_id)
+    .execute(&mut *w.tx)
+    .await?;
+    Ok(())
 }
 
 /// E-mails are matched without regard to case or surrounding spaces.
@@ -688,17 +872,16 @@ pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-fn parse_time(s: &str) -> Result<DateTime<Utc>, rusqlite::Error> {
+fn parse_time(s: &str) -> Result<DateTime<Utc>, DbError> {
     DateTime::parse_from_rfc3339(s)
         .map(|d| d.with_timezone(&Utc))
-        .map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-        })
+        .map_err(|e| DbError(format!("stored time {s:?} is unreadable: {e}")))
 }
 
 /// Inserts or replaces an order and its lines inside the caller's transaction, after checking
-/// the snapshot ([`Order::validate`]).
-fn put_order(tx: &rusqlite::Connection, order: &Order, email: &str) -> Result<(), DbError> {
+/// the snapshot ([`Order::validate`]); its lines' claimed units are counted again from its
+/// cases and withdrawals. Answers whether the order existed.
+async fn put_order(w: &mut WriteTx, order: &Order, email: &str) -> Result<bool, DbError> {
     if let Err(problems) = order.validate() {
         let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
         return Err(DbError(format!(
@@ -707,31 +890,61 @@ fn put_order(tx: &rusqlite::Connection, order: &Order, email: &str) -> Result<()
             list.join("; ")
         )));
     }
-    tx.execute(
-        "DELETE FROM order_lines WHERE order_number = ?1",
-        [&order.number],
-    )?;
-    tx.execute(
-        "INSERT INTO orders (number, email, placed_at, currency, shipping_country) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT(number) DO UPDATE SET email = ?2, placed_at = ?3, currency = ?4, shipping_country = ?5",
-        params![
-            order.number,
-            normalise_email(email),
-            order.placed_at.to_rfc3339(),
-            order.currency.code(),
-            order.shipping_country
-        ],
-    )?;
+    let existed = sqlx::query("SELECT 1 FROM orders WHERE number = $1")
+        .bind(&order.number)
+        .fetch_optional(&mut *w.tx)
+        .await?
+        .is_some();
+    sqlx::query("DELETE FROM order_lines WHERE order_number = $1")
+        .bind(&order.number)
+        .execute(&mut *w.tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO orders (number, email, placed_at, currency, shipping_country)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT(number) DO UPDATE SET email = excluded.email, placed_at = excluded.placed_at,
+            currency = excluded.currency, shipping_country = excluded.shipping_country",
+    )
+    .bind(&order.number)
+    .bind(normalise_email(email))
+    .bind(order.placed_at.to_rfc3339())
+    .bind(order.currency.code())
+    .bind(&order.shipping_country)
+    .execute(&mut *w.tx)
+    .await?;
     for (pos, l) in order.lines.iter().enumerate() {
         let snapshot = Line {
             quantity_claimed: 0,
             ..l.clone()
         };
         let json = serde_json::to_string(&snapshot).map_err(|e| DbError(e.to_string()))?;
-        tx.execute(
-            "INSERT INTO order_lines (order_number, line_id, position, line_json) VALUES (?1, ?2, ?3, ?4)",
-            params![order.number, l.id, pos as i64, json],
-        )?;
+        sqlx::query(
+            "INSERT INTO order_lines (order_number, line_id, position, line_json, quantity, claimed)
+             VALUES ($1, $2, $3, $4, $5, 0)",
+        )
+        .bind(&order.number)
+        .bind(&l.id)
+        .bind(pos as i64)
+        .bind(json)
+        .bind(i64::from(l.quantity))
+        .execute(&mut *w.tx)
+        .await?;
     }
-    Ok(())
+    if existed {
+        sqlx::query(
+            "UPDATE order_lines SET claimed =
+                CAST(COALESCE((SELECT SUM(cl.quantity) FROM case_lines cl JOIN cases c ON c.id = cl.case_id
+                          WHERE c.order_number = order_lines.order_number
+                            AND cl.line_id = order_lines.line_id AND c.holds_claim = 1), 0) AS BIGINT)
+              + CAST(COALESCE((SELECT SUM(wl.quantity) FROM withdrawal_lines wl
+                          JOIN withdrawals w ON w.id = wl.withdrawal_id
+                          WHERE w.order_number = order_lines.order_number
+                            AND wl.line_id = order_lines.line_id), 0) AS BIGINT)
+             WHERE order_number = $1",
+        )
+        .bind(&order.number)
+        .execute(&mut *w.tx)
+        .await?;
+    }
+    Ok(existed)
 }

@@ -1,4 +1,5 @@
-//! The test server: the real router over loopback HTTP on an in-memory SQLite database, with
+//! The test server: the real router over loopback HTTP on a scratch database (SQLite, or
+//! PostgreSQL when `AFTERSALES_TEST_POSTGRES` names a server), with
 //! a pinned clock and an outbox file of its own.
 #![allow(dead_code)]
 
@@ -49,7 +50,7 @@ pub async fn start_with_policy(
     policy: Policy,
 ) -> Server {
     start_with_store(
-        Store::in_memory().unwrap(),
+        Store::scratch().await.unwrap(),
         seeded,
         Arc::new(move || now),
         assets,
@@ -63,7 +64,7 @@ pub async fn start_with_policy(
 /// A server with the given rate limits (the others start with the defaults).
 pub async fn start_limited(now: DateTime<Utc>, limits: RateLimits) -> Server {
     start_with_store(
-        Store::in_memory().unwrap(),
+        Store::scratch().await.unwrap(),
         now,
         Arc::new(move || now),
         None,
@@ -76,7 +77,7 @@ pub async fn start_limited(now: DateTime<Utc>, limits: RateLimits) -> Server {
 
 /// The fullest form: a given store and clock.
 pub async fn start_with_store(
-    mut store: Store,
+    store: Store,
     seeded: DateTime<Utc>,
     clock: aftersales_server::api::Clock,
     assets: Option<PathBuf>,
@@ -85,7 +86,7 @@ pub async fn start_with_store(
     limits: RateLimits,
 ) -> Server {
     for d in demo::orders(seeded) {
-        store.upsert_order(&d.order, d.email).unwrap();
+        store.upsert_order(&d.order, d.email).await.unwrap();
     }
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let outbox = std::env::temp_dir().join(format!(
