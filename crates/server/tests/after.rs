@@ -559,6 +559,66 @@ async fn no_reopens_with_a_reason_and_the_timeline_shows_it() {
     assert_eq!(status, 409);
 }
 
+/// How many units of line 1001-1 the order's lookup shows as claimed.
+async fn claimed_kettles(shop: &Shop) -> u64 {
+    let (status, v) = shop
+        .s
+        .post(
+            "/v1/orders/lookup",
+            json!({"order_number": "1001", "email": "mei@example.com"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    v["order"]["lines"][0]["quantity_claimed"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn a_rejected_return_gives_its_unit_back_and_reopening_takes_it_again_only_if_free() {
+    let shop = shop().await;
+    let kettle = json!({"type": "return", "lines": [{"line_id": "1001-1", "quantity": 1}],
+        "resolution": "refund", "reason": "changed_mind", "condition": "new_unopened"});
+    let first = shop.submit(kettle.clone()).await;
+    assert_eq!(claimed_kettles(&shop).await, 1);
+    assert_eq!(shop.moved(&first, "rejected").await.0, 200);
+    assert_eq!(claimed_kettles(&shop).await, 0, "the rejected case let go");
+    let second = shop.submit(kettle.clone()).await;
+    assert_eq!(claimed_kettles(&shop).await, 1);
+    // The first shopper disagrees and reopens; the unit is the second case's now.
+    let reopen = |tn: &str| {
+        json!({"access": {"tracking_number": tn, "email": "mei@example.com"},
+               "resolved": false, "reason": "It was unopened."})
+    };
+    let (status, v) = shop.s.post("/v1/cases/confirm", reopen(&first)).await;
+    assert_eq!(status, 409, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("claimed by another request"),
+        "{v}"
+    );
+    assert_eq!(claimed_kettles(&shop).await, 1);
+    // Once the second is rejected too, the first can be reopened and holds the unit again.
+    assert_eq!(shop.moved(&second, "rejected").await.0, 200);
+    assert_eq!(claimed_kettles(&shop).await, 0);
+    let (status, v) = shop.s.post("/v1/cases/confirm", reopen(&first)).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["status"], "reopened");
+    assert_eq!(claimed_kettles(&shop).await, 1);
+    let (status, v) = shop
+        .s
+        .post(
+            "/v1/cases",
+            json!({"order_number": "1001", "email": "mei@example.com", "case": kettle}),
+        )
+        .await;
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (422, Some("fully_claimed")),
+        "{v}"
+    );
+}
+
 #[tokio::test]
 async fn the_faq_is_served_per_language_and_events_are_recorded() {
     let shop = shop().await;

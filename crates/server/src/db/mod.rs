@@ -237,6 +237,35 @@ fn sqlite_url(path: &Path) -> String {
     url
 }
 
+/// Where a test's fresh database is: a new database on the PostgreSQL server named by
+/// `AFTERSALES_TEST_POSTGRES` (its URL), or else the path of a new SQLite file in the temporary
+/// directory (the caller removes it).
+pub async fn scratch_db() -> Result<String, DbError> {
+    let name = format!("aftersales_test_{}", random_hex(8)?);
+    let Ok(server) = std::env::var("AFTERSALES_TEST_POSTGRES") else {
+        let path = std::env::temp_dir().join(format!("{name}.sqlite3"));
+        return Ok(path.to_string_lossy().into_owned());
+    };
+    sqlx::any::install_default_drivers();
+    let admin = AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&server)
+        .await?;
+    // The name is ours: letters, digits and '_' only.
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&admin)
+        .await?;
+    admin.close().await;
+    let (head, query) = server.split_once('?').unwrap_or((server.as_str(), ""));
+    let base = head.rsplit_once('/').map_or(head, |(b, _)| b);
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    Ok(format!("{base}/{name}{query}"))
+}
+
 /// Whether `db` names a PostgreSQL database rather than an SQLite file.
 pub fn is_postgres_url(db: &str) -> bool {
     db.starts_with("postgres://") || db.starts_with("postgresql://")
@@ -266,27 +295,11 @@ impl Store {
     /// when the store is dropped), or, when `AFTERSALES_TEST_POSTGRES` holds a server's URL, a
     /// new database on that server.
     pub async fn scratch() -> Result<Store, DbError> {
-        let name = format!("aftersales_test_{}", random_hex(8)?);
-        if let Ok(server) = std::env::var("AFTERSALES_TEST_POSTGRES") {
-            sqlx::any::install_default_drivers();
-            let admin = AnyPoolOptions::new()
-                .max_connections(1)
-                .connect(&server)
-                .await?;
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .execute(&admin)
-                .await?;
-            admin.close().await;
-            let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
-            let (base, query) = match server.split_once('?') {
-                Some((_, q)) => (base, format!("?{q}")),
-                None => (base, String::new()),
-            };
-            return Store::connect(Engine::Postgres, &format!("{base}/{name}{query}"), 8).await;
+        let db = scratch_db().await?;
+        let mut store = Store::open(&db).await?;
+        if !is_postgres_url(&db) {
+            store._scratch = Some(Arc::new(Scratch(PathBuf::from(db))));
         }
-        let path = std::env::temp_dir().join(format!("{name}.sqlite3"));
-        let mut store = Store::connect(Engine::Sqlite, &sqlite_url(&path), 8).await?;
-        store._scratch = Some(Arc::new(Scratch(path)));
         Ok(store)
     }
 
@@ -360,8 +373,9 @@ impl Store {
         }
         migrator.run(&self.pool).await.map_err(|e| {
             DbError(match e {
-                sqlx::migrate::MigrateError::VersionTooNew(v, _) => format!(
-                    "the database schema is version {v}, newer than this server ({newest}); upgrade the server"
+                sqlx::migrate::MigrateError::VersionTooNew(v, _)
+                | sqlx::migrate::MigrateError::VersionMissing(v) => format!(
+                    "the database schema has migration {v}, which this server ({newest}) does not know; upgrade the server"
                 ),
                 e => format!("cannot migrate the database: {e}"),
             })
@@ -947,4 +961,99 @@ async fn put_order(w: &mut WriteTx, order: &Order, email: &str) -> Result<bool, 
         .await?;
     }
     Ok(existed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database made before sqlx tracked migrations (`PRAGMA user_version` = 7, claims summed
+    /// from cases) is adopted: 1–7 marked as applied, 8 run, the claims counted into the lines.
+    #[tokio::test]
+    async fn a_database_from_before_sqlx_is_adopted_and_its_claims_counted() {
+        let path = scratch_db().await.unwrap();
+        if is_postgres_url(&path) {
+            return; // The old layout only ever existed on SQLite.
+        }
+        let _cleanup = Scratch(PathBuf::from(&path));
+        sqlx::any::install_default_drivers();
+        let old = AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(&sqlite_url(Path::new(&path)))
+            .await
+            .unwrap();
+        for (_, _, sql) in &SQLITE_MIGRATIONS[..7] {
+            sqlx::raw_sql(*sql).execute(&old).await.unwrap();
+        }
+        sqlx::raw_sql(
+            r#"PRAGMA user_version = 7;
+            INSERT INTO orders VALUES ('1001', 'mei@example.com', '2026-11-01T00:00:00+00:00', 'EUR', NULL);
+            INSERT INTO order_lines VALUES ('1001', 'a', 0, '{"id":"a","sku":"K","title":"Kettle","category":"x","unit_price":100,"quantity":3}');
+            INSERT INTO cases (id, tracking_number, kind, status, holds_claim, order_number, currency,
+                               draft_json, created_at, respond_by)
+                VALUES (1, 'AS-1', 'return', 'submitted', 1, '1001', 'EUR', '{}', 't', 't'),
+                       (2, 'AS-2', 'return', 'rejected', 0, '1001', 'EUR', '{}', 't', 't');
+            INSERT INTO case_lines (case_id, line_id, quantity) VALUES (1, 'a', 2), (2, 'a', 1);"#,
+        )
+        .execute(&old)
+        .await
+        .unwrap();
+        old.close().await;
+
+        let store = Store::open(&path).await.unwrap();
+        let applied: i64 = sqlx::query("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        assert_eq!(applied, 8);
+        let order = store.find_order_verified("1001").await.unwrap().unwrap();
+        assert_eq!(order.lines[0].quantity, 3);
+        assert_eq!(
+            order.lines[0].quantity_claimed, 2,
+            "the rejected case holds none"
+        );
+        // Opening it again changes nothing.
+        drop(store);
+        let store = Store::open(&path).await.unwrap();
+        let order = store.find_order_verified("1001").await.unwrap().unwrap();
+        assert_eq!(order.lines[0].quantity_claimed, 2);
+    }
+
+    #[tokio::test]
+    async fn a_database_newer_than_the_server_is_refused_with_a_sentence() {
+        let path = scratch_db().await.unwrap();
+        if is_postgres_url(&path) {
+            return;
+        }
+        let _cleanup = Scratch(PathBuf::from(&path));
+        drop(Store::open(&path).await.unwrap());
+        sqlx::any::install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .connect(&sqlite_url(Path::new(&path)))
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+             VALUES (99, 'future', TRUE, X'00', 0)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        let err = Store::open(&path).await.err().unwrap().to_string();
+        assert!(err.contains("upgrade the server"), "{err}");
+    }
+
+    #[test]
+    fn sqlite_paths_become_urls_that_keep_odd_names() {
+        assert_eq!(
+            sqlite_url(Path::new("a b/c?.db")),
+            "sqlite:a%20b/c%3F.db?mode=rwc"
+        );
+        assert!(is_postgres_url("postgres://u@h/db"));
+        assert!(is_postgres_url("postgresql://u@h/db"));
+        assert!(!is_postgres_url("shop.sqlite3"));
+    }
 }
