@@ -17,6 +17,7 @@ mod merchant;
 pub mod notify;
 pub mod openapi;
 pub mod orders;
+pub mod webhooks;
 
 use api::{AppState, Clock};
 use db::Store;
@@ -92,6 +93,8 @@ pub async fn bind(opts: ServeOptions) -> std::io::Result<(tokio::net::TcpListene
             limiter.forget_idle();
         }
     });
+    // Webhook deliveries, from the queue in the database.
+    tokio::spawn(webhooks::run(state.store.clone(), state.clock.clone()));
     let app = api::router(state, opts.assets);
     Ok((listener, api::with_cors(app, &opts.allowed_origins)?))
 }

@@ -26,6 +26,9 @@ usage:
                    [--no-access-log]
   aftersales token create --name NAME [--scope read|write] [--db FILE]
   aftersales token revoke --name NAME [--db FILE]
+  aftersales webhook add URL [--db FILE]
+  aftersales webhook list|deliveries [--limit 50] [--db FILE]
+  aftersales webhook remove ID [--db FILE]
   aftersales orders import FILE [--format json|ndjson|csv] [--db FILE]
   aftersales orders schema
   aftersales case list [--status CODE] [--follow-up] [--db FILE]
@@ -60,6 +63,9 @@ serve            answer the widget's /v1 API from an SQLite file or a PostgreSQL
                  without the query, status, ms, client address; never a header or body);
                  --no-access-log turns it off
 token            make (printed once, stored hashed) or revoke merchant API tokens
+webhook          post every case event to URL, signed per Standard Webhooks with the secret
+                 printed once (docs/server.md#webhooks); list endpoints, the newest
+                 deliveries and their attempts, or remove one
 orders import    load the shop's orders (a JSON list of {email, order}, NDJSON, or CSV
                  with one row per order line; docs/merchant.md) — all or nothing: every
                  problem is listed with its record and field; importing again updates
@@ -94,6 +100,7 @@ fn main() -> ExitCode {
         Some("policy") if sub == Some("import") => import(&args[2..]),
         Some("token") => token(sub, &args[2.min(args.len())..]),
         Some("orders") => orders(sub, &args[2.min(args.len())..]),
+        Some("webhook") => webhook(sub, &args[2.min(args.len())..]),
         Some("case") => case(sub, &args[2.min(args.len())..]),
         Some("link") => link(sub, &args[2.min(args.len())..]),
         Some("demo") if args.len() == 2 => demo_files(sub),
@@ -578,6 +585,67 @@ fn orders(sub: Option<&str>, args: &[String]) -> Result<(), String> {
             Ok(())
         }
         _ => Err(format!("orders takes import or schema\n{USAGE}")),
+    }
+}
+
+fn webhook(sub: Option<&str>, args: &[String]) -> Result<(), String> {
+    let (pos, rest) = split_positional(args);
+    let flags = Flags::parse(rest, &[], &["--limit", "--db"])?;
+    let store = open_db(&flags)?;
+    match (sub, pos.as_slice()) {
+        (Some("add"), [url]) => {
+            let url = url.trim();
+            aftersales_server::webhooks::check_url(url)
+                .map_err(|e| format!("{url}: expected {e}"))?;
+            let (id, secret) = block(store.add_webhook(url, chrono::Utc::now()))?;
+            println!("{secret}");
+            eprintln!("webhook {id} posts every case event to {url}; its secret (above) is shown only this once");
+            Ok(())
+        }
+        (Some("list"), []) => {
+            for w in block(store.webhooks())? {
+                println!(
+                    "{:<4} {}  pending {} delivered {} failed {}",
+                    w.id, w.url, w.pending, w.delivered, w.failed
+                );
+            }
+            Ok(())
+        }
+        (Some("deliveries"), []) => {
+            let limit = match flags.get("--limit") {
+                Some(n) => n
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=1000).contains(n))
+                    .ok_or_else(|| format!("--limit {n}: expected 1 to 1000"))?,
+                None => 50,
+            };
+            for d in block(store.deliveries(None, limit))? {
+                let last = match (d.last_status, &d.last_error) {
+                    (Some(s), _) => format!("HTTP {s}"),
+                    (None, Some(e)) => e.clone(),
+                    (None, None) => "not tried yet".into(),
+                };
+                println!(
+                    "{}  webhook {:<3} {:<22} {:<9} {} attempt(s), last: {last}",
+                    d.message_id, d.webhook_id, d.event, d.state, d.attempts
+                );
+            }
+            Ok(())
+        }
+        (Some("remove"), [id]) => {
+            let id: i64 = id
+                .parse()
+                .map_err(|_| format!("{id}: expected a webhook id (webhook list)"))?;
+            if !block(store.remove_webhook(id))? {
+                return Err(format!("no webhook {id}"));
+            }
+            println!("removed webhook {id}");
+            Ok(())
+        }
+        _ => Err(format!(
+            "webhook takes add URL, list, deliveries or remove ID\n{USAGE}"
+        )),
     }
 }
 

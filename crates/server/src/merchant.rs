@@ -1,7 +1,7 @@
 //! The merchant API (`/v1/merchant/…`) behind `Authorization: Bearer` tokens made with
 //! `aftersales token create`: put the shop's orders in, list and read cases, move them through
-//! core's lifecycle, write to the shopper. A read token lists and reads; a write token also
-//! acts.
+//! core's lifecycle, write to the shopper, manage webhooks. A read token lists and reads; a
+//! write token also acts.
 
 use crate::api::{ApiError, AppState};
 use crate::cases::{self, ActionError};
@@ -29,6 +29,15 @@ pub fn routes() -> Router<AppState> {
             "/v1/merchant/cases/{tracking_number}/messages",
             post(message),
         )
+        .route(
+            "/v1/merchant/webhooks",
+            get(list_webhooks).post(add_webhook),
+        )
+        .route(
+            "/v1/merchant/webhooks/{id}",
+            axum::routing::delete(remove_webhook),
+        )
+        .route("/v1/merchant/webhooks/deliveries", get(deliveries))
         .route(
             "/v1/merchant/orders/{number}",
             // An order of 500 lines is larger than the other merchant bodies.
@@ -329,4 +338,117 @@ async fn message(
             .await?;
     state.notify(n);
     Ok(Json(view))
+}
+
+/// `POST /v1/merchant/webhooks` body.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookRequest {
+    /// Where to post every case event (`https://…`).
+    url: String,
+}
+
+/// A new endpoint, with the secret that signs its deliveries (shown this once).
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct WebhookCreated {
+    /// Its id.
+    id: i64,
+    /// Where events are posted.
+    url: String,
+    /// `whsec_…`: verify `webhook-signature` with it (Standard Webhooks).
+    secret: String,
+}
+
+/// Every endpoint.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct WebhookList {
+    webhooks: Vec<crate::db::Webhook>,
+}
+
+/// The newest deliveries.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct DeliveryList {
+    deliveries: Vec<crate::db::Delivery>,
+}
+
+/// `GET /v1/merchant/webhooks/deliveries` query.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryQuery {
+    webhook: Option<i64>,
+    limit: Option<u32>,
+}
+
+async fn list_webhooks(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<WebhookList>, ApiError> {
+    authorize(&state, &headers, TokenScope::Read).await?;
+    Ok(Json(WebhookList {
+        webhooks: state.store.webhooks().await?,
+    }))
+}
+
+async fn add_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Json<WebhookRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<WebhookCreated>), ApiError> {
+    authorize(&state, &headers, TokenScope::Write).await?;
+    let Json(req) = body?;
+    let url = req.url.trim();
+    crate::webhooks::check_url(url).map_err(|expected| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_url",
+            &format!("url: expected {expected}."),
+        )
+        .field("url")
+    })?;
+    let (id, secret) = state.store.add_webhook(url, (state.clock)()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(WebhookCreated {
+            id,
+            url: url.to_string(),
+            secret,
+        }),
+    ))
+}
+
+async fn remove_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    authorize(&state, &headers, TokenScope::Write).await?;
+    let not_found = || {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "webhook_not_found",
+            "There is no webhook with that id.",
+        )
+    };
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    if state.store.remove_webhook(id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(not_found())
+    }
+}
+
+async fn deliveries(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<DeliveryQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<DeliveryList>, ApiError> {
+    authorize(&state, &headers, TokenScope::Read).await?;
+    let Query(q) =
+        query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", &e.body_text()))?;
+    Ok(Json(DeliveryList {
+        deliveries: state
+            .store
+            .deliveries(q.webhook, q.limit.unwrap_or(50))
+            .await?,
+    }))
 }

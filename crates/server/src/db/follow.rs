@@ -302,6 +302,12 @@ impl Store {
         .bind(note)
         .execute(&mut *w.tx)
         .await?;
+        let data = serde_json::json!({
+            "tracking_number": case.tracking_number, "order_number": case.order_number,
+            "kind": case.kind.code(), "from": stored.code(), "to": to.code(), "by": by.code(),
+            "note": note, "at": at,
+        });
+        super::enqueue(&mut w, "case.status_changed", data, at).await?;
         w.commit().await?;
         Ok(Ok(to))
     }
@@ -314,6 +320,7 @@ impl Store {
         body: &str,
         at: DateTime<Utc>,
     ) -> Result<(), DbError> {
+        let mut w = self.write().await?;
         sqlx::query(
             "INSERT INTO case_messages (case_id, author, body, at) VALUES ($1, $2, $3, $4)",
         )
@@ -321,9 +328,14 @@ impl Store {
         .bind(by.code())
         .bind(body)
         .bind(at.to_rfc3339())
-        .execute(self.pool())
+        .execute(&mut *w.tx)
         .await?;
-        Ok(())
+        let data = serde_json::json!({
+            "tracking_number": case.tracking_number, "order_number": case.order_number,
+            "by": by.code(), "body": body, "at": at,
+        });
+        super::enqueue(&mut w, "case.message_added", data, at).await?;
+        w.commit().await
     }
 
     /// Stores a case's survey and flags the case for follow-up when core says so; `false` when
@@ -355,6 +367,14 @@ impl Store {
                 .bind(case.id)
                 .execute(&mut *w.tx)
                 .await?;
+        }
+        if inserted {
+            let data = serde_json::json!({
+                "tracking_number": case.tracking_number, "order_number": case.order_number,
+                "attitude": a, "speed": s, "problem_solving": p,
+                "comment": survey.comment.trim(), "follow_up": survey.needs_follow_up(), "at": at,
+            });
+            super::enqueue(&mut w, "case.survey_submitted", data, at).await?;
         }
         w.commit().await?;
         Ok(inserted)
@@ -438,6 +458,13 @@ impl Store {
             .execute(&mut *w.tx)
             .await?;
         }
+        let data = serde_json::json!({
+            "reference": receipt.reference, "order_number": receipt.order_number,
+            "lines": lines.iter().map(|l| serde_json::json!({"line_id": l.line_id, "quantity": l.units}))
+                .collect::<Vec<_>>(),
+            "received_at": receipt.received_at,
+        });
+        super::enqueue(&mut w, "withdrawal.received", data, receipt.received_at).await?;
         w.commit().await?;
         Ok(Ok(()))
     }

@@ -23,8 +23,11 @@ use std::sync::Arc;
 
 mod follow;
 mod merchant;
+mod webhooks;
 pub use follow::{CaseRecord, MerchantCase};
 pub use merchant::{CaseFilter, TokenScope};
+pub(crate) use webhooks::enqueue;
+pub use webhooks::{Delivery, DueDelivery, Outcome, Webhook};
 
 /// An error from the database, with the operation that failed.
 #[derive(Debug)]
@@ -95,15 +98,27 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "claims per line",
         include_str!("../../migrations/sqlite/0008_claims_per_line.sql"),
     ),
+    (
+        9,
+        "webhooks",
+        include_str!("../../migrations/sqlite/0009_webhooks.sql"),
+    ),
 ];
 
 /// PostgreSQL's schema: its first migration is SQLite's 1 to 8 at once, numbered 8, so every
 /// later change has the same number on both engines.
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    8,
-    "initial",
-    include_str!("../../migrations/postgres/0008_initial.sql"),
-)];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        8,
+        "initial",
+        include_str!("../../migrations/postgres/0008_initial.sql"),
+    ),
+    (
+        9,
+        "webhooks",
+        include_str!("../../migrations/postgres/0009_webhooks.sql"),
+    ),
+];
 
 /// The migrations of one engine.
 pub fn migrator(engine: Engine) -> Migrator {
@@ -191,6 +206,8 @@ pub struct Store {
     /// SQLite has one writer at a time: writers of this process queue here (fairly, without
     /// SQLite's sleeping busy handler) and wait on SQLite's lock only for other processes.
     write_gate: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// Woken when a change queued a webhook delivery (see [`crate::webhooks`]).
+    wake: Arc<tokio::sync::Notify>,
     /// A scratch database removed when the last clone is dropped.
     _scratch: Option<Arc<Scratch>>,
 }
@@ -201,11 +218,17 @@ pub struct Store {
 pub(crate) struct WriteTx {
     pub(crate) tx: sqlx::Transaction<'static, sqlx::Any>,
     _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
+    /// Whether the transaction queued a webhook delivery: the sender is woken on commit.
+    queued: bool,
+    wake: Arc<tokio::sync::Notify>,
 }
 
 impl WriteTx {
     pub(crate) async fn commit(self) -> Result<(), DbError> {
         self.tx.commit().await?;
+        if self.queued {
+            self.wake.notify_one();
+        }
         Ok(())
     }
 }
@@ -332,6 +355,7 @@ impl Store {
             pool,
             engine,
             write_gate: (engine == Engine::Sqlite).then(Arc::default),
+            wake: Arc::default(),
             _scratch: None,
         };
         store.migrate().await?;
@@ -392,11 +416,21 @@ impl Store {
             Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Engine::Postgres => self.pool.begin().await?,
         };
-        Ok(WriteTx { tx, _gate: gate })
+        Ok(WriteTx {
+            tx,
+            _gate: gate,
+            queued: false,
+            wake: self.wake.clone(),
+        })
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Resolves when a change has queued a webhook delivery since the last call.
+    pub async fn queued(&self) {
+        self.wake.notified().await;
     }
 
     /// Inserts or replaces an order and its lines (cases are kept). The snapshot is checked
@@ -658,6 +692,25 @@ impl Store {
                 .execute(&mut *w.tx)
                 .await?;
             }
+            let data = serde_json::json!({
+                "tracking_number": stored.tracking_number.as_str(),
+                "order_number": order.number,
+                "kind": draft.case_type.kind().code(),
+                "status": status.code(),
+                "resolution": draft.resolution.map(|r| r.code()),
+                "reason": draft.reason,
+                "lines": draft.lines.iter().map(|l| serde_json::json!({
+                    "line_id": l.line_id, "quantity": l.quantity, "exchange_sku": l.exchange_for,
+                })).collect::<Vec<_>>(),
+                "refund": accepted.quote.as_ref().map(|q| serde_json::json!({
+                    "amount_minor": q.total.minor, "currency": order.currency.code(),
+                })),
+                "needs_review": accepted.needs_review,
+                "created_at": now,
+                "respond_by": due.respond_by,
+                "resolve_by": due.resolve_by,
+            });
+            enqueue(&mut w, "case.created", data, now).await?;
             w.commit().await?;
             return Ok(Ok(stored));
         }
@@ -1007,7 +1060,7 @@ mod tests {
             .unwrap()
             .try_get(0)
             .unwrap();
-        assert_eq!(applied, 8);
+        assert_eq!(applied, SQLITE_MIGRATIONS.len() as i64);
         let order = store.find_order_verified("1001").await.unwrap().unwrap();
         assert_eq!(order.lines[0].quantity, 3);
         assert_eq!(
