@@ -155,6 +155,17 @@ test("the merchant's operations answer as the document says", async () => {
   const bad = await put({ ...order, order: { ...order.order, lines: [{ ...order.order.lines[0], quantity: 0 }] } });
   assert.equal(bad.status, 422);
   assert.equal(bad.body.error.field, "order.lines[0].quantity");
+  // Webhooks: added (with its secret once), listed without it, its deliveries, removed.
+  const hook = await call("POST", "/v1/merchant/webhooks", { body: { url: "http://127.0.0.1:9/hook" }, headers: auth });
+  assert.equal(hook.status, 201, JSON.stringify(hook.body));
+  assert.match(hook.body.secret, /^whsec_/);
+  assert.equal((await call("POST", "/v1/merchant/webhooks", { body: { url: "ftp://x" }, headers: auth })).status, 422);
+  const hooks = await call("GET", "/v1/merchant/webhooks", { headers: auth });
+  assert.ok(hooks.body.webhooks.some((w) => w.id === hook.body.id));
+  assert.equal((await call("GET", "/v1/merchant/webhooks/deliveries", { path: "/v1/merchant/webhooks/deliveries?limit=5", headers: auth })).status, 200);
+  const gone = (id) => call("DELETE", "/v1/merchant/webhooks/{id}", { path: `/v1/merchant/webhooks/${id}`, headers: auth });
+  assert.equal((await gone(hook.body.id)).status, 204);
+  assert.equal((await gone(hook.body.id)).status, 404);
 });
 
 test("every documented operation was called", (t) => {

@@ -94,7 +94,10 @@ pub async fn run(store: Store, clock: Clock) {
     };
     loop {
         let now = clock();
-        let lease = now + chrono::Duration::seconds(60);
+        // Longer than an attempt may take; a crash mid-attempt delays that delivery by this.
+        let lease = now
+            + chrono::Duration::from_std(ATTEMPT_TIMEOUT).unwrap_or_default()
+            + chrono::Duration::seconds(5);
         let due = match store.take_due_deliveries(now, lease, BATCH).await {
             Ok(due) => due,
             Err(e) => {

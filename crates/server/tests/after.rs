@@ -792,3 +792,170 @@ async fn cases_export_as_csv_with_the_lists_filters_and_every_page() {
     let (status, _, _) = get("/v1/merchant/cases.csv", "ast_nope".into()).await;
     assert_eq!(status, 401);
 }
+
+/// A webhook receiver on loopback: answers 500 to the first `fail_first` requests, then 204,
+/// and keeps every request's headers and body.
+struct Receiver {
+    url: String,
+    got: Arc<Mutex<Vec<(axum::http::HeaderMap, String)>>>,
+}
+
+async fn receiver(fail_first: usize) -> Receiver {
+    let got: Arc<Mutex<Vec<(axum::http::HeaderMap, String)>>> = Arc::default();
+    let seen = got.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+            let seen = seen.clone();
+            async move {
+                let mut all = seen.lock().unwrap();
+                all.push((headers, body));
+                if all.len() <= fail_first {
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    axum::http::StatusCode::NO_CONTENT
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    Receiver { url, got }
+}
+
+impl Receiver {
+    /// Waits (up to 10 s) until `n` requests came.
+    async fn wait_for(&self, n: usize) -> Vec<(axum::http::HeaderMap, String)> {
+        for _ in 0..200 {
+            let got = self.got.lock().unwrap().clone();
+            if got.len() >= n {
+                return got;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!(
+            "{} webhook requests, expected {n}",
+            self.got.lock().unwrap().len()
+        );
+    }
+}
+
+/// A receiver's check of a Standard Webhooks signature, written from the specification
+/// (not with the server's own code): HMAC-SHA256 over `id.timestamp.body` with the base64 key
+/// after `whsec_`, compared with every `v1,` signature in the header.
+fn verify(secret: &str, headers: &axum::http::HeaderMap, body: &str) -> bool {
+    use base64::Engine as _;
+    use hmac::Mac;
+    let h = |name: &str| headers.get(name).unwrap().to_str().unwrap().to_string();
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(secret.strip_prefix("whsec_").unwrap())
+        .unwrap();
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
+    mac.update(format!("{}.{}.{}", h("webhook-id"), h("webhook-timestamp"), body).as_bytes());
+    let expected = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    h("webhook-signature")
+        .split(' ')
+        .any(|s| s.strip_prefix("v1,") == Some(expected.as_str()))
+}
+
+#[tokio::test]
+async fn case_events_reach_a_webhook_signed_and_a_failed_delivery_is_retried_with_its_id() {
+    let shop = shop().await;
+    let hook = receiver(1).await;
+    // Only a write token adds endpoints, and only http(s) URLs.
+    let (status, _) = shop
+        .s
+        .merchant(
+            &shop.read,
+            "/v1/merchant/webhooks",
+            Some(json!({"url": hook.url})),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, v) = shop
+        .s
+        .merchant(
+            &shop.write,
+            "/v1/merchant/webhooks",
+            Some(json!({"url": "file:///etc/passwd"})),
+        )
+        .await;
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (422, Some("invalid_url"))
+    );
+    let (status, v) = shop
+        .s
+        .merchant(
+            &shop.write,
+            "/v1/merchant/webhooks",
+            Some(json!({"url": hook.url})),
+        )
+        .await;
+    assert_eq!(status, 201, "{v}");
+    let secret = v["secret"].as_str().unwrap().to_string();
+    assert!(secret.starts_with("whsec_"));
+
+    let tn = shop.new_case().await;
+    // The first attempt is answered 500 and retried 5 s later (the server's clock moves).
+    let first = hook.wait_for(1).await;
+    shop.advance(1);
+    let got = hook.wait_for(2).await;
+    let (headers, body) = &got[1];
+    assert!(verify(&secret, headers, body), "{headers:?}");
+    assert!(!verify(
+        &secret,
+        headers,
+        &body.replace("complaint", "return")
+    ));
+    assert_eq!(
+        headers.get("webhook-id"),
+        first[0].0.get("webhook-id"),
+        "a retry keeps the message's id"
+    );
+    let event: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(event["type"], "case.created");
+    assert_eq!(event["data"]["tracking_number"], tn.as_str());
+    assert_eq!(event["data"]["kind"], "complaint");
+    assert!(!body.contains("mei@"), "no e-mail in an event");
+
+    assert_eq!(shop.moved(&tn, "acknowledged").await.0, 200);
+    let got = hook.wait_for(3).await;
+    let (headers, body) = &got[2];
+    assert!(verify(&secret, headers, body));
+    let event: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(event["type"], "case.status_changed");
+    assert_eq!(
+        (event["data"]["from"].as_str(), event["data"]["to"].as_str()),
+        (Some("submitted"), Some("acknowledged"))
+    );
+
+    // The log: two attempts for the first message, the last one 204.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let (status, v) = shop
+        .s
+        .merchant(&shop.read, "/v1/merchant/webhooks/deliveries", None)
+        .await;
+    assert_eq!(status, 200, "{v}");
+    let list = v["deliveries"].as_array().unwrap();
+    let created = list.iter().find(|d| d["event"] == "case.created").unwrap();
+    assert_eq!(
+        (
+            created["state"].as_str(),
+            created["attempts"].as_i64(),
+            created["last_status"].as_i64()
+        ),
+        (Some("delivered"), Some(2), Some(204))
+    );
+    let (status, v) = shop
+        .s
+        .merchant(&shop.read, "/v1/merchant/webhooks", None)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(v["webhooks"][0]["delivered"], 2);
+    assert!(
+        !v.to_string().contains("whsec_"),
+        "a list never shows a secret"
+    );
+}
