@@ -384,6 +384,14 @@ impl ApiError {
         .field("email")
     }
 
+    pub(crate) fn body_timeout() -> ApiError {
+        ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            "The request body did not arrive in time; send it again.",
+        )
+    }
+
     pub(crate) fn order_not_found() -> ApiError {
         // One answer for a wrong number and a wrong e-mail: a lookup never tells which.
         ApiError::new(
@@ -464,12 +472,27 @@ impl From<JsonRejection> for ApiError {
                 "The request body is larger than this endpoint takes.",
             );
         }
+        if is_body_timeout(&r) {
+            return ApiError::body_timeout();
+        }
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
             &format!("The request body is not valid: {}", r.body_text()),
         )
     }
+}
+
+/// Whether reading the body failed because it did not arrive in time ([`crate::conn`]).
+pub(crate) fn is_body_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if c.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
 }
 
 /// `GET /v1/health`: the database answers. Nothing more: a public endpoint tells no counts.
@@ -847,7 +870,13 @@ async fn upload_evidence(
         };
         ApiError::new(status, r.code(), r.message()).field("body")
     };
-    let bytes = body.map_err(|_| refused(evidence::Refusal::TooBig))?;
+    let bytes = body.map_err(|e| {
+        if is_body_timeout(&e) {
+            ApiError::body_timeout()
+        } else {
+            refused(evidence::Refusal::TooBig)
+        }
+    })?;
     let upload_sha256 = {
         use sha2::{Digest, Sha256};
         crate::hex(&Sha256::digest(&bytes))

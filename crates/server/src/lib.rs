@@ -7,6 +7,7 @@
 mod after;
 pub mod api;
 pub mod cases;
+pub mod conn;
 pub mod db;
 pub mod demo;
 pub mod evidence;

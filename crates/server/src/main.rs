@@ -23,7 +23,7 @@ usage:
                    [--faq FILE] [--outbox FILE] [--shop-url URL]
                    [--assets DIR] [--demo] [--allow-origin https://shop.example]...
                    [--limit-per-address 60] [--limit-per-order 20] [--limit-open-cases 20]
-                   [--no-access-log]
+                   [--max-connections 1000] [--no-access-log]
   aftersales token create --name NAME [--scope read|write] [--db FILE]
   aftersales token revoke --name NAME [--db FILE]
   aftersales webhook add URL [--db FILE]
@@ -61,7 +61,10 @@ serve            answer the widget's /v1 API from an SQLite file or a PostgreSQL
                  --shop-url: the page with the widget, for links in messages
                  every request is logged to stderr as one JSON line (time, method, path
                  without the query, status, ms, client address; never a header or body);
-                 --no-access-log turns it off
+                 --no-access-log turns it off;
+                 --max-connections: connections open at once (more are closed as they
+                 come); a request head must arrive within 10 s, a body within 30 s (408),
+                 and a connection quiet for 60 s is closed
 token            make (printed once, stored hashed) or revoke merchant API tokens
 webhook          post every case event to URL, signed per Standard Webhooks with the secret
                  printed once (docs/server.md#webhooks); list endpoints, the newest
@@ -338,6 +341,7 @@ fn serve(args: &[String]) -> Result<(), String> {
             "--limit-per-address",
             "--limit-per-order",
             "--limit-open-cases",
+            "--max-connections",
         ],
     )?;
     let defaults = aftersales_server::limits::RateLimits::default();
@@ -357,6 +361,15 @@ fn serve(args: &[String]) -> Result<(), String> {
                 format!("--limit-open-cases {v}: expected a whole number of open cases (0 turns it off)")
             })?,
         },
+    };
+    let conn_limits = aftersales_server::conn::ConnLimits {
+        max_connections: match flags.get("--max-connections") {
+            None => aftersales_server::conn::ConnLimits::default().max_connections,
+            Some(v) => v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                format!("--max-connections {v}: expected a whole number of connections, at least 1")
+            })?,
+        },
+        ..Default::default()
     };
     let allowed_origins: Vec<String> = flags
         .0
@@ -445,13 +458,9 @@ fn serve(args: &[String]) -> Result<(), String> {
         } else {
             aftersales_server::api::with_access_log(app, Arc::new(|line| eprintln!("{line}")))
         };
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| format!("server error: {e}"))
+        aftersales_server::conn::serve(listener, app, conn_limits, shutdown())
+            .await
+            .map_err(|e| format!("server error: {e}"))
     })
 }
 

@@ -958,3 +958,104 @@ async fn an_order_takes_only_so_many_open_cases_of_one_type() {
     let (status, body) = s.post("/v1/cases", case("complaint", 4)).await;
     assert_eq!(status, 201, "{body}");
 }
+
+/// A server with short connection limits: 300 ms for a head, 300 ms for a body, 1 s idle,
+/// three connections.
+async fn start_tight() -> Server {
+    let now = t(NOW);
+    start_serving(
+        aftersales_server::db::Store::scratch().await.unwrap(),
+        now,
+        std::sync::Arc::new(move || now),
+        None,
+        vec![],
+        aftersales_core::policy::Policy::default(),
+        aftersales_server::limits::RateLimits::default(),
+        aftersales_server::conn::ConnLimits {
+            max_connections: 3,
+            header: std::time::Duration::from_millis(300),
+            idle: std::time::Duration::from_secs(1),
+            body: std::time::Duration::from_millis(300),
+        },
+    )
+    .await
+}
+
+/// Connects, writes `sent`, and reads until the server closes or 5 s pass; answers what came.
+async fn raw(base: &str, sent: &str) -> (String, std::time::Duration) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(base.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    stream.write_all(sent.as_bytes()).await.unwrap();
+    let started = std::time::Instant::now();
+    let mut got = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        stream.read_to_end(&mut got),
+    )
+    .await;
+    assert!(
+        read.is_ok(),
+        "the server kept the connection open: {}",
+        String::from_utf8_lossy(&got)
+    );
+    (
+        String::from_utf8_lossy(&got).into_owned(),
+        started.elapsed(),
+    )
+}
+
+#[tokio::test]
+async fn a_half_sent_head_a_stalled_body_and_an_idle_connection_are_cut_off() {
+    let s = start_tight().await;
+    // The head never ends: the connection is closed after the head's limit.
+    let (got, took) = raw(&s.base, "POST /v1/orders/lookup HTTP/1.1\r\nHost: x\r\n").await;
+    assert!(!got.contains("200"), "{got}");
+    assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+    // The body stops at 10 of 100 bytes: 408 after the body's limit.
+    let (got, _) = raw(
+        &s.base,
+        "POST /v1/orders/lookup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"order_nu",
+    )
+    .await;
+    assert!(got.starts_with("HTTP/1.1 408"), "{got}");
+    // A whole request is answered; the kept-alive connection waiting for a next request is
+    // closed when that head does not come in time either.
+    let (got, took) = raw(&s.base, "GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n").await;
+    assert!(got.starts_with("HTTP/1.1 200"), "{got}");
+    assert!(
+        took >= std::time::Duration::from_millis(250) && took < std::time::Duration::from_secs(3),
+        "{took:?}"
+    );
+}
+
+#[tokio::test]
+async fn past_the_connection_cap_new_connections_are_closed_and_the_held_ones_still_work() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = start_tight().await;
+    let addr = s.base.trim_start_matches("http://").to_string();
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        held.push(tokio::net::TcpStream::connect(&addr).await.unwrap());
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    // The fourth is accepted by the kernel and closed by the server at once.
+    let (got, took) = raw(&s.base, "GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n").await;
+    assert_eq!(got, "");
+    assert!(took < std::time::Duration::from_millis(500), "{took:?}");
+    // A held connection is served.
+    let first = &mut held[0];
+    first
+        .write_all(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut got = String::new();
+    first.read_to_string(&mut got).await.unwrap();
+    assert!(got.starts_with("HTTP/1.1 200"), "{got}");
+    // Once it is closed, a new connection gets a place.
+    drop(held.remove(0));
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let (status, _) = s.get("/v1/health").await;
+    assert_eq!(status, 200);
+}

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use aftersales_core::policy::Policy;
+use aftersales_server::conn::ConnLimits;
 use aftersales_server::db::Store;
 use aftersales_server::limits::RateLimits;
 use aftersales_server::notify::FileOutbox;
@@ -85,6 +86,31 @@ pub async fn start_with_store(
     policy: Policy,
     limits: RateLimits,
 ) -> Server {
+    start_serving(
+        store,
+        seeded,
+        clock,
+        assets,
+        allowed_origins,
+        policy,
+        limits,
+        ConnLimits::default(),
+    )
+    .await
+}
+
+/// … and the connection limits.
+#[allow(clippy::too_many_arguments)]
+pub async fn start_serving(
+    store: Store,
+    seeded: DateTime<Utc>,
+    clock: aftersales_server::api::Clock,
+    assets: Option<PathBuf>,
+    allowed_origins: Vec<String>,
+    policy: Policy,
+    limits: RateLimits,
+    conn_limits: ConnLimits,
+) -> Server {
     for d in demo::orders(seeded) {
         store.upsert_order(&d.order, d.email).await.unwrap();
     }
@@ -109,8 +135,12 @@ pub async fn start_with_store(
     };
     let (listener, app) = bind(opts).await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    tokio::spawn(aftersales_server::conn::serve(
+        listener,
+        app,
+        conn_limits,
+        std::future::pending(),
+    ));
     Server {
         base,
         client: reqwest::Client::new(),
