@@ -155,6 +155,12 @@ test("the merchant's operations answer as the document says", async () => {
   const bad = await put({ ...order, order: { ...order.order, lines: [{ ...order.order.lines[0], quantity: 0 }] } });
   assert.equal(bad.status, 422);
   assert.equal(bad.body.error.field, "order.lines[0].quantity");
+  // The shop's figures, and a bad period named.
+  const kpis = await call("GET", "/v1/merchant/kpis", { path: "/v1/merchant/kpis?from=2026-01-01", headers: auth });
+  assert.equal(kpis.status, 200);
+  assert.ok(kpis.body.cases >= 1, JSON.stringify(kpis.body));
+  const badPeriod = await call("GET", "/v1/merchant/kpis", { path: "/v1/merchant/kpis?from=tomorrow", headers: auth });
+  assert.equal(badPeriod.body.error.field, "from");
   // Webhooks: added (with its secret once), listed without it, its deliveries, removed.
   const hook = await call("POST", "/v1/merchant/webhooks", { body: { url: "http://127.0.0.1:9/hook" }, headers: auth });
   assert.equal(hook.status, 201, JSON.stringify(hook.body));

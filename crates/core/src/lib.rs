@@ -28,6 +28,7 @@ pub mod eligibility;
 pub mod error;
 pub mod faq;
 pub mod follow;
+pub mod kpi;
 pub mod lifecycle;
 pub mod media;
 pub mod money;

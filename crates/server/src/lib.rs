@@ -14,7 +14,7 @@ pub mod evidence;
 pub mod export;
 pub mod limits;
 pub mod links;
-mod merchant;
+pub mod merchant;
 pub mod notify;
 pub mod openapi;
 pub mod orders;

@@ -29,6 +29,8 @@ usage:
   aftersales webhook add URL [--db FILE]
   aftersales webhook list|deliveries [--limit 50] [--db FILE]
   aftersales webhook remove ID [--db FILE]
+  aftersales kpis [--from 2026-11-01] [--to 2026-12-01] [--min-returns 3] [--max-rate 0.5]
+                  [--short-use-days 3] [--json] [--db FILE]
   aftersales orders import FILE [--format json|ndjson|csv] [--db FILE]
   aftersales orders schema
   aftersales case list [--status CODE] [--follow-up] [--db FILE]
@@ -69,6 +71,10 @@ token            make (printed once, stored hashed) or revoke merchant API token
 webhook          post every case event to URL, signed per Standard Webhooks with the secret
                  printed once (docs/server.md#webhooks); list endpoints, the newest
                  deliveries and their attempts, or remove one
+kpis             the shop's figures for cases submitted in a period (default: the last 30
+                 days): times to answer and resolve, promises kept, first-contact resolution,
+                 satisfaction, self-service, return rates, abuse signals; each defined in
+                 docs/server.md#kpis; --json prints the API's answer
 orders import    load the shop's orders (a JSON list of {email, order}, NDJSON, or CSV
                  with one row per order line; docs/merchant.md) — all or nothing: every
                  problem is listed with its record and field; importing again updates
@@ -104,6 +110,7 @@ fn main() -> ExitCode {
         Some("token") => token(sub, &args[2.min(args.len())..]),
         Some("orders") => orders(sub, &args[2.min(args.len())..]),
         Some("webhook") => webhook(sub, &args[2.min(args.len())..]),
+        Some("kpis") => kpis(&args[1..]),
         Some("case") => case(sub, &args[2.min(args.len())..]),
         Some("link") => link(sub, &args[2.min(args.len())..]),
         Some("demo") if args.len() == 2 => demo_files(sub),
@@ -595,6 +602,52 @@ fn orders(sub: Option<&str>, args: &[String]) -> Result<(), String> {
         }
         _ => Err(format!("orders takes import or schema\n{USAGE}")),
     }
+}
+
+fn kpis(args: &[String]) -> Result<(), String> {
+    let flags = Flags::parse(
+        args,
+        &["--json"],
+        &[
+            "--from",
+            "--to",
+            "--min-returns",
+            "--max-rate",
+            "--short-use-days",
+            "--db",
+        ],
+    )?;
+    let number = |flag: &str| -> Result<Option<f64>, String> {
+        flags
+            .get(flag)
+            .map(|v| {
+                v.parse::<f64>()
+                    .map_err(|_| format!("{flag} {v}: expected a number"))
+            })
+            .transpose()
+    };
+    let now = chrono::Utc::now();
+    let (from, to, rules) = aftersales_server::merchant::kpi_request(
+        flags.get("--from"),
+        flags.get("--to"),
+        number("--min-returns")?.map(|n| n as u32),
+        number("--max-rate")?,
+        number("--short-use-days")?.map(|n| n as i64),
+        now,
+    )
+    .map_err(|(field, expected)| format!("--{}: expected {expected}", field.replace('_', "-")))?;
+    let store = open_db(&flags)?;
+    let facts = block(store.kpi_facts(from, to))?;
+    let r = aftersales_core::kpi::report(&facts, from, to, now, rules);
+    if flags.has("--json") {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&r).map_err(|e| e.to_string())?
+        );
+        return Ok(());
+    }
+    print!("{}", aftersales_server::merchant::kpi_text(&r));
+    Ok(())
 }
 
 fn webhook(sub: Option<&str>, args: &[String]) -> Result<(), String> {

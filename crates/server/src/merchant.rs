@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
             "/v1/merchant/cases/{tracking_number}/messages",
             post(message),
         )
+        .route("/v1/merchant/kpis", get(kpis))
         .route(
             "/v1/merchant/webhooks",
             get(list_webhooks).post(add_webhook),
@@ -451,4 +452,202 @@ async fn deliveries(
             .deliveries(q.webhook, q.limit.unwrap_or(50))
             .await?,
     }))
+}
+
+/// `GET /v1/merchant/kpis` query.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KpiQuery {
+    from: Option<String>,
+    to: Option<String>,
+    min_returns: Option<u32>,
+    max_rate: Option<f64>,
+    short_use_days: Option<i64>,
+}
+
+/// The longest period one report covers.
+pub const MAX_KPI_DAYS: i64 = 366;
+
+/// A date (`2026-11-01`, midnight UTC) or an RFC 3339 time.
+pub fn parse_day_or_time(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&chrono::Utc));
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc())
+}
+
+/// A report's period (from, to) and abuse rules.
+pub type KpiRequest = (
+    chrono::DateTime<chrono::Utc>,
+    chrono::DateTime<chrono::Utc>,
+    aftersales_core::kpi::AbuseRules,
+);
+
+/// The period and rules of a report, each bad value named: `to` defaults to now, `from` to 30
+/// days before `to`; at most [`MAX_KPI_DAYS`].
+///
+/// # Errors
+/// The field and what was expected.
+pub fn kpi_request(
+    from: Option<&str>,
+    to: Option<&str>,
+    min_returns: Option<u32>,
+    max_rate: Option<f64>,
+    short_use_days: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<KpiRequest, (&'static str, &'static str)> {
+    let day = "a date such as 2026-11-01 or an RFC 3339 time";
+    let to = match to {
+        Some(t) => parse_day_or_time(t).ok_or(("to", day))?,
+        None => now,
+    };
+    let from = match from {
+        Some(f) => parse_day_or_time(f).ok_or(("from", day))?,
+        None => to - chrono::Duration::days(30),
+    };
+    if from >= to || to - from > chrono::Duration::days(MAX_KPI_DAYS) {
+        return Err(("from", "a time before to, at most 366 days before it"));
+    }
+    let defaults = aftersales_core::kpi::AbuseRules::default();
+    let rules = aftersales_core::kpi::AbuseRules {
+        min_returns: match min_returns {
+            Some(n) if (1..=1000).contains(&n) => n,
+            Some(_) => return Err(("min_returns", "1 to 1000 returns")),
+            None => defaults.min_returns,
+        },
+        max_rate: match max_rate {
+            Some(r) if r > 0.0 && r <= 100.0 => r,
+            Some(_) => return Err(("max_rate", "returns per order above 0, at most 100")),
+            None => defaults.max_rate,
+        },
+        short_use_days: match short_use_days {
+            Some(d) if (1..=365).contains(&d) => d,
+            Some(_) => return Err(("short_use_days", "1 to 365 days")),
+            None => defaults.short_use_days,
+        },
+    };
+    Ok((from, to, rules))
+}
+
+async fn kpis(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<KpiQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<aftersales_core::kpi::Report>, ApiError> {
+    authorize(&state, &headers, TokenScope::Read).await?;
+    let Query(q) =
+        query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", &e.body_text()))?;
+    let now = (state.clock)();
+    let (from, to, rules) = kpi_request(
+        q.from.as_deref(),
+        q.to.as_deref(),
+        q.min_returns,
+        q.max_rate,
+        q.short_use_days,
+        now,
+    )
+    .map_err(|(field, expected)| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_field",
+            &format!("{field}: expected {expected}."),
+        )
+        .field(field)
+    })?;
+    let facts = state.store.kpi_facts(from, to).await?;
+    Ok(Json(aftersales_core::kpi::report(
+        &facts, from, to, now, rules,
+    )))
+}
+
+/// A report as text for the command line: one figure a line.
+pub fn kpi_text(r: &aftersales_core::kpi::Report) -> String {
+    use aftersales_core::kpi::{Hours, Share};
+    use std::fmt::Write;
+    let pct = |s: &Share| match s.rate {
+        Some(r) => format!("{:.1} % ({} of {})", r * 100.0, s.n, s.of),
+        None => "—".to_string(),
+    };
+    let hours = |h: &Hours| match (h.median, h.p90) {
+        (Some(m), Some(p)) => format!("median {m:.1} h, p90 {p:.1} h ({} cases)", h.count),
+        _ => "—".to_string(),
+    };
+    let num = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.2}"));
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "period              {} to {}",
+        r.from.format("%Y-%m-%d %H:%M"),
+        r.to.format("%Y-%m-%d %H:%M")
+    );
+    let _ = writeln!(out, "cases               {}", r.cases);
+    for (k, n) in &r.by_kind {
+        let _ = writeln!(out, "  {k:<18}{n}");
+    }
+    let _ = writeln!(out, "first response      {}", hours(&r.first_response));
+    let _ = writeln!(out, "resolution          {}", hours(&r.resolution));
+    for (k, p) in &r.promises {
+        let _ = writeln!(
+            out,
+            "promises, {k:<10}answer {}; resolve {}",
+            pct(&p.respond),
+            pct(&p.resolve)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "first contact       {}",
+        pct(&r.first_contact_resolution)
+    );
+    let _ = writeln!(out, "reopened            {}", pct(&r.reopened));
+    let _ = writeln!(
+        out,
+        "survey              {} answered; attitude {}, speed {}, problem solving {}; satisfied {}",
+        r.survey.count,
+        num(r.survey.attitude),
+        num(r.survey.speed),
+        num(r.survey.problem_solving),
+        pct(&r.survey.satisfied)
+    );
+    let _ = writeln!(out, "follow-ups done     {}", pct(&r.follow_ups));
+    let _ = writeln!(
+        out,
+        "self-service        {} answered by the FAQ, {} still needed help, {} cases; rate {}",
+        r.self_service.answered,
+        r.self_service.escalated,
+        r.self_service.cases_opened,
+        r.self_service
+            .rate
+            .map_or("—".to_string(), |v| format!("{:.1} %", v * 100.0))
+    );
+    for (k, n) in &r.by_reason {
+        let _ = writeln!(out, "reason {k:<13}{n}");
+    }
+    for rr in r
+        .return_rate_by_category
+        .iter()
+        .chain(r.return_rate_by_sku.iter().take(10))
+    {
+        let _ = writeln!(
+            out,
+            "returned {:<11}{} of {} sold{}",
+            rr.key,
+            rr.returned,
+            rr.sold,
+            rr.rate
+                .map_or(String::new(), |v| format!(" ({:.1} %)", v * 100.0))
+        );
+    }
+    let _ = writeln!(out, "short-use returns   {}", r.abuse.short_use_returns);
+    for s in &r.abuse.shoppers {
+        let _ = writeln!(
+            out,
+            "frequent returner   {} ({} returns, {} orders)",
+            s.shopper, s.returns, s.orders
+        );
+    }
+    out
 }

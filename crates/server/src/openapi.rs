@@ -294,6 +294,26 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
         },
         Op {
             method: "get",
+            path: "/v1/merchant/kpis",
+            id: "kpis",
+            tag: "merchant",
+            summary: "The shop's figures for cases submitted in a period (default: the 30 days to now): cases by type and reason, return rates by category and SKU, median and p90 times to first response and resolution, promises kept per type, first-contact resolution, reopen rate, survey averages and satisfaction, follow-ups, self-service, return-abuse signals. Every figure is defined in docs/server.md#kpis.",
+            body: None,
+            parameters: vec![
+                query("from", json!({"type": "string"}), "Start (inclusive): 2026-11-01 or an RFC 3339 time; 30 days before `to` when absent."),
+                query("to", json!({"type": "string"}), "End (exclusive); now when absent. At most 366 days after `from`."),
+                query("min_returns", json!({"type": "integer", "minimum": 1}), "List shoppers with at least this many returns (3)."),
+                query("max_rate", json!({"type": "number"}), "… or with at least this many returns per order placed (0.5)."),
+                query("short_use_days", json!({"type": "integer", "minimum": 1}), "A used or damaged item returned within this many days of delivery is a short use (3)."),
+            ],
+            answers: vec![
+                (200, "The figures.", Some(schema(g.subschema_for::<aftersales_core::kpi::Report>()))),
+                (400, "invalid_field: a bad period or rule, named.", None),
+            ],
+            merchant: true,
+        },
+        Op {
+            method: "get",
             path: "/v1/merchant/webhooks",
             id: "listWebhooks",
             tag: "merchant",

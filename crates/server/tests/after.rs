@@ -959,3 +959,120 @@ async fn case_events_reach_a_webhook_signed_and_a_failed_delivery_is_retried_wit
         "a list never shows a secret"
     );
 }
+
+#[tokio::test]
+async fn the_kpis_count_what_happened_to_the_cases_of_the_period() {
+    let shop = shop().await;
+    // A return answered after 1 h and resolved after 3 h, confirmed and rated low, then
+    // followed up by the shop.
+    let kettle = shop
+        .submit(
+            json!({"type": "return", "lines": [{"line_id": "1001-1", "quantity": 1}],
+            "resolution": "refund", "reason": "changed_mind", "condition": "new_unopened"}),
+        )
+        .await;
+    shop.advance(60);
+    assert_eq!(shop.moved(&kettle, "approved").await.0, 200);
+    shop.advance(120);
+    assert_eq!(shop.moved(&kettle, "resolved").await.0, 200);
+    let access = json!({"tracking_number": kettle, "email": "mei@example.com"});
+    let (status, _) = shop
+        .s
+        .post(
+            "/v1/cases/confirm",
+            json!({"access": access, "resolved": true}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = shop
+        .s
+        .post(
+            "/v1/cases/survey",
+            json!({"access": access, "survey": {"attitude": 2, "speed": 5, "problem_solving": 4}}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = shop
+        .s
+        .merchant(
+            &shop.write,
+            &format!("/v1/merchant/cases/{kettle}/messages"),
+            Some(json!({"body": "Sorry about that — what went wrong?"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    // A complaint nobody answers: its 24 h promise breaks once two days pass.
+    shop.new_case().await;
+    shop.advance(2 * 24 * 60);
+    // One FAQ answer helped.
+    let r = shop
+        .s
+        .client
+        .post(format!("{}/v1/events", shop.s.base))
+        .json(&json!({"kind": "faq_answered", "article": "refund-time", "query": "refund"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    shop.advance(1);
+
+    let (status, r) = shop
+        .s
+        .merchant(&shop.read, "/v1/merchant/kpis?from=2026-11-01", None)
+        .await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["cases"], 2);
+    assert_eq!(r["by_kind"], json!({"complaint": 1, "return": 1}));
+    assert_eq!(r["by_reason"]["changed_mind"], 1);
+    assert_eq!(r["first_response"]["median"], 1.0);
+    assert_eq!(r["resolution"]["median"], 3.0);
+    assert_eq!(
+        r["promises"]["return"]["respond"],
+        json!({"n": 1, "of": 1, "rate": 1.0})
+    );
+    assert_eq!(
+        r["promises"]["complaint"]["respond"],
+        json!({"n": 0, "of": 1, "rate": 0.0})
+    );
+    assert_eq!(r["first_contact_resolution"]["rate"], 1.0);
+    assert_eq!(r["survey"]["attitude"], 2.0);
+    assert_eq!(
+        r["survey"]["satisfied"],
+        json!({"n": 0, "of": 1, "rate": 0.0})
+    );
+    assert_eq!(r["follow_ups"], json!({"n": 1, "of": 1, "rate": 1.0}));
+    assert_eq!(r["self_service"]["answered"], 1);
+    let kettles = &r["return_rate_by_sku"][0];
+    assert_eq!(
+        (kettles["key"].as_str(), kettles["returned"].as_u64()),
+        (Some("KET-200"), Some(1))
+    );
+
+    // A period with nothing in it, and bad periods named.
+    let (status, r) = shop
+        .s
+        .merchant(
+            &shop.read,
+            "/v1/merchant/kpis?from=2020-01-01&to=2020-02-01",
+            None,
+        )
+        .await;
+    assert_eq!((status, r["cases"].as_u64()), (200, Some(0)));
+    for (q, field) in [
+        ("from=2026-13-01", "from"),
+        ("from=2026-11-02&to=2026-11-01", "from"),
+        ("from=2024-01-01&to=2026-01-01", "from"),
+        ("min_returns=0", "min_returns"),
+    ] {
+        let (status, v) = shop
+            .s
+            .merchant(&shop.read, &format!("/v1/merchant/kpis?{q}"), None)
+            .await;
+        assert_eq!(
+            (status, v["error"]["field"].as_str()),
+            (400, Some(field)),
+            "{q}: {v}"
+        );
+    }
+    assert_eq!(shop.s.get("/v1/merchant/kpis").await.0, 401);
+}

@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 mod follow;
+mod kpi;
 mod merchant;
 mod webhooks;
 pub use follow::{CaseRecord, MerchantCase};
@@ -264,22 +265,28 @@ fn sqlite_url(path: &Path) -> String {
 /// `AFTERSALES_TEST_POSTGRES` (its URL), or else the path of a new SQLite file in the temporary
 /// directory (the caller removes it).
 pub async fn scratch_db() -> Result<String, DbError> {
+    scratch_db_on(std::env::var("AFTERSALES_TEST_POSTGRES").ok().as_deref()).await
+}
+
+/// A fresh database: a new one on the PostgreSQL server `postgres` (its URL), or the path of a
+/// new SQLite file in the temporary directory.
+pub async fn scratch_db_on(postgres: Option<&str>) -> Result<String, DbError> {
     let name = format!("aftersales_test_{}", random_hex(8)?);
-    let Ok(server) = std::env::var("AFTERSALES_TEST_POSTGRES") else {
+    let Some(server) = postgres else {
         let path = std::env::temp_dir().join(format!("{name}.sqlite3"));
         return Ok(path.to_string_lossy().into_owned());
     };
     sqlx::any::install_default_drivers();
     let admin = AnyPoolOptions::new()
         .max_connections(1)
-        .connect(&server)
+        .connect(server)
         .await?;
     // The name is ours: letters, digits and '_' only.
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&admin)
         .await?;
     admin.close().await;
-    let (head, query) = server.split_once('?').unwrap_or((server.as_str(), ""));
+    let (head, query) = server.split_once('?').unwrap_or((server, ""));
     let base = head.rsplit_once('/').map_or(head, |(b, _)| b);
     let query = if query.is_empty() {
         String::new()

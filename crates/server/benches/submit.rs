@@ -1,0 +1,298 @@
+//! Load bench of case submission (not a test; `scripts/bench-server` runs it): the release
+//! server on 127.0.0.1, its database seeded with 100,000 orders through `aftersales orders
+//! import`, then shoppers submitting returns as fast as they are answered — 1, 8 and 32 at
+//! once, and 32 again with one client alongside sending hostile bodies (2 MB, and 250 KB
+//! cases naming thousands of lines). Prints cases/s and p50/p99 per run.
+//!
+//! `BENCH_DB`: `sqlite` (default) or a PostgreSQL server's URL (a fresh database is made on
+//! it). `BENCH_SECONDS`: each run's length (default 8). `BENCH_ORDERS`: orders seeded
+//! (default 100000).
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_aftersales");
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Writes `n` orders as NDJSON: each placed and delivered two days ago, one line of 20 units
+/// (room for many returns) and one of 1.
+fn orders_file(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
+    let path = dir.join("orders.ndjson");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    let placed = (chrono::Utc::now() - chrono::Duration::days(3)).to_rfc3339();
+    let delivered = (chrono::Utc::now() - chrono::Duration::days(2)).to_rfc3339();
+    for i in 0..n {
+        let record = serde_json::json!({"email": format!("shopper{i}@example.com"), "order": {
+        "number": format!("B{i}"), "placed_at": placed, "currency": "EUR",
+        "lines": [
+            {"id": "a", "sku": format!("SKU-{}", i % 500), "title": "Kettle", "category": "kitchen",
+             "unit_price": 4990, "quantity": 20, "delivered_at": delivered},
+            {"id": "b", "sku": "TEE", "title": "T-shirt", "category": "apparel",
+             "unit_price": 1990, "quantity": 1, "delivered_at": delivered},
+        ]}});
+        writeln!(out, "{record}").unwrap();
+    }
+    out.flush().unwrap();
+    path
+}
+
+fn serve(db: &str) -> Server {
+    let mut child = Command::new(BIN)
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--no-access-log",
+            "--db",
+            db,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let base = first
+        .strip_prefix("aftersales listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+        .to_string();
+    std::thread::spawn(move || lines.for_each(drop));
+    Server { child, base }
+}
+
+fn case_body(order: usize) -> String {
+    serde_json::json!({"order_number": format!("B{order}"), "email": format!("shopper{order}@example.com"),
+        "case": {"type": "return", "lines": [{"line_id": "a", "quantity": 1}],
+                 "resolution": "refund", "reason": "changed_mind", "condition": "new_unopened"}})
+    .to_string()
+}
+
+/// Hostile bodies: 2 MB of nothing useful, and a case naming 9,000 made-up lines (under the
+/// route's 256 KB limit).
+fn hostile_bodies(orders: usize) -> [String; 2] {
+    let big = format!(
+        "{{\"order_number\":\"B1\",\"email\":\"x@y.z\",\"pad\":\"{}\"}}",
+        "x".repeat(2 << 20)
+    );
+    let lines: Vec<_> = (0..9000)
+        .map(|i| serde_json::json!({"line_id": format!("l{i}"), "quantity": 1}))
+        .collect();
+    let wide = serde_json::json!({"order_number": format!("B{}", orders - 1),
+        "email": format!("shopper{}@example.com", orders - 1),
+        "case": {"type": "return", "lines": lines, "resolution": "refund", "reason": "changed_mind",
+                 "condition": "new_unopened"}})
+    .to_string();
+    [big, wide]
+}
+
+struct RunResult {
+    created: u64,
+    other: u64,
+    latencies: Vec<Duration>,
+    elapsed: Duration,
+    hostile: u64,
+}
+
+async fn run(
+    base: &str,
+    clients: usize,
+    seconds: u64,
+    orders: usize,
+    next: Arc<AtomicU64>,
+    hostile: bool,
+) -> RunResult {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()
+        .unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..clients {
+        let (client, stop, next, url) = (
+            client.clone(),
+            stop.clone(),
+            next.clone(),
+            format!("{base}/v1/cases"),
+        );
+        workers.push(tokio::spawn(async move {
+            let (mut created, mut other, mut lat) = (0u64, 0u64, Vec::new());
+            while !stop.load(Ordering::Relaxed) {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                // Orders spread by a multiplicative hash, so neighbours do not share an order.
+                let order = (n.wrapping_mul(2_654_435_761) % orders as u64) as usize;
+                let t = Instant::now();
+                let r = client
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .header("idempotency-key", format!("bench-{n}"))
+                    .body(case_body(order))
+                    .send()
+                    .await;
+                let ok = match r {
+                    Ok(r) => {
+                        let status = r.status().as_u16();
+                        let _ = r.bytes().await;
+                        status == 201
+                    }
+                    Err(_) => false,
+                };
+                lat.push(t.elapsed());
+                if ok {
+                    created += 1
+                } else {
+                    other += 1
+                }
+            }
+            (created, other, lat)
+        }));
+    }
+    let hostile_task = hostile.then(|| {
+        let (client, stop, url) = (client.clone(), stop.clone(), format!("{base}/v1/cases"));
+        let bodies = hostile_bodies(orders);
+        tokio::spawn(async move {
+            let mut sent = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                let body = bodies[(sent % 2) as usize].clone();
+                if let Ok(r) = client
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                {
+                    let _ = r.bytes().await;
+                }
+                sent += 1;
+            }
+            sent
+        })
+    });
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut result = RunResult {
+        created: 0,
+        other: 0,
+        latencies: Vec::new(),
+        elapsed: Duration::ZERO,
+        hostile: 0,
+    };
+    for w in workers {
+        let (c, o, l) = w.await.unwrap();
+        result.created += c;
+        result.other += o;
+        result.latencies.extend(l);
+    }
+    result.elapsed = started.elapsed();
+    if let Some(h) = hostile_task {
+        result.hostile = h.await.unwrap();
+    }
+    result
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+fn main() {
+    // `cargo bench` passes --bench; nothing else is taken.
+    let seconds: u64 = env_or("BENCH_SECONDS", 8);
+    let orders: usize = env_or("BENCH_ORDERS", 100_000);
+    let engine = std::env::var("BENCH_DB").unwrap_or_else(|_| "sqlite".into());
+    let dir = std::env::temp_dir().join(format!("aftersales-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let db = if engine == "sqlite" {
+        dir.join("bench.sqlite3").to_string_lossy().into_owned()
+    } else {
+        runtime
+            .block_on(aftersales_server::db::scratch_db_on(Some(&engine)))
+            .unwrap()
+    };
+    let label = if engine == "sqlite" {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    };
+    let file = orders_file(&dir, orders);
+    let t = Instant::now();
+    let out = Command::new(BIN)
+        .args(["orders", "import"])
+        .arg(&file)
+        .args(["--db", &db])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    println!(
+        "{label}: {orders} orders imported in {:.1} s ({})",
+        t.elapsed().as_secs_f64(),
+        String::from_utf8_lossy(&out.stdout).trim()
+    );
+    let server = serve(&db);
+    let next = Arc::new(AtomicU64::new(0));
+    println!("{label}: clients | cases/s | p50 ms | p99 ms | refused | hostile requests");
+    for (clients, hostile) in [(1, false), (8, false), (32, false), (32, true)] {
+        let r = runtime.block_on(run(
+            &server.base,
+            clients,
+            seconds,
+            orders,
+            next.clone(),
+            hostile,
+        ));
+        let mut lat = r.latencies;
+        lat.sort();
+        println!(
+            "{label}: {:>7} | {:>7.0} | {:>6.1} | {:>6.1} | {:>7} | {}",
+            if hostile {
+                format!("{clients}+1")
+            } else {
+                clients.to_string()
+            },
+            r.created as f64 / r.elapsed.as_secs_f64(),
+            percentile(&lat, 0.50),
+            percentile(&lat, 0.99),
+            r.other,
+            if hostile {
+                r.hostile.to_string()
+            } else {
+                "-".into()
+            },
+        );
+    }
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
