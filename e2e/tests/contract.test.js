@@ -131,7 +131,7 @@ test("the merchant's operations answer as the document says", async () => {
   const page = await call("GET", "/v1/merchant/cases", { path: "/v1/merchant/cases?limit=5", headers: auth });
   assert.equal(page.status, 200);
   const csv = await call("GET", "/v1/merchant/cases.csv", { path: "/v1/merchant/cases.csv?kind=return", headers: auth });
-  assert.equal(csv.body.split("\n")[0], "tracking_number,kind,status,order_number,created_at,respond_by,resolve_by,follow_up,needs_review");
+  assert.equal(csv.body.split("\n")[0], "tracking_number,kind,status,order_number,created_at,respond_by,resolve_by,follow_up,needs_review,assignee");
   assert.ok(csv.body.split("\n").slice(1).filter(Boolean).every((l) => l.split(",")[1] === "return"), csv.body);
   assert.equal((await call("GET", "/v1/merchant/cases", { headers: {} })).status, 401);
   const created = await call("POST", "/v1/cases", { body: { ...RETURN, case: { ...RETURN.case, lines: [{ line_id: "1001-2", quantity: 1 }] } }, headers: { "Idempotency-Key": "contract-2" } });
@@ -155,6 +155,14 @@ test("the merchant's operations answer as the document says", async () => {
   const bad = await put({ ...order, order: { ...order.order, lines: [{ ...order.order.lines[0], quantity: 0 }] } });
   assert.equal(bad.status, 422);
   assert.equal(bad.body.error.field, "order.lines[0].quantity");
+  // Assignment: a rule, a hand assignment, a bad name.
+  const rule = await call("PUT", "/v1/merchant/assignment-rules/{kind}", { path: "/v1/merchant/assignment-rules/return", body: { staff: ["li", "wang"] }, headers: auth });
+  assert.deepEqual(rule.body.rules[0].staff, ["li", "wang"]);
+  assert.equal((await call("PUT", "/v1/merchant/assignment-rules/{kind}", { path: "/v1/merchant/assignment-rules/x", body: { staff: [] }, headers: auth })).status, 400);
+  assert.equal((await call("GET", "/v1/merchant/assignment-rules", { headers: auth })).status, 200);
+  const assigned = await call("PUT", "/v1/merchant/cases/{tracking_number}/assignee", { path: `${one}/assignee`, body: { assignee: "zhao" }, headers: auth });
+  assert.equal(assigned.body.assignee, "zhao");
+  assert.equal((await call("PUT", "/v1/merchant/cases/{tracking_number}/assignee", { path: "/v1/merchant/cases/AS-22222-222222/assignee", body: { assignee: null }, headers: auth })).status, 404);
   // The shop's figures, and a bad period named.
   const kpis = await call("GET", "/v1/merchant/kpis", { path: "/v1/merchant/kpis?from=2026-01-01", headers: auth });
   assert.equal(kpis.status, 200);

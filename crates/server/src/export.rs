@@ -4,7 +4,7 @@
 use crate::db::{CaseFilter, DbError, MerchantCase, Store};
 
 /// The columns, in order.
-pub const COLUMNS: [&str; 9] = [
+pub const COLUMNS: [&str; 10] = [
     "tracking_number",
     "kind",
     "status",
@@ -14,6 +14,7 @@ pub const COLUMNS: [&str; 9] = [
     "resolve_by",
     "follow_up",
     "needs_review",
+    "assignee",
 ];
 
 /// Most rows one export answers over the API (the CLI has no limit).
@@ -28,7 +29,7 @@ fn cell(value: &str) -> String {
     }
 }
 
-fn row(c: &MerchantCase) -> [String; 9] {
+fn row(c: &MerchantCase) -> [String; 10] {
     let time =
         |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     [
@@ -41,6 +42,7 @@ fn row(c: &MerchantCase) -> [String; 9] {
         c.resolve_by.map(time).unwrap_or_default(),
         c.follow_up.to_string(),
         c.needs_review.to_string(),
+        cell(c.assignee.as_deref().unwrap_or_default()),
     ]
 }
 

@@ -35,6 +35,9 @@ usage:
   aftersales orders schema
   aftersales case list [--status CODE] [--follow-up] [--db FILE]
   aftersales case export [--status CODE] [--kind KIND] [--follow-up] [--db FILE] > cases.csv
+  aftersales case assign TRACKING-NUMBER NAME|--nobody [--db FILE]
+  aftersales assign set KIND NAME... [--db FILE]     (no NAME: remove the rule)
+  aftersales assign list [--db FILE]
   aftersales case move TRACKING-NUMBER STATUS [--note TEXT] [--outbox FILE] [--shop-url URL] [--db FILE]
   aftersales case message TRACKING-NUMBER TEXT [--outbox FILE] [--shop-url URL] [--db FILE]
   aftersales link order NUMBER [--days 30] [--shop-url URL] [--db FILE]
@@ -79,8 +82,9 @@ orders import    load the shop's orders (a JSON list of {email, order}, NDJSON, 
                  with one row per order line; docs/merchant.md) — all or nothing: every
                  problem is listed with its record and field; importing again updates
 orders schema    print the JSON Schema of one order record (docs/order.schema.json)
-case             list cases, export them as CSV, move one through the lifecycle, or write to
-                 its shopper
+case             list cases, export them as CSV, assign one to a staff member, move one
+                 through the lifecycle, or write to its shopper
+assign           round-robin rules: new cases of KIND go to the NAMEs in turn
 link             print a signed link that opens an order or a case in the widget
 policy validate  check a policy file and explain the first problem found
 policy defaults  print the seed policy (7-day returns, 15-day exchange for faults, 1-year
@@ -111,6 +115,7 @@ fn main() -> ExitCode {
         Some("orders") => orders(sub, &args[2.min(args.len())..]),
         Some("webhook") => webhook(sub, &args[2.min(args.len())..]),
         Some("kpis") => kpis(&args[1..]),
+        Some("assign") => assign(sub, &args[2.min(args.len())..]),
         Some("case") => case(sub, &args[2.min(args.len())..]),
         Some("link") => link(sub, &args[2.min(args.len())..]),
         Some("demo") if args.len() == 2 => demo_files(sub),
@@ -604,6 +609,38 @@ fn orders(sub: Option<&str>, args: &[String]) -> Result<(), String> {
     }
 }
 
+fn assign(sub: Option<&str>, args: &[String]) -> Result<(), String> {
+    let (pos, rest) = split_positional(args);
+    let flags = Flags::parse(rest, &[], &["--db"])?;
+    let store = open_db(&flags)?;
+    match (sub, pos.as_slice()) {
+        (Some("set"), [kind, staff @ ..]) => {
+            let staff: Vec<String> = staff.iter().map(|s| s.to_string()).collect();
+            let (kind, staff) = aftersales_server::merchant::check_rule(kind, &staff)
+                .map_err(|(field, expected)| format!("{field}: expected {expected}"))?;
+            block(store.set_assignment_rule(&kind, &staff))?;
+            if staff.is_empty() {
+                println!("{kind}: no rule; new cases stay unassigned");
+            } else {
+                println!("{kind}: new cases go to {} in turn", staff.join(", "));
+            }
+            Ok(())
+        }
+        (Some("list"), []) => {
+            for r in block(store.assignment_rules())? {
+                println!(
+                    "{:<10} {}  (next: {})",
+                    r.kind,
+                    r.staff.join(", "),
+                    r.staff[r.next]
+                );
+            }
+            Ok(())
+        }
+        _ => Err(format!("assign takes set KIND NAME... or list\n{USAGE}")),
+    }
+}
+
 fn kpis(args: &[String]) -> Result<(), String> {
     let flags = Flags::parse(
         args,
@@ -754,7 +791,7 @@ fn case(sub: Option<&str>, args: &[String]) -> Result<(), String> {
     let (pos, rest) = split_positional(args);
     let flags = Flags::parse(
         rest,
-        &["--follow-up"],
+        &["--follow-up", "--nobody"],
         &[
             "--status",
             "--kind",
@@ -789,12 +826,16 @@ fn case(sub: Option<&str>, args: &[String]) -> Result<(), String> {
             let (list, _) = block(store.list_cases(&filter))?;
             for c in list {
                 println!(
-                    "{}  {:<10} {:<24} order {:<10} {}{}",
+                    "{}  {:<10} {:<24} order {:<10} {}{}{}",
                     c.tracking_number,
                     c.kind.code(),
                     c.status.code(),
                     c.order_number,
                     c.created_at.format("%Y-%m-%d %H:%M"),
+                    c.assignee
+                        .as_deref()
+                        .map(|a| format!("  {a}"))
+                        .unwrap_or_default(),
                     if c.follow_up { "  follow-up" } else { "" }
                 );
             }
@@ -830,6 +871,22 @@ fn case(sub: Option<&str>, args: &[String]) -> Result<(), String> {
                 .map_err(action_error)?;
             send(n)?;
             println!("{}: {}", view.tracking_number, view.status.code());
+            Ok(())
+        }
+        (Some("assign"), [tn, rest @ ..]) => {
+            let who = match (rest, flags.has("--nobody")) {
+                ([name], false) => Some(
+                    aftersales_server::merchant::check_staff(name)
+                        .map_err(|e| format!("{name}: expected {e}"))?,
+                ),
+                ([], true) => None,
+                _ => return Err("case assign takes TRACKING-NUMBER and a NAME or --nobody".into()),
+            };
+            let case = runtime()
+                .block_on(cases::find(&store, tn))
+                .map_err(action_error)?;
+            block(store.assign(&case, who, now))?;
+            println!("{}: {}", case.tracking_number, who.unwrap_or("nobody"));
             Ok(())
         }
         (Some("message"), [tn, text]) => {

@@ -31,6 +31,15 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/v1/merchant/kpis", get(kpis))
         .route(
+            "/v1/merchant/cases/{tracking_number}/assignee",
+            axum::routing::put(assign),
+        )
+        .route("/v1/merchant/assignment-rules", get(rules))
+        .route(
+            "/v1/merchant/assignment-rules/{kind}",
+            axum::routing::put(set_rule),
+        )
+        .route(
             "/v1/merchant/webhooks",
             get(list_webhooks).post(add_webhook),
         )
@@ -181,6 +190,7 @@ pub struct ListQuery {
     follow_up: bool,
     #[serde(default)]
     overdue: bool,
+    assignee: Option<String>,
     cursor: Option<i64>,
     limit: Option<u32>,
 }
@@ -220,6 +230,7 @@ fn filter_of(state: &AppState, q: ListQuery) -> Result<CaseFilter, ApiError> {
         kind,
         follow_up: q.follow_up,
         overdue_at: q.overdue.then(|| (state.clock)()),
+        assignee: q.assignee,
         before: q.cursor,
         limit: q.limit.unwrap_or(50),
     })
@@ -270,6 +281,8 @@ pub struct MerchantView {
     #[serde(flatten)]
     case: CaseView,
     contact_email: Option<String>,
+    /// The staff member handling it.
+    assignee: Option<String>,
 }
 
 async fn read(
@@ -283,6 +296,7 @@ async fn read(
     Ok(Json(MerchantView {
         case: view,
         contact_email: case.contact_email,
+        assignee: case.assignee,
     }))
 }
 
@@ -650,4 +664,134 @@ pub fn kpi_text(r: &aftersales_core::kpi::Report) -> String {
         );
     }
     out
+}
+
+/// A staff member's name: 1 to 64 characters, no control characters, no `*`.
+///
+/// # Errors
+/// What was expected.
+pub fn check_staff(name: &str) -> Result<&str, &'static str> {
+    let name = name.trim();
+    let ok = !name.is_empty()
+        && name.chars().count() <= 64
+        && !name
+            .chars()
+            .any(|c| c.is_control() || c == '*' || aftersales_core::text::is_hostile(c));
+    if ok {
+        Ok(name)
+    } else {
+        Err("a staff member's name of 1 to 64 characters, without control characters or *")
+    }
+}
+
+/// `PUT …/assignee` body.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    /// Who handles the case; `null` for nobody.
+    assignee: Option<String>,
+}
+
+async fn assign(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(tn): Path<String>,
+    body: Result<Json<AssignRequest>, JsonRejection>,
+) -> Result<Json<MerchantView>, ApiError> {
+    authorize(&state, &headers, TokenScope::Write).await?;
+    let Json(req) = body?;
+    let assignee = req
+        .assignee
+        .as_deref()
+        .map(check_staff)
+        .transpose()
+        .map_err(|expected| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_field",
+                &format!("assignee: expected {expected}."),
+            )
+            .field("assignee")
+        })?;
+    let case = cases::find(&state.store, &tn).await?;
+    let now = (state.clock)();
+    state.store.assign(&case, assignee, now).await?;
+    let case = cases::find(&state.store, &tn).await?;
+    let view = state.store.case_view(&case, now).await?;
+    Ok(Json(MerchantView {
+        case: view,
+        contact_email: case.contact_email,
+        assignee: case.assignee,
+    }))
+}
+
+/// Every assignment rule.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct RuleList {
+    rules: Vec<crate::db::AssignmentRule>,
+}
+
+/// `PUT /v1/merchant/assignment-rules/{kind}` body.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleRequest {
+    /// The staff who take new cases of this type in turn; empty removes the rule.
+    staff: Vec<String>,
+}
+
+async fn rules(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<RuleList>, ApiError> {
+    authorize(&state, &headers, TokenScope::Read).await?;
+    Ok(Json(RuleList {
+        rules: state.store.assignment_rules().await?,
+    }))
+}
+
+/// The staff of a rule, checked: at most 50 names, each once.
+///
+/// # Errors
+/// The field and what was expected.
+pub fn check_rule(
+    kind: &str,
+    staff: &[String],
+) -> Result<(String, Vec<String>), (String, &'static str)> {
+    let kind: aftersales_core::case::CaseKind =
+        serde_json::from_value(serde_json::Value::String(kind.to_string()))
+            .map_err(|_| ("kind".to_string(), "a case type such as return"))?;
+    if staff.len() > 50 {
+        return Err(("staff".to_string(), "at most 50 names"));
+    }
+    let mut names: Vec<String> = Vec::with_capacity(staff.len());
+    for (i, s) in staff.iter().enumerate() {
+        let name = check_staff(s).map_err(|e| (format!("staff[{i}]"), e))?;
+        if names.iter().any(|n| n == name) {
+            return Err((format!("staff[{i}]"), "each name once"));
+        }
+        names.push(name.to_string());
+    }
+    Ok((kind.code().to_string(), names))
+}
+
+async fn set_rule(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+    body: Result<Json<RuleRequest>, JsonRejection>,
+) -> Result<Json<RuleList>, ApiError> {
+    authorize(&state, &headers, TokenScope::Write).await?;
+    let Json(req) = body?;
+    let (kind, staff) = check_rule(&kind, &req.staff).map_err(|(field, expected)| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_field",
+            &format!("{field}: expected {expected}."),
+        )
+        .field(&field)
+    })?;
+    state.store.set_assignment_rule(&kind, &staff).await?;
+    Ok(Json(RuleList {
+        rules: state.store.assignment_rules().await?,
+    }))
 }

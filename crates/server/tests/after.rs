@@ -781,7 +781,7 @@ async fn cases_export_as_csv_with_the_lists_filters_and_every_page() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "tracking_number,kind,status,order_number,created_at,respond_by,resolve_by,follow_up,needs_review"
+        "tracking_number,kind,status,order_number,created_at,respond_by,resolve_by,follow_up,needs_review,assignee"
     );
     assert_eq!(lines.len(), 1 + 205);
     assert!(lines[1].starts_with(&format!("{},complaint,submitted,1001,", made[204])));
@@ -1075,4 +1075,138 @@ async fn the_kpis_count_what_happened_to_the_cases_of_the_period() {
         );
     }
     assert_eq!(shop.s.get("/v1/merchant/kpis").await.0, 401);
+}
+
+#[tokio::test]
+async fn new_cases_go_round_robin_to_their_types_staff_and_can_be_assigned_by_hand() {
+    let shop = shop().await;
+    let put = reqwest::Method::PUT;
+    let rule = |staff: Value| Some(json!({ "staff": staff }));
+    let path = "/v1/merchant/assignment-rules/complaint";
+    let (status, _) = shop
+        .s
+        .merchant_with(put.clone(), &shop.read, path, rule(json!(["li"])))
+        .await;
+    assert_eq!(status, 403, "a read token sets no rule");
+    for (p, staff, field) in [
+        (path, json!(["li", "li"]), "staff[1]"),
+        (path, json!([" "]), "staff[0]"),
+        (path, json!(["*"]), "staff[0]"),
+        (
+            "/v1/merchant/assignment-rules/nonsense",
+            json!(["li"]),
+            "kind",
+        ),
+    ] {
+        let (status, v) = shop
+            .s
+            .merchant_with(put.clone(), &shop.write, p, rule(staff))
+            .await;
+        assert_eq!(
+            (status, v["error"]["field"].as_str()),
+            (400, Some(field)),
+            "{v}"
+        );
+    }
+    let (status, v) = shop
+        .s
+        .merchant_with(put.clone(), &shop.write, path, rule(json!(["li", "wang"])))
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        v["rules"][0],
+        json!({"kind": "complaint", "staff": ["li", "wang"], "next": 0})
+    );
+
+    let mut cases = Vec::new();
+    for _ in 0..3 {
+        cases.push(shop.new_case().await);
+    }
+    let (_, list) = shop
+        .s
+        .merchant(&shop.read, "/v1/merchant/cases?kind=complaint", None)
+        .await;
+    let who: Vec<(&str, &str)> = list["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .map(|c| {
+            (
+                c["tracking_number"].as_str().unwrap(),
+                c["assignee"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        who,
+        vec![
+            (cases[0].as_str(), "li"),
+            (cases[1].as_str(), "wang"),
+            (cases[2].as_str(), "li")
+        ]
+    );
+    // A return has no rule: nobody.
+    let kettle = shop
+        .submit(
+            json!({"type": "return", "lines": [{"line_id": "1001-1", "quantity": 1}],
+            "resolution": "refund", "reason": "changed_mind", "condition": "new_unopened"}),
+        )
+        .await;
+    // By hand: to someone, then to nobody.
+    let assignee = |tn: &str| format!("/v1/merchant/cases/{tn}/assignee");
+    let (status, v) = shop
+        .s
+        .merchant_with(
+            put.clone(),
+            &shop.write,
+            &assignee(&kettle),
+            Some(json!({"assignee": " zhao "})),
+        )
+        .await;
+    assert_eq!((status, v["assignee"].as_str()), (200, Some("zhao")), "{v}");
+    let (_, mine) = shop
+        .s
+        .merchant(&shop.read, "/v1/merchant/cases?assignee=zhao", None)
+        .await;
+    assert_eq!(mine["cases"].as_array().unwrap().len(), 1);
+    let (status, v) = shop
+        .s
+        .merchant_with(
+            put.clone(),
+            &shop.write,
+            &assignee(&cases[0]),
+            Some(json!({"assignee": null})),
+        )
+        .await;
+    assert_eq!((status, v["assignee"].clone()), (200, Value::Null));
+    let (_, nobody) = shop
+        .s
+        .merchant(&shop.read, "/v1/merchant/cases?assignee=", None)
+        .await;
+    assert_eq!(nobody["cases"][0]["tracking_number"], cases[0].as_str());
+    let (status, _) = shop
+        .s
+        .merchant_with(
+            put.clone(),
+            &shop.write,
+            &assignee(&kettle),
+            Some(json!({"assignee": "a\u{7}b"})),
+        )
+        .await;
+    assert_eq!(status, 400);
+    // The CSV says who, too.
+    let csv = shop
+        .s
+        .client
+        .get(format!("{}/v1/merchant/cases.csv?kind=return", shop.s.base))
+        .bearer_auth(&shop.read)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(",assignee"), "{csv}");
+    assert!(csv.contains(",zhao"), "{csv}");
 }

@@ -276,7 +276,7 @@ fn cases_export_prints_csv_from_the_command_line() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         stdout,
-        "tracking_number,kind,status,order_number,created_at,respond_by,resolve_by,follow_up,needs_review\n"
+        "tracking_number,kind,status,order_number,created_at,respond_by,resolve_by,follow_up,needs_review,assignee\n"
     );
     let (code, _, stderr) = aftersales(&["case", "export", "--kind", "parcel", "--db", db]);
     assert_eq!(code, 1);

@@ -37,6 +37,8 @@ pub struct CaseRecord {
     pub due: DueTimes,
     /// Flagged for a personal follow-up.
     pub follow_up: bool,
+    /// The staff member handling it.
+    pub assignee: Option<String>,
 }
 
 /// A case as the merchant lists it.
@@ -60,6 +62,8 @@ pub struct MerchantCase {
     pub follow_up: bool,
     /// Whether a person must look (a review rule).
     pub needs_review: bool,
+    /// The staff member handling it.
+    pub assignee: Option<String>,
 }
 
 pub(super) fn kind_of(code: &str) -> Result<CaseKind, DbError> {
@@ -112,7 +116,8 @@ impl Store {
     pub async fn find_case(&self, tracking_number: &str) -> Result<Option<CaseRecord>, DbError> {
         let row = sqlx::query(
             "SELECT c.id, c.tracking_number, c.kind, c.status, c.order_number, o.email,
-                    c.contact_email, c.created_at, c.respond_by, c.resolve_by, c.follow_up
+                    c.contact_email, c.created_at, c.respond_by, c.resolve_by, c.follow_up,
+                    c.assignee
              FROM cases c JOIN orders o ON o.number = c.order_number
              WHERE c.tracking_number = $1",
         )
@@ -138,6 +143,7 @@ impl Store {
                     .transpose()?,
             },
             follow_up: r.try_get::<i64, _>(10)? != 0,
+            assignee: r.try_get(11)?,
         }))
     }
 

@@ -45,6 +45,8 @@ pub struct CaseFilter {
     pub follow_up: bool,
     /// Only cases whose next promise is past due at this instant.
     pub overdue_at: Option<DateTime<Utc>>,
+    /// Only cases handled by this staff member (`""`: by nobody).
+    pub assignee: Option<String>,
     /// Only cases with a row id below this (the cursor of the previous page).
     pub before: Option<i64>,
     /// At most this many (1 to 200).
@@ -107,7 +109,7 @@ impl Store {
         let limit = filter.limit.clamp(1, 200);
         let rows = sqlx::query(
             "SELECT id, tracking_number, kind, status, order_number, created_at, respond_by,
-                    resolve_by, follow_up, needs_review
+                    resolve_by, follow_up, needs_review, assignee
              FROM cases
              WHERE ($1 = '' OR status = $1)
                AND ($2 = '' OR kind = $2)
@@ -117,6 +119,7 @@ impl Store {
                      AND ((status = 'submitted' AND respond_by <= $4)
                           OR (status <> 'submitted' AND resolve_by IS NOT NULL AND resolve_by <= $4))))
                AND id < $5
+               AND ($7 = '*' OR COALESCE(assignee, '') = $7)
              ORDER BY id DESC LIMIT $6",
         )
         .bind(filter.status.map(Status::code).unwrap_or_default())
@@ -125,6 +128,7 @@ impl Store {
         .bind(filter.overdue_at.map(|t| t.to_rfc3339()).unwrap_or_default())
         .bind(filter.before.unwrap_or(i64::MAX))
         .bind(i64::from(limit) + 1)
+        .bind(filter.assignee.as_deref().unwrap_or("*"))
         .fetch_all(self.pool())
         .await?;
         let more = rows.len() > limit as usize;
@@ -146,6 +150,7 @@ impl Store {
                     .transpose()?,
                 follow_up: r.try_get::<i64, _>(8)? != 0,
                 needs_review: r.try_get::<i64, _>(9)? != 0,
+                assignee: r.try_get(10)?,
             });
         }
         Ok((out, if more { last } else { None }))

@@ -21,10 +21,12 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod assign;
 mod follow;
 mod kpi;
 mod merchant;
 mod webhooks;
+pub use assign::AssignmentRule;
 pub use follow::{CaseRecord, MerchantCase};
 pub use merchant::{CaseFilter, TokenScope};
 pub(crate) use webhooks::enqueue;
@@ -104,6 +106,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "webhooks",
         include_str!("../../migrations/sqlite/0009_webhooks.sql"),
     ),
+    (
+        10,
+        "assignment",
+        include_str!("../../migrations/sqlite/0010_assignment.sql"),
+    ),
 ];
 
 /// PostgreSQL's schema: its first migration is SQLite's 1 to 8 at once, numbered 8, so every
@@ -118,6 +125,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         9,
         "webhooks",
         include_str!("../../migrations/postgres/0009_webhooks.sql"),
+    ),
+    (
+        10,
+        "assignment",
+        include_str!("../../migrations/postgres/0010_assignment.sql"),
     ),
 ];
 
@@ -699,7 +711,9 @@ impl Store {
                 .execute(&mut *w.tx)
                 .await?;
             }
+            let assignee = assign::by_rule(&mut w, id, draft.case_type.kind().code()).await?;
             let data = serde_json::json!({
+                "assignee": assignee,
                 "tracking_number": stored.tracking_number.as_str(),
                 "order_number": order.number,
                 "kind": draft.case_type.kind().code(),

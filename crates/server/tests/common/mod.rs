@@ -203,13 +203,32 @@ impl Server {
     }
 
     /// A request with a bearer token; `body` makes it a POST.
+    /// A merchant API call: POST with a body, GET without.
     pub async fn merchant(&self, token: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let url = format!("{}{path}", self.base);
-        let req = match body {
-            Some(b) => self.client.post(url).json(&b),
-            None => self.client.get(url),
+        let method = if body.is_some() {
+            reqwest::Method::POST
+        } else {
+            reqwest::Method::GET
         };
-        let r = req.bearer_auth(token).send().await.unwrap();
+        self.merchant_with(method, token, path, body).await
+    }
+
+    /// A merchant API call with any method.
+    pub async fn merchant_with(
+        &self,
+        method: reqwest::Method,
+        token: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let r = req.send().await.unwrap();
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
     }
