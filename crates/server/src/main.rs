@@ -17,121 +17,43 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-const USAGE: &str = "\
-usage:
-  aftersales serve [--addr 127.0.0.1:8080] [--db aftersales.sqlite3|postgres://…] [--policy FILE]
-                   [--faq FILE] [--outbox FILE] [--shop-url URL]
-                   [--assets DIR] [--demo] [--allow-origin https://shop.example]...
-                   [--limit-per-address 60] [--limit-per-order 20] [--limit-open-cases 20]
-                   [--max-connections 1000] [--no-access-log]
-  aftersales token create --name NAME [--scope read|write] [--db FILE]
-  aftersales token revoke --name NAME [--db FILE]
-  aftersales webhook add URL [--db FILE]
-  aftersales webhook list|deliveries [--limit 50] [--db FILE]
-  aftersales webhook remove ID [--db FILE]
-  aftersales kpis [--from 2026-11-01] [--to 2026-12-01] [--min-returns 3] [--max-rate 0.5]
-                  [--short-use-days 3] [--json] [--db FILE]
-  aftersales orders import FILE [--format json|ndjson|csv] [--db FILE]
-  aftersales orders schema
-  aftersales case list [--status CODE] [--follow-up] [--db FILE]
-  aftersales case export [--status CODE] [--kind KIND] [--follow-up] [--db FILE] > cases.csv
-  aftersales case assign TRACKING-NUMBER NAME|--nobody [--db FILE]
-  aftersales assign set KIND NAME... [--db FILE]     (no NAME: remove the rule)
-  aftersales assign list [--db FILE]
-  aftersales case move TRACKING-NUMBER STATUS [--note TEXT] [--outbox FILE] [--shop-url URL] [--db FILE]
-  aftersales case message TRACKING-NUMBER TEXT [--outbox FILE] [--shop-url URL] [--db FILE]
-  aftersales link order NUMBER [--days 30] [--shop-url URL] [--db FILE]
-  aftersales link case TRACKING-NUMBER [--shop-url URL] [--db FILE]
-  aftersales policy validate FILE
-  aftersales policy defaults
-  aftersales policy export --schema-org FILE [--currency CODE]
-  aftersales policy import --schema-org FILE --time-zone ZONE [--currency CODE]
-  aftersales check --policy FILE --order FILE [--at RFC3339] [--human]
-  aftersales demo orders|policy|faq
-  aftersales openapi [markdown]
+mod cli;
 
-serve            answer the widget's /v1 API from an SQLite file or a PostgreSQL database
-                 (--db postgres://user:password@host/db), created and migrated on first start; with --assets, also serve the built widget and the demo
-                 shop page; with --demo, (re)load the demo orders dated relative to now
-                 and, unless given, use the demo policy (with EU withdrawal) and FAQ, the
-                 outbox outbox.jsonl beside the database, and this server as the shop page;
-                 --allow-origin (repeatable) lets shop pages on other hosts call the API;
-                 --faq: the FAQ file (docs/examples/faq.json shows the format);
-                 --limit-per-address, --limit-per-order: order lookups and case reads
-                 allowed a minute from one client address and at one order or case
-                 (429 with Retry-After past them; 0 turns a limit off);
-                 --limit-open-cases: open cases one order may have of one type (422
-                 too_many_open_requests past it; 0: no limit)
-                 --outbox: append every message a shopper would get to FILE (JSON lines);
-                 --shop-url: the page with the widget, for links in messages
-                 every request is logged to stderr as one JSON line (time, method, path
-                 without the query, status, ms, client address; never a header or body);
-                 --no-access-log turns it off;
-                 --max-connections: connections open at once (more are closed as they
-                 come); a request head must arrive within 10 s, a body within 30 s (408),
-                 and a connection quiet for 60 s is closed
-token            make (printed once, stored hashed) or revoke merchant API tokens
-webhook          post every case event to URL, signed per Standard Webhooks with the secret
-                 printed once (docs/server.md#webhooks); list endpoints, the newest
-                 deliveries and their attempts, or remove one
-kpis             the shop's figures for cases submitted in a period (default: the last 30
-                 days): times to answer and resolve, promises kept, first-contact resolution,
-                 satisfaction, self-service, return rates, abuse signals; each defined in
-                 docs/server.md#kpis; --json prints the API's answer
-orders import    load the shop's orders (a JSON list of {email, order}, NDJSON, or CSV
-                 with one row per order line; docs/merchant.md) — all or nothing: every
-                 problem is listed with its record and field; importing again updates
-orders schema    print the JSON Schema of one order record (docs/order.schema.json)
-case             list cases, export them as CSV, assign one to a staff member, move one
-                 through the lifecycle, or write to its shopper
-assign           round-robin rules: new cases of KIND go to the NAMEs in turn
-link             print a signed link that opens an order or a case in the widget
-policy validate  check a policy file and explain the first problem found
-policy defaults  print the seed policy (7-day returns, 15-day exchange for faults, 1-year
-                 warranty, …) as a file to start from
-policy export    print the policy as schema.org MerchantReturnPolicy JSON-LD; what schema.org
-                 cannot say is listed on stderr
-policy import    read schema.org JSON-LD and print a policy file; what was not used is
-                 listed on stderr
-check            print the engine's verdicts for every line and resolution of an order
-                 (JSON, or a table with --human), at --at or now
-demo             print the demo orders (dated relative to now), the demo policy or the demo
-                 FAQ as the widget's `local` adapter reads them (data-orders-url,
-                 data-policy-file, data-faq-file)
-openapi          print the /v1 contract as OpenAPI 3.1 YAML (docs/api/openapi.yaml), or
-                 rendered for reading (markdown: docs/api/operations.md)";
+use cli::Flags;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let sub = args.get(1).map(String::as_str);
-    let result = match args.first().map(String::as_str) {
-        Some("serve") => serve(&args[1..]),
-        Some("check") => check(&args[1..]),
-        Some("policy") if sub == Some("validate") => validate(&args[2..]),
-        Some("policy") if sub == Some("export") => export(&args[2..]),
-        Some("policy") if sub == Some("defaults") && args.len() == 2 => defaults(),
-        Some("policy") if sub == Some("import") => import(&args[2..]),
-        Some("token") => token(sub, &args[2.min(args.len())..]),
-        Some("orders") => orders(sub, &args[2.min(args.len())..]),
-        Some("webhook") => webhook(sub, &args[2.min(args.len())..]),
-        Some("kpis") => kpis(&args[1..]),
-        Some("assign") => assign(sub, &args[2.min(args.len())..]),
-        Some("case") => case(sub, &args[2.min(args.len())..]),
-        Some("link") => link(sub, &args[2.min(args.len())..]),
-        Some("demo") if args.len() == 2 => demo_files(sub),
-        Some("openapi") if args.len() == 1 || (args.len() == 2 && sub == Some("markdown")) => {
+    let parsed = match cli::parse(std::env::args().skip(1)) {
+        Ok(p) => p,
+        // --help and --version print to stdout and succeed; a usage mistake prints the
+        // command's usage to stderr and exits 2.
+        Err(e) => e.exit(),
+    };
+    let (pos, flags) = (parsed.positional, parsed.flags);
+    let path: Vec<&str> = parsed.path.iter().map(String::as_str).collect();
+    let result = match path.as_slice() {
+        ["serve"] => serve(&flags),
+        ["check"] => check(&flags),
+        ["policy", "validate"] => validate(&pos),
+        ["policy", "export"] => export(&flags),
+        ["policy", "defaults"] => defaults(),
+        ["policy", "import"] => import(&flags),
+        ["token", sub] => token(sub, &flags),
+        ["orders", sub] => orders(sub, &pos, &flags),
+        ["webhook", sub] => webhook(sub, &pos, &flags),
+        ["kpis"] => kpis(&flags),
+        ["assign", sub] => assign(sub, &pos, &flags),
+        ["case", sub] => case(sub, &pos, &flags),
+        ["link", sub] => link(sub, &pos, &flags),
+        ["demo"] => demo_files(pos.first().map(String::as_str)),
+        ["openapi"] => {
             let doc = aftersales_server::openapi::document();
-            match sub {
+            match pos.first() {
                 Some(_) => print!("{}", aftersales_server::openapi::markdown(&doc)),
                 None => print!("{}", aftersales_server::openapi::yaml(&doc)),
             }
             Ok(())
         }
-        Some("-h" | "--help" | "help") => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        _ => Err(format!("unknown command\n{USAGE}")),
+        _ => Err(format!("{}: not a command", parsed.path.join(" "))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -150,45 +72,11 @@ fn read_policy(path: &str) -> Result<Policy, String> {
 
 fn validate(args: &[String]) -> Result<(), String> {
     let [path] = args else {
-        return Err(format!("policy validate takes one file\n{USAGE}"));
+        return Err("policy validate takes one file".into());
     };
     read_policy(path)?;
     println!("{path}: valid");
     Ok(())
-}
-
-/// `--flag value` pairs and bare `--switch`es.
-struct Flags(Vec<(String, Option<String>)>);
-
-impl Flags {
-    fn parse(args: &[String], switches: &[&str], valued: &[&str]) -> Result<Flags, String> {
-        let mut out = Vec::new();
-        let mut it = args.iter();
-        while let Some(a) = it.next() {
-            if switches.contains(&a.as_str()) {
-                out.push((a.clone(), None));
-            } else if valued.contains(&a.as_str()) {
-                let v = it.next().ok_or_else(|| format!("{a} needs a value"))?;
-                out.push((a.clone(), Some(v.clone())));
-            } else {
-                return Err(format!("unknown option {a}\n{USAGE}"));
-            }
-        }
-        Ok(Flags(out))
-    }
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .and_then(|(_, v)| v.as_deref())
-    }
-    fn need(&self, name: &str) -> Result<&str, String> {
-        self.get(name)
-            .ok_or_else(|| format!("{name} is required\n{USAGE}"))
-    }
-    fn has(&self, name: &str) -> bool {
-        self.0.iter().any(|(k, _)| k == name)
-    }
 }
 
 fn read_json(path: &str, what: &str) -> Result<serde_json::Value, String> {
@@ -215,7 +103,7 @@ fn demo_files(which: Option<&str>) -> Result<(), String> {
         ),
         Some("policy") => serde_json::to_string_pretty(&demo::policy()),
         Some("faq") => serde_json::to_string_pretty(&demo::faq()?),
-        _ => return Err(format!("demo prints orders, policy or faq\n{USAGE}")),
+        _ => return Err("demo prints orders, policy or faq".into()),
     };
     println!("{}", json.map_err(|e| e.to_string())?);
     Ok(())
@@ -229,10 +117,9 @@ fn defaults() -> Result<(), String> {
     Ok(())
 }
 
-fn export(args: &[String]) -> Result<(), String> {
-    let flags = Flags::parse(args, &[], &["--schema-org", "--currency"])?;
+fn export(flags: &Flags) -> Result<(), String> {
     let policy = read_policy(flags.need("--schema-org")?)?;
-    let out = schema_org::export(&policy, currency(&flags)?);
+    let out = schema_org::export(&policy, currency(flags)?);
     println!(
         "{}",
         serde_json::to_string_pretty(&out.json_ld).map_err(|e| e.to_string())?
@@ -243,13 +130,12 @@ fn export(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn import(args: &[String]) -> Result<(), String> {
-    let flags = Flags::parse(args, &[], &["--schema-org", "--time-zone", "--currency"])?;
+fn import(flags: &Flags) -> Result<(), String> {
     let path = flags.need("--schema-org")?;
     let doc = read_json(path, "JSON-LD")?;
     let zone = ShopZone::parse(flags.need("--time-zone")?).map_err(|e| e.to_string())?;
     let got =
-        schema_org::import(&doc, zone, currency(&flags)?).map_err(|e| format!("{path}: {e}"))?;
+        schema_org::import(&doc, zone, currency(flags)?).map_err(|e| format!("{path}: {e}"))?;
     println!(
         "{}",
         serde_json::to_string_pretty(&got.policy).map_err(|e| e.to_string())?
@@ -260,8 +146,7 @@ fn import(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn check(args: &[String]) -> Result<(), String> {
-    let flags = Flags::parse(args, &["--human"], &["--policy", "--order", "--at"])?;
+fn check(flags: &Flags) -> Result<(), String> {
     let policy = read_policy(flags.need("--policy")?)?;
     let order_path = flags.need("--order")?;
     let order: Order = serde_json::from_value(read_json(order_path, "order")?)
@@ -337,25 +222,7 @@ fn check(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn serve(args: &[String]) -> Result<(), String> {
-    let flags = Flags::parse(
-        args,
-        &["--demo", "--no-access-log"],
-        &[
-            "--addr",
-            "--db",
-            "--policy",
-            "--faq",
-            "--outbox",
-            "--shop-url",
-            "--assets",
-            "--allow-origin",
-            "--limit-per-address",
-            "--limit-per-order",
-            "--limit-open-cases",
-            "--max-connections",
-        ],
-    )?;
+fn serve(flags: &Flags) -> Result<(), String> {
     let defaults = aftersales_server::limits::RateLimits::default();
     let per_minute = |flag: &str, default: u32| -> Result<u32, String> {
         flags.get(flag).map_or(Ok(default), |v| {
@@ -383,12 +250,7 @@ fn serve(args: &[String]) -> Result<(), String> {
         },
         ..Default::default()
     };
-    let allowed_origins: Vec<String> = flags
-        .0
-        .iter()
-        .filter(|(k, _)| k == "--allow-origin")
-        .filter_map(|(_, v)| v.clone())
-        .collect();
+    let allowed_origins = flags.all("--allow-origin");
     for o in &allowed_origins {
         let host = o
             .strip_prefix("https://")
@@ -505,12 +367,6 @@ fn notifier(outbox: Option<&Path>) -> Arc<dyn Notifier> {
     }
 }
 
-/// Positional arguments first, then `--flags`.
-fn split_positional(args: &[String]) -> (Vec<&String>, &[String]) {
-    let n = args.iter().take_while(|a| !a.starts_with("--")).count();
-    (args[..n].iter().collect(), &args[n..])
-}
-
 /// The database when `--db` is not given.
 const DEFAULT_DB: &str = "aftersales.sqlite3";
 
@@ -570,19 +426,17 @@ fn links_for(store: &Store, flags: &Flags) -> Result<Links, String> {
     })
 }
 
-fn orders(sub: Option<&str>, args: &[String]) -> Result<(), String> {
+fn orders(sub: &str, pos: &[String], flags: &Flags) -> Result<(), String> {
     use aftersales_server::orders::{parse, schema, Format};
     match sub {
-        Some("schema") if args.is_empty() => {
+        "schema" => {
             let text = serde_json::to_string_pretty(&schema()).map_err(|e| e.to_string())?;
             println!("{text}");
             Ok(())
         }
-        Some("import") => {
-            let (pos, rest) = split_positional(args);
-            let flags = Flags::parse(rest, &[], &["--format", "--db"])?;
-            let [path] = pos[..] else {
-                return Err(format!("orders import takes one FILE\n{USAGE}"));
+        "import" => {
+            let [path] = pos else {
+                return Err("orders import takes one FILE".into());
             };
             let format = match flags.get("--format") {
                 Some(name) => Format::from_name(name)
@@ -600,21 +454,19 @@ fn orders(sub: Option<&str>, args: &[String]) -> Result<(), String> {
                     problems.join("\n  ")
                 )
             })?;
-            let store = open_db(&flags)?;
+            let store = open_db(flags)?;
             let (created, updated) = block(store.import_orders(&records))?;
             println!("{path}: {created} order(s) added, {updated} updated");
             Ok(())
         }
-        _ => Err(format!("orders takes import or schema\n{USAGE}")),
+        _ => Err("orders takes import or schema".into()),
     }
 }
 
-fn assign(sub: Option<&str>, args: &[String]) -> Result<(), String> {
-    let (pos, rest) = split_positional(args);
-    let flags = Flags::parse(rest, &[], &["--db"])?;
-    let store = open_db(&flags)?;
-    match (sub, pos.as_slice()) {
-        (Some("set"), [kind, staff @ ..]) => {
+fn assign(sub: &str, pos: &[String], flags: &Flags) -> Result<(), String> {
+    let store = open_db(flags)?;
+    match (sub, pos) {
+        ("set", [kind, staff @ ..]) => {
             let staff: Vec<String> = staff.iter().map(|s| s.to_string()).collect();
             let (kind, staff) = aftersales_server::merchant::check_rule(kind, &staff)
                 .map_err(|(field, expected)| format!("{field}: expected {expected}"))?;
@@ -626,7 +478,7 @@ fn assign(sub: Option<&str>, args: &[String]) -> Result<(), String> {
             }
             Ok(())
         }
-        (Some("list"), []) => {
+        ("list", []) => {
             for r in block(store.assignment_rules())? {
                 println!(
                     "{:<10} {}  (next: {})",
@@ -637,23 +489,11 @@ fn assign(sub: Option<&str>, args: &[String]) -> Result<(), String> {
             }
             Ok(())
         }
-        _ => Err(format!("assign takes set KIND NAME... or list\n{USAGE}")),
+        _ => Err("assign takes set KIND NAME... or list".into()),
     }
 }
 
-fn kpis(args: &[String]) -> Result<(), String> {
-    let flags = Flags::parse(
-        args,
-        &["--json"],
-        &[
-            "--from",
-            "--to",
-            "--min-returns",
-            "--max-rate",
-            "--short-use-days",
-            "--db",
-        ],
-    )?;
+fn kpis(flags: &Flags) -> Result<(), String> {
     let number = |flag: &str| -> Result<Option<f64>, String> {
         flags
             .get(flag)
@@ -673,7 +513,7 @@ fn kpis(args: &[String]) -> Result<(), String> {
         now,
     )
     .map_err(|(field, expected)| format!("--{}: expected {expected}", field.replace('_', "-")))?;
-    let store = open_db(&flags)?;
+    let store = open_db(flags)?;
     let facts = block(store.kpi_facts(from, to))?;
     let r = aftersales_core::kpi::report(&facts, from, to, now, rules);
     if flags.has("--json") {
@@ -687,12 +527,10 @@ fn kpis(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn webhook(sub: Option<&str>, args: &[String]) -> Result<(), String> {
-    let (pos, rest) = split_positional(args);
-    let flags = Flags::parse(rest, &[], &["--limit", "--db"])?;
-    let store = open_db(&flags)?;
-    match (sub, pos.as_slice()) {
-        (Some("add"), [url]) => {
+fn webhook(sub: &str, pos: &[String], flags: &Flags) -> Result<(), String> {
+    let store = open_db(flags)?;
+    match (sub, pos) {
+        ("add", [url]) => {
             let url = url.trim();
             aftersales_server::webhooks::check_url(url)
                 .map_err(|e| format!("{url}: expected {e}"))?;
@@ -701,7 +539,7 @@ fn webhook(sub: Option<&str>, args: &[String]) -> Result<(), String> {
             eprintln!("webhook {id} posts every case event to {url}; its secret (above) is shown only this once");
             Ok(())
         }
-        (Some("list"), []) => {
+        ("list", []) => {
             for w in block(store.webhooks())? {
                 println!(
                     "{:<4} {}  pending {} delivered {} failed {}",
@@ -710,7 +548,7 @@ fn webhook(sub: Option<&str>, args: &[String]) -> Result<(), String> {
             }
             Ok(())
         }
-        (Some("deliveries"), []) => {
+        ("deliveries", []) => {
             let limit = match flags.get("--limit") {
                 Some(n) => n
                     .parse()
@@ -732,7 +570,7 @@ fn webhook(sub: Option<&str>, args: &[String]) -> Result<(), String> {
             }
             Ok(())
         }
-        (Some("remove"), [id]) => {
+        ("remove", [id]) => {
             let id: i64 = id
                 .parse()
                 .map_err(|_| format!("{id}: expected a webhook id (webhook list)"))?;
@@ -742,19 +580,16 @@ fn webhook(sub: Option<&str>, args: &[String]) -> Result<(), String> {
             println!("removed webhook {id}");
             Ok(())
         }
-        _ => Err(format!(
-            "webhook takes add URL, list, deliveries or remove ID\n{USAGE}"
-        )),
+        _ => Err("webhook takes add URL, list, deliveries or remove ID".into()),
     }
 }
 
-fn token(sub: Option<&str>, args: &[String]) -> Result<(), String> {
-    let flags = Flags::parse(args, &[], &["--name", "--scope", "--db"])?;
+fn token(sub: &str, flags: &Flags) -> Result<(), String> {
     let name = flags.need("--name")?;
-    let store = open_db(&flags)?;
+    let store = open_db(flags)?;
     let now = chrono::Utc::now();
     match sub {
-        Some("create") => {
+        "create" => {
             let scope = flags.get("--scope").unwrap_or("read");
             let scope = aftersales_server::db::TokenScope::parse(scope)
                 .ok_or_else(|| format!("--scope {scope}: expected read or write"))?;
@@ -766,7 +601,7 @@ fn token(sub: Option<&str>, args: &[String]) -> Result<(), String> {
             );
             Ok(())
         }
-        Some("revoke") => {
+        "revoke" => {
             let n = block(store.revoke_token(name, now))?;
             if n == 0 {
                 return Err(format!("no live token named {name:?}"));
@@ -774,7 +609,7 @@ fn token(sub: Option<&str>, args: &[String]) -> Result<(), String> {
             println!("revoked {n} token(s) named {name:?}");
             Ok(())
         }
-        _ => Err(format!("token takes create or revoke\n{USAGE}")),
+        _ => Err("token takes create or revoke".into()),
     }
 }
 
@@ -787,21 +622,8 @@ fn action_error(e: cases::ActionError) -> String {
     }
 }
 
-fn case(sub: Option<&str>, args: &[String]) -> Result<(), String> {
-    let (pos, rest) = split_positional(args);
-    let flags = Flags::parse(
-        rest,
-        &["--follow-up", "--nobody"],
-        &[
-            "--status",
-            "--kind",
-            "--note",
-            "--outbox",
-            "--shop-url",
-            "--db",
-        ],
-    )?;
-    let store = open_db(&flags)?;
+fn case(sub: &str, pos: &[String], flags: &Flags) -> Result<(), String> {
+    let store = open_db(flags)?;
     let now = chrono::Utc::now();
     let send = |n: aftersales_server::notify::Notification| {
         notifier(flags.get("--outbox").map(Path::new))
@@ -815,8 +637,8 @@ fn case(sub: Option<&str>, args: &[String]) -> Result<(), String> {
                 .ok_or_else(|| format!("--status {s}: not a status code"))
         })
         .transpose()?;
-    match (sub, pos.as_slice()) {
-        (Some("list"), []) => {
+    match (sub, pos) {
+        ("list", []) => {
             let filter = aftersales_server::db::CaseFilter {
                 status,
                 follow_up: flags.has("--follow-up"),
@@ -841,7 +663,7 @@ fn case(sub: Option<&str>, args: &[String]) -> Result<(), String> {
             }
             Ok(())
         }
-        (Some("export"), []) => {
+        ("export", []) => {
             let kind = flags
                 .get("--kind")
                 .map(|k| {
@@ -863,8 +685,8 @@ fn case(sub: Option<&str>, args: &[String]) -> Result<(), String> {
             print!("{csv}");
             Ok(())
         }
-        (Some("move"), [tn, to]) => {
-            let links = links_for(&store, &flags)?;
+        ("move", [tn, to]) => {
+            let links = links_for(&store, flags)?;
             let note = flags.get("--note").unwrap_or("");
             let (view, n) = runtime()
                 .block_on(cases::merchant_move(&store, tn, to, note, &links, now))
@@ -873,7 +695,7 @@ fn case(sub: Option<&str>, args: &[String]) -> Result<(), String> {
             println!("{}: {}", view.tracking_number, view.status.code());
             Ok(())
         }
-        (Some("assign"), [tn, rest @ ..]) => {
+        ("assign", [tn, rest @ ..]) => {
             let who = match (rest, flags.has("--nobody")) {
                 ([name], false) => Some(
                     aftersales_server::merchant::check_staff(name)
@@ -889,8 +711,8 @@ fn case(sub: Option<&str>, args: &[String]) -> Result<(), String> {
             println!("{}: {}", case.tracking_number, who.unwrap_or("nobody"));
             Ok(())
         }
-        (Some("message"), [tn, text]) => {
-            let links = links_for(&store, &flags)?;
+        ("message", [tn, text]) => {
+            let links = links_for(&store, flags)?;
             let (view, n) = runtime()
                 .block_on(cases::merchant_message(&store, tn, text, &links, now))
                 .map_err(action_error)?;
@@ -898,20 +720,16 @@ fn case(sub: Option<&str>, args: &[String]) -> Result<(), String> {
             println!("{}: message sent", view.tracking_number);
             Ok(())
         }
-        _ => Err(format!(
-            "case takes list, move TN STATUS or message TN TEXT\n{USAGE}"
-        )),
+        _ => Err("case takes list, export, assign, move or message".into()),
     }
 }
 
-fn link(sub: Option<&str>, args: &[String]) -> Result<(), String> {
-    let (pos, rest) = split_positional(args);
-    let flags = Flags::parse(rest, &[], &["--days", "--shop-url", "--db"])?;
-    let store = open_db(&flags)?;
-    let links = links_for(&store, &flags)?;
+fn link(sub: &str, pos: &[String], flags: &Flags) -> Result<(), String> {
+    let store = open_db(flags)?;
+    let links = links_for(&store, flags)?;
     let now = chrono::Utc::now();
-    let (param, subject, token) = match (sub, pos.as_slice()) {
-        (Some("order"), [number]) => {
+    let (param, subject, token) = match (sub, pos) {
+        ("order", [number]) => {
             let days: i64 = match flags.get("--days") {
                 Some(d) => d
                     .parse()
@@ -931,18 +749,14 @@ fn link(sub: Option<&str>, args: &[String]) -> Result<(), String> {
                 links.key.mint(Scope::Order, number, expires),
             )
         }
-        (Some("case"), [tn]) => {
+        ("case", [tn]) => {
             let case = runtime()
                 .block_on(cases::find(&store, tn))
                 .map_err(action_error)?;
             let token = links.case_token(&case.tracking_number, now);
             ("as-case", case.tracking_number, token)
         }
-        _ => {
-            return Err(format!(
-                "link takes order NUMBER or case TRACKING-NUMBER\n{USAGE}"
-            ))
-        }
+        _ => return Err("link takes order NUMBER or case TRACKING-NUMBER".into()),
     };
     match links.page_with(&[(param, &subject), ("as-token", &token)]) {
         Some(url) => println!("{url}"),

@@ -63,9 +63,49 @@ fn serve_refuses_bad_options_clearly() {
         stderr.contains("expected an origin such as https://shop.example"),
         "{stderr}"
     );
+    // Usage mistakes are clap's: exit 2, with the usage.
     let (code, _, stderr) = aftersales(&["frobnicate"]);
-    assert_eq!(code, 1);
-    assert!(stderr.contains("usage:"), "{stderr}");
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("unrecognized subcommand 'frobnicate'"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Usage:"), "{stderr}");
+    let (code, _, stderr) = aftersales(&["serve", "--port", "8080"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unexpected argument '--port'"), "{stderr}");
+}
+
+#[test]
+fn every_command_has_help() {
+    for path in [
+        &["serve"][..],
+        &["token", "create"],
+        &["webhook", "add"],
+        &["kpis"],
+        &["orders", "import"],
+        &["case", "move"],
+        &["assign", "set"],
+        &["link", "order"],
+        &["policy", "import"],
+        &["check"],
+        &["demo"],
+        &["openapi"],
+    ] {
+        let mut args = path.to_vec();
+        args.push("--help");
+        let (code, stdout, stderr) = aftersales(&args);
+        assert_eq!(code, 0, "{path:?}: {stderr}");
+        assert!(
+            stdout.contains(&format!("Usage: aftersales {}", path.join(" "))),
+            "{path:?}: {stdout}"
+        );
+    }
+    let (code, stdout, _) = aftersales(&["--version"]);
+    assert_eq!(
+        (code, stdout.trim()),
+        (0, concat!("aftersales ", env!("CARGO_PKG_VERSION")))
+    );
 }
 
 fn example(name: &str) -> String {
@@ -208,8 +248,8 @@ fn check_refuses_bad_input_clearly() {
     assert_eq!(code, 1);
     assert!(stderr.contains("unknown currency \"XXX\""), "{stderr}");
     let (code, _, stderr) = aftersales(&["check", "--order", &example("order.json")]);
-    assert_eq!(code, 1);
-    assert!(stderr.contains("--policy is required"), "{stderr}");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--policy <FILE>"), "{stderr}");
 }
 
 #[test]
