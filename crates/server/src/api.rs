@@ -759,17 +759,15 @@ async fn create_case(
         Ok(case) => case,
         Err(conflict) => return Err(conflicted(conflict, &req.case)),
     };
-    if let Some(record) = store.find_case(case.tracking_number.as_str()).await? {
-        let data = json!({"kind": kind, "status": case.status, "respond_by": case.due.respond_by});
-        let n = crate::cases::notification(
-            &record,
-            crate::notify::Template::CaseReceived,
-            &state.links,
-            now,
-            data,
-        );
-        state.notify(n);
-    }
+    let data = json!({"kind": kind, "status": case.status, "respond_by": case.due.respond_by});
+    state.notify(crate::cases::notification_to(
+        crate::db::normalise_email(&contact.email),
+        case.tracking_number.as_str(),
+        crate::notify::Template::CaseReceived,
+        &state.links,
+        now,
+        data,
+    ));
     Ok((StatusCode::CREATED, Json(receipt(&case))).into_response())
 }
 

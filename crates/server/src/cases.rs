@@ -99,15 +99,28 @@ pub fn notification(
     now: DateTime<Utc>,
     data: serde_json::Value,
 ) -> Notification {
+    let to = case
+        .contact_email
+        .clone()
+        .filter(|e| !e.is_empty())
+        .unwrap_or_else(|| case.order_email.clone());
+    notification_to(to, &case.tracking_number, template, links, now, data)
+}
+
+/// The notification about the case `tracking_number` for the address `to`.
+pub fn notification_to(
+    to: String,
+    tracking_number: &str,
+    template: Template,
+    links: &Links,
+    now: DateTime<Utc>,
+    data: serde_json::Value,
+) -> Notification {
     Notification {
         template,
-        to: case
-            .contact_email
-            .clone()
-            .filter(|e| !e.is_empty())
-            .unwrap_or_else(|| case.order_email.clone()),
-        reference: case.tracking_number.clone(),
-        link: links.case_link(&case.tracking_number, now),
+        to,
+        reference: tracking_number.to_string(),
+        link: links.case_link(tracking_number, now),
         data,
     }
 }

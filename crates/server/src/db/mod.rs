@@ -678,17 +678,21 @@ impl Store {
                     }));
                 }
             }
+            // Every line in one statement, every event in another: the write transaction is
+            // as few round trips as it can be.
+            let mut lines = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO case_lines (case_id, line_id, quantity, exchange_sku) VALUES {}",
+                placeholders(draft.lines.len(), 4)
+            )));
             for l in &draft.lines {
-                sqlx::query(
-                    "INSERT INTO case_lines (case_id, line_id, quantity, exchange_sku)
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(id)
-                .bind(&l.line_id)
-                .bind(i64::from(l.quantity))
-                .bind(&l.exchange_for)
-                .execute(&mut *w.tx)
-                .await?;
+                lines = lines
+                    .bind(id)
+                    .bind(&l.line_id)
+                    .bind(i64::from(l.quantity))
+                    .bind(&l.exchange_for);
+            }
+            if !draft.lines.is_empty() {
+                lines.execute(&mut *w.tx).await?;
             }
             // The shopper's submission, then every move the lifecycle made (a review rule's).
             let mut events = vec![(None, Status::Submitted, Actor::Shopper, now)];
@@ -698,19 +702,19 @@ impl Store {
                     .iter()
                     .map(|t| (Some(t.from), t.to, t.by, t.at)),
             );
+            let mut insert = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO case_events (case_id, from_status, to_status, actor, at) VALUES {}",
+                placeholders(events.len(), 5)
+            )));
             for (from, to, by, at) in events {
-                sqlx::query(
-                    "INSERT INTO case_events (case_id, from_status, to_status, actor, at)
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(id)
-                .bind(from.map(Status::code))
-                .bind(to.code())
-                .bind(by.code())
-                .bind(at.to_rfc3339())
-                .execute(&mut *w.tx)
-                .await?;
+                insert = insert
+                    .bind(id)
+                    .bind(from.map(Status::code))
+                    .bind(to.code())
+                    .bind(by.code())
+                    .bind(at.to_rfc3339());
             }
+            insert.execute(&mut *w.tx).await?;
             let assignee = assign::by_rule(&mut w, id, draft.case_type.kind().code()).await?;
             let data = serde_json::json!({
                 "assignee": assignee,
@@ -920,6 +924,18 @@ async fn uploaded(
         })
     })
     .transpose()
+}
+
+/// `($1, $2), ($3, $4)` for `rows` rows of `cols` values: only placeholders, the values are
+/// bound.
+fn placeholders(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let row: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Takes `units` off a line if that many remain; `false` (nothing changed) when they do not.
