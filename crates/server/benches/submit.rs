@@ -8,25 +8,16 @@
 //! it). `BENCH_SECONDS`: each run's length (default 8). `BENCH_ORDERS`: orders seeded
 //! (default 100000).
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
+use std::io::Write;
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_aftersales");
 
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+#[path = "../tests/support/process.rs"]
+mod process;
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
@@ -55,30 +46,6 @@ fn orders_file(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
     }
     out.flush().unwrap();
     path
-}
-
-fn serve(db: &str) -> Server {
-    let mut child = Command::new(BIN)
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--no-access-log",
-            "--db",
-            db,
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let base = first
-        .strip_prefix("aftersales listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
-        .to_string();
-    std::thread::spawn(move || lines.for_each(drop));
-    Server { child, base }
 }
 
 fn case_body(order: usize) -> String {
@@ -261,7 +228,7 @@ fn main() {
         t.elapsed().as_secs_f64(),
         String::from_utf8_lossy(&out.stdout).trim()
     );
-    let server = serve(&db);
+    let server = process::serve(BIN, &db, &[]);
     let next = Arc::new(AtomicU64::new(0));
     println!("{label}: clients | cases/s | p50 ms | p99 ms | refused | hostile requests");
     for (clients, hostile) in [(1, false), (8, false), (32, false), (32, true)] {

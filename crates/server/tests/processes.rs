@@ -4,47 +4,16 @@
 
 use aftersales_server::db::{scratch_db, Store};
 use serde_json::json;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 
-/// A running `aftersales serve`; killed when dropped.
-struct Process {
-    child: Child,
-    base: String,
-}
+#[path = "support/process.rs"]
+mod process;
 
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(db: &str) -> Process {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aftersales"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--no-access-log",
-            "--limit-open-cases",
-            "0",
-            "--db",
-            db,
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let base = first
-        .strip_prefix("aftersales listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
-        .to_string();
-    // Keep reading its stdout so it never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    Process { child, base }
+fn serve(db: &str) -> process::Process {
+    process::serve(
+        env!("CARGO_BIN_EXE_aftersales"),
+        db,
+        &["--limit-open-cases", "0"],
+    )
 }
 
 const TRIES: usize = 10;

@@ -1,7 +1,7 @@
 //! After the case: reading a case with its timeline, moving it through core's lifecycle,
 //! messages, surveys, self-service events and withdrawals.
 
-use super::{normalise_email, parse_time, Conflict, DbError, Store};
+use super::{maybe_time_at, normalise_email, time_at, Conflict, DbError, Store};
 use aftersales_core::case::CaseKind;
 use aftersales_core::commitment::DueTimes;
 use aftersales_core::follow::{
@@ -75,7 +75,7 @@ pub(super) fn status_of(code: &str) -> Result<Status, DbError> {
     Status::from_code(code).ok_or_else(|| DbError(format!("unknown status {code:?}")))
 }
 
-fn actor_of(code: &str) -> Result<Actor, DbError> {
+pub(super) fn actor_of(code: &str) -> Result<Actor, DbError> {
     [Actor::Shopper, Actor::Merchant, Actor::System]
         .into_iter()
         .find(|a| a.code() == code)
@@ -104,7 +104,7 @@ async fn lifecycle(
             from: status_of(&from)?,
             to: status_of(&r.try_get::<String, _>(1)?)?,
             by: actor_of(&r.try_get::<String, _>(2)?)?,
-            at: parse_time(&r.try_get::<String, _>(3)?)?,
+            at: time_at(&r, 3)?,
         });
         notes.push(r.try_get(4)?);
     }
@@ -133,14 +133,10 @@ impl Store {
             order_number: r.try_get(4)?,
             order_email: r.try_get(5)?,
             contact_email: r.try_get(6)?,
-            created_at: parse_time(&r.try_get::<String, _>(7)?)?,
+            created_at: time_at(&r, 7)?,
             due: DueTimes {
-                respond_by: parse_time(&r.try_get::<String, _>(8)?)?,
-                resolve_by: r
-                    .try_get::<Option<String>, _>(9)?
-                    .as_deref()
-                    .map(parse_time)
-                    .transpose()?,
+                respond_by: time_at(&r, 8)?,
+                resolve_by: maybe_time_at(&r, 9)?,
             },
             follow_up: r.try_get::<i64, _>(10)? != 0,
             assignee: r.try_get(11)?,
@@ -210,7 +206,7 @@ impl Store {
                 Ok(CaseMessage {
                     by: actor_of(&r.try_get::<String, _>(0)?)?,
                     body: r.try_get(1)?,
-                    at: parse_time(&r.try_get::<String, _>(2)?)?,
+                    at: time_at(&r, 2)?,
                 })
             })
             .collect::<Result<Vec<_>, DbError>>()?;

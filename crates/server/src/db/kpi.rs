@@ -2,23 +2,16 @@
 //! cases submitted in a period with their history, shop messages, survey, items and shopper;
 //! the units sold in the period; the FAQ's self-service events.
 
-use super::follow::{kind_of, status_of};
-use super::{parse_time, DbError, Store};
+use super::follow::{actor_of, kind_of, status_of};
+use super::{maybe_time_at, time_at, DbError, Store};
 use aftersales_core::case::CaseDraft;
 use aftersales_core::commitment::DueTimes;
 use aftersales_core::kpi::{CaseFacts, FactLine, Facts, Sold};
-use aftersales_core::lifecycle::{Actor, Transition};
+use aftersales_core::lifecycle::Transition;
 use aftersales_core::order::Line;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
-
-fn actor(code: &str) -> Result<Actor, DbError> {
-    [Actor::Shopper, Actor::Merchant, Actor::System]
-        .into_iter()
-        .find(|a| a.code() == code)
-        .ok_or_else(|| DbError(format!("unknown actor {code:?}")))
-}
 
 impl Store {
     /// Every fact of the period `[from, to)` (cases by submission, sales by order date).
@@ -53,14 +46,10 @@ impl Store {
                 status: status_of(&r.try_get::<String, _>(2)?)?,
                 reason: r.try_get(3)?,
                 condition,
-                created_at: parse_time(&r.try_get::<String, _>(5)?)?,
+                created_at: time_at(&r, 5)?,
                 due: DueTimes {
-                    respond_by: parse_time(&r.try_get::<String, _>(6)?)?,
-                    resolve_by: r
-                        .try_get::<Option<String>, _>(7)?
-                        .as_deref()
-                        .map(parse_time)
-                        .transpose()?,
+                    respond_by: time_at(&r, 6)?,
+                    resolve_by: maybe_time_at(&r, 7)?,
                 },
                 history: Vec::new(),
                 shop_messages: Vec::new(),
@@ -84,8 +73,8 @@ impl Store {
                 cases[i].history.push(Transition {
                     from: status_of(&r.try_get::<String, _>(1)?)?,
                     to: status_of(&r.try_get::<String, _>(2)?)?,
-                    by: actor(&r.try_get::<String, _>(3)?)?,
-                    at: parse_time(&r.try_get::<String, _>(4)?)?,
+                    by: actor_of(&r.try_get::<String, _>(3)?)?,
+                    at: time_at(&r, 4)?,
                 });
             }
         }
@@ -99,9 +88,7 @@ impl Store {
         .await?;
         for r in messages {
             if let Some(&i) = index.get(&r.try_get::<i64, _>(0)?) {
-                cases[i]
-                    .shop_messages
-                    .push(parse_time(&r.try_get::<String, _>(1)?)?);
+                cases[i].shop_messages.push(time_at(&r, 1)?);
             }
         }
         let surveys = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -117,10 +104,7 @@ impl Store {
                 let score = |k: usize| -> Result<u8, DbError> {
                     Ok(u8::try_from(r.try_get::<i64, _>(k)?).unwrap_or(0))
                 };
-                cases[i].survey = Some((
-                    [score(1)?, score(2)?, score(3)?],
-                    parse_time(&r.try_get::<String, _>(4)?)?,
-                ));
+                cases[i].survey = Some(([score(1)?, score(2)?, score(3)?], time_at(&r, 4)?));
             }
         }
         let lines = sqlx::query(sqlx::AssertSqlSafe(format!(

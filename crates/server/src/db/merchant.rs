@@ -1,7 +1,7 @@
 //! The merchant's side: API tokens (stored as SHA-256 hashes, shown once) and the case list.
 
 use super::follow::MerchantCase;
-use super::{parse_time, DbError, Store};
+use super::{maybe_time_at, time_at, DbError, Store};
 use aftersales_core::case::CaseKind;
 use aftersales_core::lifecycle::Status;
 use chrono::{DateTime, Utc};
@@ -141,13 +141,9 @@ impl Store {
                 kind: super::follow::kind_of(&r.try_get::<String, _>(2)?)?,
                 status: super::follow::status_of(&r.try_get::<String, _>(3)?)?,
                 order_number: r.try_get(4)?,
-                created_at: parse_time(&r.try_get::<String, _>(5)?)?,
-                respond_by: parse_time(&r.try_get::<String, _>(6)?)?,
-                resolve_by: r
-                    .try_get::<Option<String>, _>(7)?
-                    .as_deref()
-                    .map(parse_time)
-                    .transpose()?,
+                created_at: time_at(&r, 5)?,
+                respond_by: time_at(&r, 6)?,
+                resolve_by: maybe_time_at(&r, 7)?,
                 follow_up: r.try_get::<i64, _>(8)? != 0,
                 needs_review: r.try_get::<i64, _>(9)? != 0,
                 assignee: r.try_get(10)?,

@@ -976,6 +976,19 @@ pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// The time in column `i` of a row.
+fn time_at(row: &sqlx::any::AnyRow, i: usize) -> Result<DateTime<Utc>, DbError> {
+    parse_time(&row.try_get::<String, _>(i)?)
+}
+
+/// The time in column `i` of a row, which may be NULL.
+fn maybe_time_at(row: &sqlx::any::AnyRow, i: usize) -> Result<Option<DateTime<Utc>>, DbError> {
+    row.try_get::<Option<String>, _>(i)?
+        .as_deref()
+        .map(parse_time)
+        .transpose()
+}
+
 fn parse_time(s: &str) -> Result<DateTime<Utc>, DbError> {
     DateTime::parse_from_rfc3339(s)
         .map(|d| d.with_timezone(&Utc))

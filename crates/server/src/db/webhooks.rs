@@ -1,7 +1,7 @@
 //! Webhooks: endpoints, the durable queue of deliveries (written in the transaction of the
 //! change it reports) and the log of attempts.
 
-use super::{parse_time, random_hex, DbError, Store, WriteTx};
+use super::{random_hex, time_at, DbError, Store, WriteTx};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -173,7 +173,7 @@ impl Store {
                 Ok(Webhook {
                     id: r.try_get(0)?,
                     url: r.try_get(1)?,
-                    created_at: parse_time(&r.try_get::<String, _>(2)?)?,
+                    created_at: time_at(&r, 2)?,
                     pending: r.try_get(3)?,
                     delivered: r.try_get(4)?,
                     failed: r.try_get(5)?,
@@ -210,7 +210,7 @@ impl Store {
                     message_id: r.try_get(0)?,
                     webhook_id: r.try_get(1)?,
                     event: r.try_get(2)?,
-                    created_at: parse_time(&r.try_get::<String, _>(3)?)?,
+                    created_at: time_at(&r, 3)?,
                     attempts: r.try_get(4)?,
                     state: r.try_get(5)?,
                     last_status: r.try_get(6)?,
