@@ -160,6 +160,8 @@ pub fn command() -> Command {
                     Command::new("list")
                         .about("The newest 200 cases")
                         .arg(opt("status", "CODE", "Only in this status (under_review, …)"))
+                        .arg(opt("created-from", "DATE", "Only cases submitted at or after DATE (2026-11-01 or RFC 3339)"))
+                        .arg(opt("created-to", "DATE", "Only cases submitted before DATE"))
                         .arg(switch("follow-up", "Only those flagged for a follow-up"))
                         .arg(db()),
                 )
@@ -167,6 +169,8 @@ pub fn command() -> Command {
                     Command::new("export")
                         .about("Every case as CSV on stdout")
                         .arg(opt("status", "CODE", "Only in this status"))
+                        .arg(opt("created-from", "DATE", "Only cases submitted at or after DATE (2026-11-01 or RFC 3339)"))
+                        .arg(opt("created-to", "DATE", "Only cases submitted before DATE"))
                         .arg(opt("kind", "KIND", "Only of this type (return, …)"))
                         .arg(switch("follow-up", "Only those flagged for a follow-up"))
                         .arg(db()),

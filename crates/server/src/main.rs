@@ -630,6 +630,17 @@ fn case(sub: &str, pos: &[String], flags: &Flags) -> Result<(), String> {
             .send(&n)
             .map_err(|e| format!("the case changed, but the notification failed: {e}"))
     };
+    let day = |flag: &str| {
+        flags
+            .get(flag)
+            .map(|v| {
+                aftersales_server::merchant::parse_day_or_time(v).ok_or_else(|| {
+                    format!("{flag} {v}: expected a date such as 2026-11-01 or an RFC 3339 time")
+                })
+            })
+            .transpose()
+    };
+    let (created_from, created_to) = (day("--created-from")?, day("--created-to")?);
     let status = flags
         .get("--status")
         .map(|s| {
@@ -641,6 +652,8 @@ fn case(sub: &str, pos: &[String], flags: &Flags) -> Result<(), String> {
         ("list", []) => {
             let filter = aftersales_server::db::CaseFilter {
                 status,
+                created_from,
+                created_to,
                 follow_up: flags.has("--follow-up"),
                 limit: 200,
                 ..Default::default()
@@ -674,6 +687,8 @@ fn case(sub: &str, pos: &[String], flags: &Flags) -> Result<(), String> {
             let filter = aftersales_server::db::CaseFilter {
                 status,
                 kind,
+                created_from,
+                created_to,
                 follow_up: flags.has("--follow-up"),
                 ..Default::default()
             };

@@ -191,6 +191,8 @@ pub struct ListQuery {
     #[serde(default)]
     overdue: bool,
     assignee: Option<String>,
+    created_from: Option<String>,
+    created_to: Option<String>,
     cursor: Option<i64>,
     limit: Option<u32>,
 }
@@ -225,7 +227,22 @@ fn filter_of(state: &AppState, q: ListQuery) -> Result<CaseFilter, ApiError> {
                 .map_err(|_| invalid("kind", "kind: a case type such as return."))
         })
         .transpose()?;
+    let day = |field: &str, v: Option<&str>| {
+        v.map(|t| {
+            parse_day_or_time(t).ok_or_else(|| {
+                invalid(
+                    field,
+                    &format!("{field}: a date such as 2026-11-01 or an RFC 3339 time."),
+                )
+            })
+        })
+        .transpose()
+    };
+    let created_from = day("created_from", q.created_from.as_deref())?;
+    let created_to = day("created_to", q.created_to.as_deref())?;
     Ok(CaseFilter {
+        created_from,
+        created_to,
         status,
         kind,
         follow_up: q.follow_up,

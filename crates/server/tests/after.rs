@@ -1210,3 +1210,43 @@ async fn new_cases_go_round_robin_to_their_types_staff_and_can_be_assigned_by_ha
     assert!(csv.lines().next().unwrap().ends_with(",assignee"), "{csv}");
     assert!(csv.contains(",zhao"), "{csv}");
 }
+
+#[tokio::test]
+async fn the_case_list_filters_by_when_cases_were_submitted() {
+    let shop = shop().await;
+    shop.new_case().await;
+    let count = |q: &'static str| {
+        let shop = &shop;
+        async move {
+            let (status, v) = shop
+                .s
+                .merchant(&shop.read, &format!("/v1/merchant/cases?{q}"), None)
+                .await;
+            assert_eq!(status, 200, "{q}: {v}");
+            v["cases"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(count("created_from=2026-11-25").await, 1);
+    assert_eq!(
+        count("created_from=2026-11-25T04:00:00Z&created_to=2026-11-25T04:00:01Z").await,
+        1
+    );
+    assert_eq!(count("created_from=2026-11-26").await, 0);
+    assert_eq!(
+        count("created_to=2026-11-25T04:00:00Z").await,
+        0,
+        "the end is exclusive"
+    );
+    let (status, v) = shop
+        .s
+        .merchant(
+            &shop.read,
+            "/v1/merchant/cases?created_from=yesterday",
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, v["error"]["field"].as_str()),
+        (400, Some("created_from"))
+    );
+}

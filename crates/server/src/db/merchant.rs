@@ -47,6 +47,10 @@ pub struct CaseFilter {
     pub overdue_at: Option<DateTime<Utc>>,
     /// Only cases handled by this staff member (`""`: by nobody).
     pub assignee: Option<String>,
+    /// Only cases submitted at or after this.
+    pub created_from: Option<DateTime<Utc>>,
+    /// Only cases submitted before this.
+    pub created_to: Option<DateTime<Utc>>,
     /// Only cases with a row id below this (the cursor of the previous page).
     pub before: Option<i64>,
     /// At most this many (1 to 200).
@@ -120,6 +124,8 @@ impl Store {
                           OR (status <> 'submitted' AND resolve_by IS NOT NULL AND resolve_by <= $4))))
                AND id < $5
                AND ($7 = '*' OR COALESCE(assignee, '') = $7)
+               AND ($8 = '' OR created_at >= $8)
+               AND ($9 = '' OR created_at < $9)
              ORDER BY id DESC LIMIT $6",
         )
         .bind(filter.status.map(Status::code).unwrap_or_default())
@@ -129,6 +135,8 @@ impl Store {
         .bind(filter.before.unwrap_or(i64::MAX))
         .bind(i64::from(limit) + 1)
         .bind(filter.assignee.as_deref().unwrap_or("*"))
+        .bind(filter.created_from.map(|t| t.to_rfc3339()).unwrap_or_default())
+        .bind(filter.created_to.map(|t| t.to_rfc3339()).unwrap_or_default())
         .fetch_all(self.pool())
         .await?;
         let more = rows.len() > limit as usize;
