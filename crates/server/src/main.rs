@@ -534,7 +534,9 @@ fn webhook(sub: &str, pos: &[String], flags: &Flags) -> Result<(), String> {
             let url = url.trim();
             aftersales_server::webhooks::check_url(url)
                 .map_err(|e| format!("{url}: expected {e}"))?;
-            let (id, secret) = block(store.add_webhook(url, chrono::Utc::now()))?;
+            let (id, secret) = block(store.add_webhook(url, chrono::Utc::now()))?.ok_or(
+                "this shop has as many webhook endpoints as it may (20); remove one first",
+            )?;
             println!("{secret}");
             eprintln!("webhook {id} posts every case event to {url}; its secret (above) is shown only this once");
             Ok(())

@@ -437,7 +437,18 @@ async fn add_webhook(
         )
         .field("url")
     })?;
-    let (id, secret) = state.store.add_webhook(url, (state.clock)()).await?;
+    let (id, secret) = state
+        .store
+        .add_webhook(url, (state.clock)())
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "too_many_webhooks",
+                "This shop has as many webhook endpoints as it may (20); remove one first.",
+            )
+            .field("url")
+        })?;
     Ok((
         StatusCode::CREATED,
         Json(WebhookCreated {

@@ -381,7 +381,7 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Op> {
             parameters: vec![],
             answers: vec![
                 (201, "Added, with its secret.", Some(schema(g.subschema_for::<crate::merchant::WebhookCreated>()))),
-                (422, "invalid_url.", None),
+                (422, "invalid_url; too_many_webhooks (20 endpoints already).", None),
             ],
             merchant: true,
         },

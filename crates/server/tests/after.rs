@@ -1250,3 +1250,44 @@ async fn the_case_list_filters_by_when_cases_were_submitted() {
         (400, Some("created_from"))
     );
 }
+
+/// Found by the HTTP fuzzer: a write token could add endpoints without end (7,824 in a few
+/// minutes), and every case event is written once per endpoint.
+#[tokio::test]
+async fn a_shop_has_at_most_twenty_webhook_endpoints() {
+    let shop = shop().await;
+    let add = |n: usize| {
+        let shop = &shop;
+        async move {
+            shop.s
+                .merchant(
+                    &shop.write,
+                    "/v1/merchant/webhooks",
+                    Some(json!({"url": format!("https://hooks.example/{n}")})),
+                )
+                .await
+        }
+    };
+    let mut ids = Vec::new();
+    for n in 0..20 {
+        let (status, v) = add(n).await;
+        assert_eq!(status, 201, "{n}: {v}");
+        ids.push(v["id"].as_i64().unwrap());
+    }
+    let (status, v) = add(20).await;
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (422, Some("too_many_webhooks"))
+    );
+    let (status, _) = shop
+        .s
+        .merchant_with(
+            reqwest::Method::DELETE,
+            &shop.write,
+            &format!("/v1/merchant/webhooks/{}", ids[0]),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(add(21).await.0, 201, "a place freed is taken again");
+}

@@ -30,7 +30,7 @@ pub use assign::AssignmentRule;
 pub use follow::{CaseRecord, MerchantCase};
 pub use merchant::{CaseFilter, TokenScope};
 pub(crate) use webhooks::enqueue;
-pub use webhooks::{Delivery, DueDelivery, Outcome, Webhook};
+pub use webhooks::{Delivery, DueDelivery, Outcome, Webhook, MAX_WEBHOOKS};
 
 /// An error from the database, with the operation that failed.
 #[derive(Debug)]

@@ -5,6 +5,9 @@ use super::{random_hex, time_at, DbError, Store, WriteTx};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
+/// The most endpoints a shop may have.
+pub const MAX_WEBHOOKS: i64 = 20;
+
 /// An endpoint as listed (never with its secret).
 #[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct Webhook {
@@ -104,12 +107,13 @@ pub(crate) async fn enqueue(
 
 impl Store {
     /// Adds an endpoint; answers its id and its secret (`whsec_` and 32 random bytes in
-    /// base64), shown once.
+    /// base64), shown once — or `None` when there are [`MAX_WEBHOOKS`] already (every case
+    /// event is written once per endpoint, so their number bounds the work of a request).
     pub async fn add_webhook(
         &self,
         url: &str,
         now: DateTime<Utc>,
-    ) -> Result<(i64, String), DbError> {
+    ) -> Result<Option<(i64, String)>, DbError> {
         use base64::Engine as _;
         let mut raw = [0u8; 32];
         getrandom::fill(&mut raw)
@@ -118,16 +122,20 @@ impl Store {
             "whsec_{}",
             base64::engine::general_purpose::STANDARD.encode(raw)
         );
-        let id: i64 = sqlx::query(
-            "INSERT INTO webhooks (url, secret, created_at) VALUES ($1, $2, $3) RETURNING id",
+        let mut w = self.write().await?;
+        let row = sqlx::query(
+            "INSERT INTO webhooks (url, secret, created_at)
+             SELECT $1, $2, $3 WHERE (SELECT COUNT(*) FROM webhooks) < $4
+             RETURNING id",
         )
         .bind(url)
         .bind(&secret)
         .bind(now.to_rfc3339())
-        .fetch_one(self.pool())
-        .await?
-        .try_get(0)?;
-        Ok((id, secret))
+        .bind(MAX_WEBHOOKS)
+        .fetch_optional(&mut *w.tx)
+        .await?;
+        w.commit().await?;
+        row.map(|r| Ok((r.try_get(0)?, secret.clone()))).transpose()
     }
 
     /// Removes an endpoint and its queue; `false` for an unknown id.
