@@ -507,6 +507,16 @@ pub struct KpiQuery {
     short_use_days: Option<i64>,
 }
 
+/// `400 invalid_field` on `field`: "field: expected …".
+fn invalid_field(field: &str, expected: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_field",
+        &format!("{field}: expected {expected}."),
+    )
+    .field(field)
+}
+
 /// The longest period one report covers.
 pub const MAX_KPI_DAYS: i64 = 366;
 
@@ -591,14 +601,7 @@ async fn kpis(
         q.short_use_days,
         now,
     )
-    .map_err(|(field, expected)| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_field",
-            &format!("{field}: expected {expected}."),
-        )
-        .field(field)
-    })?;
+    .map_err(|(field, expected)| invalid_field(field, expected))?;
     let facts = state.store.kpi_facts(from, to).await?;
     Ok(Json(aftersales_core::kpi::report(
         &facts, from, to, now, rules,
@@ -733,14 +736,7 @@ async fn assign(
         .as_deref()
         .map(check_staff)
         .transpose()
-        .map_err(|expected| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_field",
-                &format!("assignee: expected {expected}."),
-            )
-            .field("assignee")
-        })?;
+        .map_err(|expected| invalid_field("assignee", expected))?;
     let case = cases::find(&state.store, &tn).await?;
     let now = (state.clock)();
     state.store.assign(&case, assignee, now).await?;
@@ -810,14 +806,8 @@ async fn set_rule(
 ) -> Result<Json<RuleList>, ApiError> {
     authorize(&state, &headers, TokenScope::Write).await?;
     let Json(req) = body?;
-    let (kind, staff) = check_rule(&kind, &req.staff).map_err(|(field, expected)| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_field",
-            &format!("{field}: expected {expected}."),
-        )
-        .field(&field)
-    })?;
+    let (kind, staff) = check_rule(&kind, &req.staff)
+        .map_err(|(field, expected)| invalid_field(&field, expected))?;
     state.store.set_assignment_rule(&kind, &staff).await?;
     Ok(Json(RuleList {
         rules: state.store.assignment_rules().await?,
