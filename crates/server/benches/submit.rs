@@ -6,15 +6,14 @@
 //!
 //! `BENCH_DB`: `sqlite` (default) or a PostgreSQL server's URL (a fresh database is made on
 //! it). `BENCH_SECONDS`: each run's length (default 8). `BENCH_ORDERS`: orders seeded
-//! (default 100000).
+//! (default 100000). `BENCH_BIN`: another `aftersales` binary to measure (an earlier build,
+//! to compare in one sitting).
 
 use std::io::Write;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_aftersales");
 
 #[path = "../tests/support/process.rs"]
 mod process;
@@ -190,6 +189,8 @@ fn main() {
     // `cargo bench` passes --bench; nothing else is taken.
     let seconds: u64 = env_or("BENCH_SECONDS", 8);
     let orders: usize = env_or("BENCH_ORDERS", 100_000);
+    let bin =
+        std::env::var("BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_aftersales").into());
     let engine = std::env::var("BENCH_DB").unwrap_or_else(|_| "sqlite".into());
     let dir = std::env::temp_dir().join(format!("aftersales-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -212,7 +213,7 @@ fn main() {
     };
     let file = orders_file(&dir, orders);
     let t = Instant::now();
-    let out = Command::new(BIN)
+    let out = Command::new(&bin)
         .args(["orders", "import"])
         .arg(&file)
         .args(["--db", &db])
@@ -228,7 +229,7 @@ fn main() {
         t.elapsed().as_secs_f64(),
         String::from_utf8_lossy(&out.stdout).trim()
     );
-    let server = process::serve(BIN, &db, &[]);
+    let server = process::serve(&bin, &db, &[]);
     let next = Arc::new(AtomicU64::new(0));
     println!("{label}: clients | cases/s | p50 ms | p99 ms | refused | hostile requests");
     for (clients, hostile) in [(1, false), (8, false), (32, false), (32, true)] {

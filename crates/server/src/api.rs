@@ -743,17 +743,18 @@ async fn create_case(
         respond_by: case.due.respond_by,
         resolve_by: case.due.resolve_by,
     };
+    let kept = receipt.clone();
     let stored = store
-        .insert_case(
-            &order,
-            &accepted,
-            &contact,
-            idempotency.as_ref().map(|(k, h)| (k.as_str(), h.as_str())),
+        .insert_case(crate::db::NewCase {
+            order,
+            accepted,
+            contact: contact.clone(),
+            idempotency: idempotency.clone(),
             due,
             now,
-            mint_tracking_number,
-            |c| serde_json::to_string(&receipt(c)).unwrap_or_default(),
-        )
+            mint: mint_tracking_number,
+            receipt: Box::new(move |c| serde_json::to_string(&kept(c)).unwrap_or_default()),
+        })
         .await?;
     let case = match stored {
         Ok(case) => case,

@@ -1,7 +1,7 @@
 //! Who handles a case: by hand, or by a rule per case type whose staff take new cases in turn.
 
 use super::follow::CaseRecord;
-use super::{DbError, Store, WriteTx};
+use super::{DbError, Store};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -14,36 +14,6 @@ pub struct AssignmentRule {
     pub staff: Vec<String>,
     /// Whose turn is next (an index into `staff`).
     pub next: usize,
-}
-
-/// Assigns a new case by its type's rule, if there is one, inside the case's transaction:
-/// the rule's turn moves on in the same statement, so two server processes never give two
-/// cases the same turn.
-pub(crate) async fn by_rule(
-    w: &mut WriteTx,
-    case_id: i64,
-    kind: &str,
-) -> Result<Option<String>, DbError> {
-    let row = sqlx::query(
-        "UPDATE assignment_rules SET next_turn = next_turn + 1 WHERE kind = $1
-         RETURNING staff_json, next_turn - 1",
-    )
-    .bind(kind)
-    .fetch_optional(&mut *w.tx)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let staff: Vec<String> = serde_json::from_str(&row.try_get::<String, _>(0)?)
-        .map_err(|e| DbError(format!("assignment rule for {kind}: {e}")))?;
-    let turn = usize::try_from(row.try_get::<i64, _>(1)?).unwrap_or(0);
-    let Some(who) = staff.get(turn % staff.len().max(1)) else {
-        return Ok(None);
-    };
-    sqlx::query("UPDATE cases SET assignee = $2 WHERE id = $1")
-        .bind(case_id)
-        .bind(who)
-        .execute(&mut *w.tx)
-        .await?;
-    Ok(Some(who.clone()))
 }
 
 impl Store {

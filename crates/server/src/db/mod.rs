@@ -6,10 +6,10 @@
 //! starts, the schema's types) [`Engine`] says so. Nothing here blocks the async runtime:
 //! SQLite runs on sqlx's own worker threads, PostgreSQL over the network.
 
-use aftersales_core::api::{Channel, Contact, OpenCase, OpenLine};
-use aftersales_core::case::{AcceptedCase, CaseKind, EvidenceKind};
+use aftersales_core::api::{OpenCase, OpenLine};
+use aftersales_core::case::CaseKind;
 use aftersales_core::commitment::DueTimes;
-use aftersales_core::lifecycle::{Actor, Lifecycle, Status};
+use aftersales_core::lifecycle::Status;
 use aftersales_core::money::Currency;
 use aftersales_core::order::{Line, Order};
 use aftersales_core::tracking::TrackingNumber;
@@ -25,10 +25,12 @@ mod assign;
 mod follow;
 mod kpi;
 mod merchant;
+mod submit;
 mod webhooks;
 pub use assign::AssignmentRule;
 pub use follow::{CaseRecord, MerchantCase};
 pub use merchant::{CaseFilter, TokenScope};
+pub use submit::{NewCase, Stored};
 pub(crate) use webhooks::enqueue;
 pub use webhooks::{Delivery, DueDelivery, Outcome, Webhook, MAX_WEBHOOKS};
 
@@ -223,6 +225,8 @@ pub struct Store {
     wake: Arc<tokio::sync::Notify>,
     /// A scratch database removed when the last clone is dropped.
     _scratch: Option<Arc<Scratch>>,
+    /// The queue of this process's case writer (see [`submit`]); none in the writer's own.
+    cases: Option<submit::Queue>,
 }
 
 /// A write transaction: `BEGIN IMMEDIATE` on SQLite (the write lock is taken first, so a
@@ -370,14 +374,16 @@ impl Store {
                 .execute(&pool)
                 .await?;
         }
-        let store = Store {
+        let mut store = Store {
             pool,
             engine,
             write_gate: (engine == Engine::Sqlite).then(Arc::default),
             wake: Arc::default(),
             _scratch: None,
+            cases: None,
         };
         store.migrate().await?;
+        store.cases = Some(submit::start(&store));
         Ok(store)
     }
 
@@ -564,182 +570,6 @@ impl Store {
             receipt,
             request_hash: row.try_get(1).unwrap_or_default(),
         }))
-    }
-
-    /// Stores an accepted case with its lines, its first event, how to reach the shopper, the
-    /// request's idempotency key and the receipt `receipt` makes of it (kept to answer a
-    /// repeated request), in one short write transaction that also takes the claimed units off
-    /// their lines — each with a conditional update, so a line's last unit goes to one case
-    /// even across server processes. The tracking number comes from `mint`, called again in
-    /// the unlikely event of a collision.
-    ///
-    /// # Errors
-    /// `Ok(Err(conflict))` when another request changed the order since it was checked.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn insert_case(
-        &self,
-        order: &Order,
-        accepted: &AcceptedCase,
-        contact: &Contact,
-        idempotency: Option<(&str, &str)>,
-        due: DueTimes,
-        now: DateTime<Utc>,
-        mut mint: impl FnMut() -> Result<TrackingNumber, DbError>,
-        receipt: impl Fn(&StoredCase) -> String,
-    ) -> Result<Result<StoredCase, Conflict>, DbError> {
-        let draft = &accepted.draft;
-        let mut lifecycle = Lifecycle::new(now);
-        if accepted.needs_review {
-            lifecycle
-                .apply(Status::UnderReview, Actor::System, now)
-                .map_err(|e| DbError(e.to_string()))?;
-        }
-        let status = lifecycle.status();
-        let draft_json = serde_json::to_string(draft).map_err(|e| DbError(e.to_string()))?;
-        let claims = draft.case_type.kind().claims_units();
-        let mut w = self.write().await?;
-        if claims {
-            for l in &draft.lines {
-                if !claim(&mut w, &order.number, &l.line_id, i64::from(l.quantity)).await? {
-                    return Ok(Err(Conflict::Claimed {
-                        line_id: l.line_id.clone(),
-                    }));
-                }
-            }
-        }
-        for _ in 0..5 {
-            let tracking_number = mint()?;
-            let stored = StoredCase {
-                tracking_number,
-                status,
-                created_at: now,
-                due,
-            };
-            let inserted = sqlx::query(
-                "INSERT INTO cases (tracking_number, kind, status, order_number, resolution, reason,
-                 refund_minor, currency, needs_review, draft_json, created_at, respond_by, resolve_by,
-                 holds_claim, contact_email, contact_phone, contact_channel, idempotency_key,
-                 receipt_json, request_hash)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                         $18, $19, $20)
-                 ON CONFLICT(tracking_number) DO NOTHING
-                 RETURNING id",
-            )
-            .bind(stored.tracking_number.as_str())
-            .bind(draft.case_type.kind().code())
-            .bind(status.code())
-            .bind(&order.number)
-            .bind(draft.resolution.map(|r| r.code()))
-            .bind(&draft.reason)
-            .bind(accepted.quote.as_ref().map(|q| q.total.minor))
-            .bind(order.currency.code())
-            .bind(i64::from(accepted.needs_review))
-            .bind(&draft_json)
-            .bind(now.to_rfc3339())
-            .bind(due.respond_by.to_rfc3339())
-            .bind(due.resolve_by.map(|t| t.to_rfc3339()))
-            .bind(i64::from(claims))
-            .bind(normalise_email(&contact.email))
-            .bind(contact.phone.trim())
-            .bind(match contact.channel {
-                Channel::Email => "email",
-                Channel::Phone => "phone",
-            })
-            .bind(idempotency.map(|(key, _)| key))
-            .bind(receipt(&stored))
-            .bind(idempotency.map(|(_, hash)| hash))
-            .fetch_optional(&mut *w.tx)
-            .await;
-            let id: i64 = match inserted {
-                Ok(Some(row)) => row.try_get(0)?,
-                Ok(None) => continue,
-                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                    return Ok(Err(Conflict::KeyTaken));
-                }
-                Err(e) => return Err(e.into()),
-            };
-            for e in draft
-                .evidence
-                .iter()
-                .filter(|e| e.kind == EvidenceKind::Photo)
-            {
-                let attached = sqlx::query(
-                    "UPDATE evidence SET case_id = $1
-                     WHERE id = $2 AND order_number = $3 AND case_id IS NULL",
-                )
-                .bind(id)
-                .bind(&e.reference)
-                .bind(&order.number)
-                .execute(&mut *w.tx)
-                .await?;
-                if attached.rows_affected() != 1 {
-                    return Ok(Err(Conflict::Evidence {
-                        reference: e.reference.clone(),
-                    }));
-                }
-            }
-            // Every line in one statement, every event in another: the write transaction is
-            // as few round trips as it can be.
-            let mut lines = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "INSERT INTO case_lines (case_id, line_id, quantity, exchange_sku) VALUES {}",
-                placeholders(draft.lines.len(), 4)
-            )));
-            for l in &draft.lines {
-                lines = lines
-                    .bind(id)
-                    .bind(&l.line_id)
-                    .bind(i64::from(l.quantity))
-                    .bind(&l.exchange_for);
-            }
-            if !draft.lines.is_empty() {
-                lines.execute(&mut *w.tx).await?;
-            }
-            // The shopper's submission, then every move the lifecycle made (a review rule's).
-            let mut events = vec![(None, Status::Submitted, Actor::Shopper, now)];
-            events.extend(
-                lifecycle
-                    .history
-                    .iter()
-                    .map(|t| (Some(t.from), t.to, t.by, t.at)),
-            );
-            let mut insert = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "INSERT INTO case_events (case_id, from_status, to_status, actor, at) VALUES {}",
-                placeholders(events.len(), 5)
-            )));
-            for (from, to, by, at) in events {
-                insert = insert
-                    .bind(id)
-                    .bind(from.map(Status::code))
-                    .bind(to.code())
-                    .bind(by.code())
-                    .bind(at.to_rfc3339());
-            }
-            insert.execute(&mut *w.tx).await?;
-            let assignee = assign::by_rule(&mut w, id, draft.case_type.kind().code()).await?;
-            let data = serde_json::json!({
-                "assignee": assignee,
-                "tracking_number": stored.tracking_number.as_str(),
-                "order_number": order.number,
-                "kind": draft.case_type.kind().code(),
-                "status": status.code(),
-                "resolution": draft.resolution.map(|r| r.code()),
-                "reason": draft.reason,
-                "lines": draft.lines.iter().map(|l| serde_json::json!({
-                    "line_id": l.line_id, "quantity": l.quantity, "exchange_sku": l.exchange_for,
-                })).collect::<Vec<_>>(),
-                "refund": accepted.quote.as_ref().map(|q| serde_json::json!({
-                    "amount_minor": q.total.minor, "currency": order.currency.code(),
-                })),
-                "needs_review": accepted.needs_review,
-                "created_at": now,
-                "respond_by": due.respond_by,
-                "resolve_by": due.resolve_by,
-            });
-            enqueue(&mut w, "case.created", data, now).await?;
-            w.commit().await?;
-            return Ok(Ok(stored));
-        }
-        Err(DbError("could not mint a unique tracking number".into()))
     }
 
     /// How many open cases of `kind` the order has (not rejected, withdrawn, confirmed or

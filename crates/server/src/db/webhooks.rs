@@ -84,23 +84,39 @@ pub(crate) async fn enqueue(
     data: serde_json::Value,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    let payload = serde_json::json!({
-        "type": event,
-        "timestamp": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        "data": data,
-    });
-    sqlx::query(
+    enqueue_many(w, vec![(event, data, now)]).await
+}
+
+/// Queues several events (each its type, data and time) for every endpoint in one statement.
+pub(crate) async fn enqueue_many(
+    w: &mut WriteTx,
+    events: Vec<(&str, serde_json::Value, DateTime<Utc>)>,
+) -> Result<(), DbError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let mut insert = sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO webhook_deliveries (webhook_id, message_id, event, payload, created_at,
                                          next_attempt_at)
-         SELECT id, $1 || '_' || CAST(id AS TEXT), $2, $3, $4, $4 FROM webhooks
-         WHERE disabled_at IS NULL",
-    )
-    .bind(format!("msg_{}", random_hex(12)?))
-    .bind(event)
-    .bind(payload.to_string())
-    .bind(now.to_rfc3339())
-    .execute(&mut *w.tx)
-    .await?;
+         SELECT w.id, v.column1 || '_' || CAST(w.id AS TEXT), v.column2, v.column3, v.column4,
+                v.column4
+         FROM webhooks w CROSS JOIN (VALUES {}) AS v
+         WHERE w.disabled_at IS NULL",
+        super::placeholders(events.len(), 4)
+    )));
+    for (event, data, now) in events {
+        let payload = serde_json::json!({
+            "type": event,
+            "timestamp": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "data": data,
+        });
+        insert = insert
+            .bind(format!("msg_{}", random_hex(12)?))
+            .bind(event.to_string())
+            .bind(payload.to_string())
+            .bind(now.to_rfc3339());
+    }
+    insert.execute(&mut *w.tx).await?;
     w.queued = true;
     Ok(())
 }

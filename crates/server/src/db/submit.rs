@@ -1,0 +1,557 @@
+//! Storing submitted cases in groups: one task per server process writes every case the
+//! process accepted, taking all that queued while it wrote the last group, and stores the whole
+//! group in one write transaction with one statement per table — the claims read and decided
+//! together, then the units, the cases, their lines, their events, their assignment and their
+//! webhook deliveries each written at once. A request waits only for its own answer.
+//!
+//! Why: a write transaction is one writer at a time (SQLite has one; PostgreSQL would lock the
+//! same lines), and each statement in it is a round trip (on SQLite, to sqlx's worker thread).
+//! Case by case, 32 shoppers at once queue for 8 round trips each; in a group they share them.
+//!
+//! Claims stay exact: the lines' units are read inside the write transaction, under SQLite's
+//! write lock (`BEGIN IMMEDIATE`) or PostgreSQL's row locks (`FOR UPDATE`), so no other
+//! process can change them before the group commits, and the group's own cases are counted
+//! one after another in the order they arrived. The update that takes the units still says
+//! `claimed + n <= quantity`: should the count ever disagree, the group is undone.
+//!
+//! A group that fails as a whole (another process stored the same idempotency key; a photo
+//! taken by another process after all) is undone and its cases are written one by one, so
+//! only the case at fault gets the error.
+
+use super::{normalise_email, placeholders, Conflict, DbError, Store, StoredCase};
+use aftersales_core::api::{Channel, Contact};
+use aftersales_core::case::{AcceptedCase, EvidenceKind};
+use aftersales_core::commitment::DueTimes;
+use aftersales_core::lifecycle::{Actor, Lifecycle, Status};
+use aftersales_core::order::Order;
+use aftersales_core::tracking::TrackingNumber;
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+use std::collections::{HashMap, HashSet};
+use tokio::sync::{mpsc, oneshot};
+
+/// The most cases stored in one transaction.
+const MAX_GROUP: usize = 64;
+/// A group takes no more cases once its lines reach this (one case may have up to the
+/// order's 500): every statement stays far below the engines' limits on bound values.
+const MAX_GROUP_LINES: usize = 1_000;
+/// Cases waiting for the writer; a request beyond them waits to be queued.
+const QUEUE: usize = 1_024;
+
+/// A case the engine accepted, to be stored.
+pub struct NewCase {
+    /// The order, as the engine checked it.
+    pub order: Order,
+    /// What the engine accepted.
+    pub accepted: AcceptedCase,
+    /// How to reach the shopper.
+    pub contact: Contact,
+    /// The request's idempotency key and the hash of its body.
+    pub idempotency: Option<(String, String)>,
+    /// When the shop promised to answer and to resolve it.
+    pub due: DueTimes,
+    /// Submitted at.
+    pub now: DateTime<Utc>,
+    /// Makes a public tracking number (called again in the unlikely event of a collision).
+    pub mint: fn() -> Result<TrackingNumber, DbError>,
+    /// The receipt the request is answered with, kept to answer a repeated request.
+    pub receipt: Box<dyn Fn(&StoredCase) -> String + Send + Sync>,
+}
+
+/// What became of one case.
+pub type Stored = Result<Result<StoredCase, Conflict>, DbError>;
+
+pub(super) struct Job {
+    case: NewCase,
+    reply: oneshot::Sender<Stored>,
+}
+
+/// The sending side of the writer's queue, held by every [`Store`] but the writer's own.
+pub(super) type Queue = mpsc::Sender<Job>;
+
+/// Starts the writer of `store`'s cases; it ends when every sender is dropped.
+pub(super) fn start(store: &Store) -> Queue {
+    let (tx, rx) = mpsc::channel(QUEUE);
+    let writer = Store {
+        cases: None,
+        ..store.clone()
+    };
+    tokio::spawn(write_groups(writer, rx));
+    tx
+}
+
+async fn write_groups(store: Store, mut rx: mpsc::Receiver<Job>) {
+    while let Some(first) = rx.recv().await {
+        let mut lines = first.case.accepted.draft.lines.len();
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP && lines < MAX_GROUP_LINES {
+            let Ok(job) = rx.try_recv() else { break };
+            lines += job.case.accepted.draft.lines.len();
+            group.push(job);
+        }
+        store.write_group(group).await;
+    }
+}
+
+/// Why a group was undone.
+enum Undone {
+    /// One case cannot be stored: alone, it is answered this.
+    Conflict(Conflict),
+    /// The database failed.
+    Db(DbError),
+}
+
+impl From<DbError> for Undone {
+    fn from(e: DbError) -> Self {
+        Undone::Db(e)
+    }
+}
+
+impl From<sqlx::Error> for Undone {
+    fn from(e: sqlx::Error) -> Self {
+        Undone::Db(e.into())
+    }
+}
+
+impl Store {
+    /// Stores an accepted case with its lines, its first events, how to reach the shopper,
+    /// the request's idempotency key and its receipt, taking the claimed units off their lines
+    /// — with the other cases queued meanwhile, in one short transaction (see the module).
+    ///
+    /// # Errors
+    /// `Ok(Err(conflict))` when another request changed the order since it was checked.
+    pub async fn insert_case(&self, case: NewCase) -> Stored {
+        let stopped = || DbError("the case writer has stopped".into());
+        let queue = self.cases.as_ref().ok_or_else(stopped)?;
+        let (reply, answer) = oneshot::channel();
+        queue
+            .send(Job { case, reply })
+            .await
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+
+    /// Writes a group; if it is undone as a whole, writes its cases one by one.
+    async fn write_group(&self, group: Vec<Job>) {
+        let cases: Vec<&NewCase> = group.iter().map(|j| &j.case).collect();
+        let answers = match self.try_group(&cases).await {
+            Ok(stored) => stored.into_iter().map(Ok).collect(),
+            Err(undone) if group.len() == 1 => vec![match undone {
+                Undone::Conflict(c) => Ok(Err(c)),
+                Undone::Db(e) => Err(e),
+            }],
+            Err(_) => {
+                let mut answers = Vec::with_capacity(cases.len());
+                for case in &cases {
+                    answers.push(match self.try_group(&[case]).await {
+                        Ok(mut stored) => Ok(stored.remove(0)),
+                        Err(Undone::Conflict(c)) => Ok(Err(c)),
+                        Err(Undone::Db(e)) => Err(e),
+                    });
+                }
+                answers
+            }
+        };
+        for (job, answer) in group.into_iter().zip(answers) {
+            // The request may have gone (its client left): the case is stored all the same,
+            // and a retry with its key gets the receipt.
+            let _ = job.reply.send(answer);
+        }
+    }
+
+    /// One transaction for `cases`: each is stored or answered with its conflict, or the
+    /// whole is undone.
+    async fn try_group(
+        &self,
+        cases: &[&NewCase],
+    ) -> Result<Vec<Result<StoredCase, Conflict>>, Undone> {
+        let mut outcome: Vec<Option<Conflict>> = vec![None; cases.len()];
+        let mut w = self.write().await?;
+        let lock = match self.engine {
+            super::Engine::Sqlite => "",
+            super::Engine::Postgres => " FOR UPDATE",
+        };
+
+        // The units: read, then counted case by case in arrival order.
+        let claiming: Vec<usize> = (0..cases.len())
+            .filter(|&i| cases[i].accepted.draft.case_type.kind().claims_units())
+            .collect();
+        let mut left: HashMap<(String, String), i64> = HashMap::new();
+        let orders: Vec<&str> = dedup(claiming.iter().map(|&i| cases[i].order.number.as_str()));
+        if !orders.is_empty() {
+            let mut read = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT order_number, line_id, quantity - claimed FROM order_lines
+                 WHERE order_number IN ({}) ORDER BY order_number, line_id{lock}",
+                list(1, orders.len())
+            )));
+            for o in &orders {
+                read = read.bind(*o);
+            }
+            for row in read.fetch_all(&mut *w.tx).await? {
+                left.insert((row.try_get(0)?, row.try_get(1)?), row.try_get(2)?);
+            }
+        }
+        for &i in &claiming {
+            let c = cases[i];
+            let mut wanted: HashMap<&str, i64> = HashMap::new();
+            for l in &c.accepted.draft.lines {
+                *wanted.entry(l.line_id.as_str()).or_default() += i64::from(l.quantity);
+            }
+            let short = c.accepted.draft.lines.iter().find(|l| {
+                let key = (c.order.number.clone(), l.line_id.clone());
+                left.get(&key)
+                    .is_none_or(|&n| n < wanted[l.line_id.as_str()])
+            });
+            if let Some(l) = short {
+                outcome[i] = Some(Conflict::Claimed {
+                    line_id: l.line_id.clone(),
+                });
+                continue;
+            }
+            for (line, n) in wanted {
+                if let Some(units) = left.get_mut(&(c.order.number.clone(), line.to_string())) {
+                    *units -= n;
+                }
+            }
+        }
+
+        // The photos: each this order's, in no case yet, and in one case of the group only.
+        let photos = |i: usize| {
+            cases[i]
+                .accepted
+                .draft
+                .evidence
+                .iter()
+                .filter(|e| e.kind == EvidenceKind::Photo)
+                .map(|e| e.reference.as_str())
+        };
+        let ids: Vec<&str> = dedup(
+            (0..cases.len())
+                .filter(|&i| outcome[i].is_none())
+                .flat_map(photos),
+        );
+        if !ids.is_empty() {
+            let mut read = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT id, order_number FROM evidence WHERE case_id IS NULL AND id IN ({}){lock}",
+                list(1, ids.len())
+            )));
+            for id in &ids {
+                read = read.bind(*id);
+            }
+            let mut free: HashMap<String, String> = HashMap::new();
+            for row in read.fetch_all(&mut *w.tx).await? {
+                free.insert(row.try_get(0)?, row.try_get(1)?);
+            }
+            for i in 0..cases.len() {
+                if outcome[i].is_some() {
+                    continue;
+                }
+                let taken = photos(i).find(|id| free.get(*id) != Some(&cases[i].order.number));
+                if let Some(id) = taken {
+                    outcome[i] = Some(Conflict::Evidence {
+                        reference: id.to_string(),
+                    });
+                    // Its units go back to the group's count.
+                    if claiming.contains(&i) {
+                        for l in &cases[i].accepted.draft.lines {
+                            let key = (cases[i].order.number.clone(), l.line_id.clone());
+                            if let Some(units) = left.get_mut(&key) {
+                                *units += i64::from(l.quantity);
+                            }
+                        }
+                    }
+                } else {
+                    for id in photos(i) {
+                        free.remove(id);
+                    }
+                }
+            }
+        }
+        let stored: Vec<usize> = (0..cases.len()).filter(|&i| outcome[i].is_none()).collect();
+        if stored.is_empty() {
+            w.commit().await?;
+            return Ok(outcome.into_iter().flatten().map(Err).collect());
+        }
+
+        // The units taken, one statement for every line of the group.
+        let mut taken: HashMap<(&str, &str), i64> = HashMap::new();
+        for &i in stored.iter().filter(|&&i| claiming.contains(&i)) {
+            for l in &cases[i].accepted.draft.lines {
+                *taken
+                    .entry((cases[i].order.number.as_str(), l.line_id.as_str()))
+                    .or_default() += i64::from(l.quantity);
+            }
+        }
+        if !taken.is_empty() {
+            let mut update = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE order_lines SET claimed = claimed + v.column3
+                 FROM (VALUES {}) AS v
+                 WHERE order_lines.order_number = v.column1 AND order_lines.line_id = v.column2
+                   AND order_lines.claimed + v.column3 <= order_lines.quantity",
+                placeholders(taken.len(), 3)
+            )));
+            for ((order, line), n) in &taken {
+                update = update.bind(*order).bind(*line).bind(*n);
+            }
+            let done = update.execute(&mut *w.tx).await?;
+            if done.rows_affected() != taken.len() as u64 {
+                return Err(Undone::Db(DbError(
+                    "a line's units changed under the write lock".into(),
+                )));
+            }
+        }
+
+        // Round-robin assignment: each rule's turn moves once for all its cases in the group.
+        let mut assignees: Vec<Option<String>> = vec![None; cases.len()];
+        let kinds: Vec<&str> = dedup(stored.iter().map(|&i| kind(cases[i])));
+        for k in kinds {
+            let of_kind: Vec<usize> = stored
+                .iter()
+                .copied()
+                .filter(|&i| kind(cases[i]) == k)
+                .collect();
+            let n = of_kind.len() as i64;
+            let row = sqlx::query(
+                "UPDATE assignment_rules SET next_turn = next_turn + $2 WHERE kind = $1
+                 RETURNING staff_json, next_turn - $2",
+            )
+            .bind(k)
+            .bind(n)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+            let Some(row) = row else { continue };
+            let staff: Vec<String> = serde_json::from_str(&row.try_get::<String, _>(0)?)
+                .map_err(|e| DbError(format!("assignment rule for {k}: {e}")))?;
+            let first = usize::try_from(row.try_get::<i64, _>(1)?).unwrap_or(0);
+            if staff.is_empty() {
+                continue;
+            }
+            for (turn, i) in of_kind.into_iter().enumerate() {
+                assignees[i] = Some(staff[(first + turn) % staff.len()].clone());
+            }
+        }
+
+        // The cases; a tracking number taken already is minted again.
+        let mut made: Vec<Option<(i64, StoredCase)>> = vec![None; cases.len()];
+        let mut pending = stored.clone();
+        for _ in 0..5 {
+            if pending.is_empty() {
+                break;
+            }
+            let mut insert = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO cases (tracking_number, kind, status, order_number, resolution, reason,
+                 refund_minor, currency, needs_review, draft_json, created_at, respond_by, resolve_by,
+                 holds_claim, contact_email, contact_phone, contact_channel, idempotency_key,
+                 receipt_json, request_hash, assignee)
+                 VALUES {}
+                 ON CONFLICT(tracking_number) DO NOTHING
+                 RETURNING id, tracking_number",
+                placeholders(pending.len(), 21)
+            )));
+            let mut minted: HashMap<String, (usize, StoredCase)> = HashMap::new();
+            for &i in &pending {
+                let c = cases[i];
+                let draft = &c.accepted.draft;
+                let case = StoredCase {
+                    tracking_number: (c.mint)()?,
+                    status: status(c)?,
+                    created_at: c.now,
+                    due: c.due,
+                };
+                let draft_json =
+                    serde_json::to_string(draft).map_err(|e| DbError(e.to_string()))?;
+                insert = insert
+                    .bind(case.tracking_number.to_string())
+                    .bind(kind(c))
+                    .bind(case.status.code())
+                    .bind(c.order.number.clone())
+                    .bind(draft.resolution.map(|r| r.code()))
+                    .bind(draft.reason.clone())
+                    .bind(c.accepted.quote.as_ref().map(|q| q.total.minor))
+                    .bind(c.order.currency.code())
+                    .bind(i64::from(c.accepted.needs_review))
+                    .bind(draft_json)
+                    .bind(c.now.to_rfc3339())
+                    .bind(c.due.respond_by.to_rfc3339())
+                    .bind(c.due.resolve_by.map(|t| t.to_rfc3339()))
+                    .bind(i64::from(draft.case_type.kind().claims_units()))
+                    .bind(normalise_email(&c.contact.email))
+                    .bind(c.contact.phone.trim().to_string())
+                    .bind(match c.contact.channel {
+                        Channel::Email => "email",
+                        Channel::Phone => "phone",
+                    })
+                    .bind(c.idempotency.as_ref().map(|(k, _)| k.clone()))
+                    .bind((c.receipt)(&case))
+                    .bind(c.idempotency.as_ref().map(|(_, h)| h.clone()))
+                    .bind(assignees[i].clone());
+                minted.insert(case.tracking_number.to_string(), (i, case));
+            }
+            let rows = match insert.fetch_all(&mut *w.tx).await {
+                Ok(rows) => rows,
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                    return Err(Undone::Conflict(Conflict::KeyTaken));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            for row in rows {
+                let tracking: String = row.try_get(1)?;
+                if let Some((i, case)) = minted.remove(&tracking) {
+                    made[i] = Some((row.try_get(0)?, case));
+                }
+            }
+            pending = minted.into_values().map(|(i, _)| i).collect();
+            pending.sort_unstable();
+        }
+        if !pending.is_empty() {
+            return Err(Undone::Db(DbError(
+                "could not mint a unique tracking number".into(),
+            )));
+        }
+        let made: Vec<(usize, i64, StoredCase)> = made
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, m)| m.map(|(id, case)| (i, id, case)))
+            .collect();
+
+        // Their photos, lines and events.
+        for &(i, id, _) in &made {
+            for photo in photos(i) {
+                let attached = sqlx::query(
+                    "UPDATE evidence SET case_id = $1
+                     WHERE id = $2 AND order_number = $3 AND case_id IS NULL",
+                )
+                .bind(id)
+                .bind(photo)
+                .bind(&cases[i].order.number)
+                .execute(&mut *w.tx)
+                .await?;
+                if attached.rows_affected() != 1 {
+                    return Err(Undone::Conflict(Conflict::Evidence {
+                        reference: photo.to_string(),
+                    }));
+                }
+            }
+        }
+        let lines: Vec<(i64, &aftersales_core::case::DraftLine)> = made
+            .iter()
+            .flat_map(|&(i, id, _)| cases[i].accepted.draft.lines.iter().map(move |l| (id, l)))
+            .collect();
+        if !lines.is_empty() {
+            let mut insert = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO case_lines (case_id, line_id, quantity, exchange_sku) VALUES {}",
+                placeholders(lines.len(), 4)
+            )));
+            for (id, l) in lines {
+                insert = insert
+                    .bind(id)
+                    .bind(l.line_id.clone())
+                    .bind(i64::from(l.quantity))
+                    .bind(l.exchange_for.clone());
+            }
+            insert.execute(&mut *w.tx).await?;
+        }
+        let mut events = Vec::new();
+        for &(i, id, _) in &made {
+            let c = cases[i];
+            // The shopper's submission, then every move the lifecycle made (a review rule's).
+            events.push((id, None, Status::Submitted, Actor::Shopper, c.now));
+            for t in lifecycle(c)?.history {
+                events.push((id, Some(t.from), t.to, t.by, t.at));
+            }
+        }
+        let mut insert = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO case_events (case_id, from_status, to_status, actor, at) VALUES {}",
+            placeholders(events.len(), 5)
+        )));
+        for (id, from, to, by, at) in events {
+            insert = insert
+                .bind(id)
+                .bind(from.map(Status::code))
+                .bind(to.code())
+                .bind(by.code())
+                .bind(at.to_rfc3339());
+        }
+        insert.execute(&mut *w.tx).await?;
+
+        // What the merchant's webhooks are sent.
+        let mut created = Vec::with_capacity(made.len());
+        for &(i, _, ref case) in &made {
+            created.push((
+                "case.created",
+                created_event(cases[i], case, assignees[i].as_deref()),
+                cases[i].now,
+            ));
+        }
+        super::webhooks::enqueue_many(&mut w, created).await?;
+        w.commit().await?;
+
+        let mut answers: Vec<Option<Result<StoredCase, Conflict>>> =
+            outcome.into_iter().map(|c| c.map(Err)).collect();
+        for (i, _, case) in made {
+            answers[i] = Some(Ok(case));
+        }
+        answers
+            .into_iter()
+            .map(|a| a.ok_or_else(|| Undone::Db(DbError("a case of the group was lost".into()))))
+            .collect()
+    }
+}
+
+/// `$first, …` for `n` values.
+fn list(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Each value once, in first-seen order.
+fn dedup<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut seen = HashSet::new();
+    values.filter(|v| seen.insert(*v)).collect()
+}
+
+fn kind(c: &NewCase) -> &'static str {
+    c.accepted.draft.case_type.kind().code()
+}
+
+/// The case's lifecycle as submitted: under review at once when a rule asks for a person.
+fn lifecycle(c: &NewCase) -> Result<Lifecycle, DbError> {
+    let mut lifecycle = Lifecycle::new(c.now);
+    if c.accepted.needs_review {
+        lifecycle
+            .apply(Status::UnderReview, Actor::System, c.now)
+            .map_err(|e| DbError(e.to_string()))?;
+    }
+    Ok(lifecycle)
+}
+
+fn status(c: &NewCase) -> Result<Status, DbError> {
+    Ok(lifecycle(c)?.status())
+}
+
+/// The `case.created` event's data: the case by its tracking number and order, never the
+/// shopper's e-mail.
+fn created_event(c: &NewCase, case: &StoredCase, assignee: Option<&str>) -> serde_json::Value {
+    let draft = &c.accepted.draft;
+    serde_json::json!({
+        "assignee": assignee,
+        "tracking_number": case.tracking_number.as_str(),
+        "order_number": c.order.number,
+        "kind": kind(c),
+        "status": case.status.code(),
+        "resolution": draft.resolution.map(|r| r.code()),
+        "reason": draft.reason,
+        "lines": draft.lines.iter().map(|l| serde_json::json!({
+            "line_id": l.line_id, "quantity": l.quantity, "exchange_sku": l.exchange_for,
+        })).collect::<Vec<_>>(),
+        "refund": c.accepted.quote.as_ref().map(|q| serde_json::json!({
+            "amount_minor": q.total.minor, "currency": c.order.currency.code(),
+        })),
+        "needs_review": c.accepted.needs_review,
+        "created_at": c.now,
+        "respond_by": case.due.respond_by,
+        "resolve_by": case.due.resolve_by,
+    })
+}
