@@ -682,32 +682,41 @@ async fn create_case(
         contact.email = store.order_email(&order.number).await?.unwrap_or_default();
         check_contact(&contact)?;
     }
-    // A repeated request (a double click, a retry after a timeout) gets the first case.
-    if let Some((k, hash)) = &idempotency {
-        if let Some(first) = store.replay(&order.number, k).await? {
-            if first.request_hash.as_ref().is_some_and(|h| h != hash) {
-                return Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "idempotency_key_reused",
-                    "This Idempotency-Key was already used for a different request.",
-                )
-                .field("Idempotency-Key"));
+    let number = order.number.clone();
+    let stored = store_case(&state, &req, order, contact, idempotency.clone(), now).await;
+    // A repeated request (a double click, a retry after a timeout) gets the first case. It is
+    // looked for only when this one cannot be stored (its units are claimed by the first, its
+    // key is taken): a new request costs no read for it.
+    match (stored, &idempotency) {
+        (Err(refusal), Some((k, hash))) if refusal.status.is_client_error() => {
+            match store.replay(&number, k).await? {
+                Some(first) if first.request_hash.as_ref().is_some_and(|h| h != hash) => {
+                    Err(ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "idempotency_key_reused",
+                        "This Idempotency-Key was already used for a different request.",
+                    )
+                    .field("Idempotency-Key"))
+                }
+                Some(first) => Ok(replayed(first.receipt)),
+                None => Err(refusal),
             }
-            return Ok(replayed(first.receipt));
         }
+        (stored, _) => stored,
     }
-    // Bounded work per order: past the merchant's limit of open cases of one type, no more.
+}
+
+/// Checks a case against the policy and the order and stores it: `201` with its receipt.
+async fn store_case(
+    state: &AppState,
+    req: &CreateCaseRequest,
+    order: aftersales_core::order::Order,
+    contact: Contact,
+    idempotency: Option<(String, String)>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Response, ApiError> {
+    let store = &state.store;
     let kind = req.case.case_type.kind();
-    if let Some(limit) = state.limiter.open_per_kind() {
-        if store.open_case_count(&order.number, kind).await? >= limit {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "too_many_open_requests",
-                "This order already has as many open requests of this kind as the shop takes; follow those, or contact the shop.",
-            )
-            .field("case.type"));
-        }
-    }
     let accepted = validate_case(&state.policy, &order, &req.case, now).map_err(refused)?;
     // Photos must be this order's own uploads, not yet part of another case.
     let photos: Vec<(usize, &str)> = req
@@ -749,7 +758,10 @@ async fn create_case(
             order,
             accepted,
             contact: contact.clone(),
-            idempotency: idempotency.clone(),
+            idempotency,
+            // Bounded work per order: past the merchant's limit of open cases of one type,
+            // no more (counted in the insert's transaction, so it holds under a burst).
+            open_limit: state.limiter.open_per_kind(),
             due,
             now,
             mint: mint_tracking_number,
@@ -814,6 +826,12 @@ fn conflicted(conflict: crate::db::Conflict, case: &aftersales_core::case::CaseD
                 field: format!("evidence[{i}].reference"),
             }])
         }
+        Conflict::TooManyOpen => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "too_many_open_requests",
+            "This order already has as many open requests of this kind as the shop takes; follow those, or contact the shop.",
+        )
+        .field("case.type"),
         Conflict::KeyTaken => ApiError::new(
             StatusCode::CONFLICT,
             "request_in_progress",

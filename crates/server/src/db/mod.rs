@@ -210,6 +210,8 @@ pub enum Conflict {
     /// Another request with the same idempotency key was stored meanwhile (by another server
     /// process): a retry is answered with that one.
     KeyTaken,
+    /// The order has as many open cases of this type as the shop's limit.
+    TooManyOpen,
 }
 
 /// The database: a pool of connections, shared by every request (no lock around a request's
@@ -234,6 +236,7 @@ pub struct Store {
 /// updates keep claims exact).
 pub(crate) struct WriteTx {
     pub(crate) tx: sqlx::Transaction<'static, sqlx::Any>,
+    pub(crate) engine: Engine,
     _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
     /// Whether the transaction queued a webhook delivery: the sender is woken on commit.
     queued: bool,
@@ -353,7 +356,10 @@ impl Store {
         sqlx::any::install_default_drivers();
         let mut options = AnyPoolOptions::new()
             .max_connections(connections)
-            .acquire_timeout(std::time::Duration::from_secs(10));
+            .acquire_timeout(std::time::Duration::from_secs(10))
+            // A file does not go away like a network peer: no ping (a round trip to the
+            // connection's worker thread) before every use.
+            .test_before_acquire(engine == Engine::Postgres);
         if engine == Engine::Sqlite {
             // Safe with WAL (a power cut may lose the last commits, never corrupt the file),
             // and it skips an fsync per commit.
@@ -443,6 +449,7 @@ impl Store {
         };
         Ok(WriteTx {
             tx,
+            engine: self.engine,
             _gate: gate,
             queued: false,
             wake: self.wake.clone(),
@@ -757,11 +764,18 @@ async fn uploaded(
 }
 
 /// `($1, $2), ($3, $4)` for `rows` rows of `cols` values: only placeholders, the values are
-/// bound.
-fn placeholders(rows: usize, cols: usize) -> String {
+/// bound in order. SQLite's are `?`: sqlx looks a numbered one up by name, a search through
+/// every name of the statement, so a group's insert of a thousand values would spend more on
+/// its placeholders than on its rows.
+fn placeholders(engine: Engine, rows: usize, cols: usize) -> String {
     (0..rows)
         .map(|r| {
-            let row: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
+            let row: Vec<String> = (1..=cols)
+                .map(|c| match engine {
+                    Engine::Sqlite => "?".to_string(),
+                    Engine::Postgres => format!("${}", r * cols + c),
+                })
+                .collect();
             format!("({})", row.join(", "))
         })
         .collect::<Vec<_>>()

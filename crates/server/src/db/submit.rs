@@ -48,6 +48,8 @@ pub struct NewCase {
     pub contact: Contact,
     /// The request's idempotency key and the hash of its body.
     pub idempotency: Option<(String, String)>,
+    /// The most open cases of its type its order may have (see [`Conflict::TooManyOpen`]).
+    pub open_limit: Option<u32>,
     /// When the shop promised to answer and to resolve it.
     pub due: DueTimes,
     /// Submitted at.
@@ -62,20 +64,65 @@ pub struct NewCase {
 pub type Stored = Result<Result<StoredCase, Conflict>, DbError>;
 
 pub(super) struct Job {
-    case: NewCase,
+    case: Queued,
     reply: oneshot::Sender<Stored>,
+}
+
+/// A case with what can be made of it before the transaction, made by the request's own task
+/// (the writer is one thread for every request): its tracking number, status and events,
+/// receipt and stored draft.
+struct Queued {
+    case: NewCase,
+    first: StoredCase,
+    receipt_json: String,
+    draft_json: String,
+    events: Vec<(Option<Status>, Status, Actor, DateTime<Utc>)>,
+}
+
+impl std::ops::Deref for Queued {
+    type Target = NewCase;
+    fn deref(&self) -> &NewCase {
+        &self.case
+    }
 }
 
 /// The sending side of the writer's queue, held by every [`Store`] but the writer's own.
 pub(super) type Queue = mpsc::Sender<Job>;
 
 /// Starts the writer of `store`'s cases; it ends when every sender is dropped.
+///
+/// On SQLite the writer has a thread of its own: each statement of a group is a round trip
+/// to SQLite's worker thread, and as one task among the requests' tasks the writer would wait
+/// behind them for every answer. (PostgreSQL's connections belong to the runtime that opened
+/// them: there it is a task.)
 pub(super) fn start(store: &Store) -> Queue {
-    let (tx, rx) = mpsc::channel(QUEUE);
     let writer = Store {
         cases: None,
         ..store.clone()
     };
+    let (tx, rx) = mpsc::channel(QUEUE);
+    if writer.engine == super::Engine::Sqlite {
+        let (w, main) = (writer.clone(), tokio::runtime::Handle::current());
+        let own = std::thread::Builder::new()
+            .name("aftersales-cases".into())
+            .spawn(move || {
+                match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime.block_on(write_groups(w, rx)),
+                    // No runtime of its own (out of file handles): a task then.
+                    Err(_) => drop(main.spawn(write_groups(w, rx))),
+                }
+            });
+        if own.is_ok() {
+            return tx;
+        }
+        // No thread either: a task, on a new queue (the first went with the closure).
+        let (tx, rx) = mpsc::channel(QUEUE);
+        tokio::spawn(write_groups(writer, rx));
+        return tx;
+    }
     tokio::spawn(write_groups(writer, rx));
     tx
 }
@@ -123,6 +170,34 @@ impl Store {
     pub async fn insert_case(&self, case: NewCase) -> Stored {
         let stopped = || DbError("the case writer has stopped".into());
         let queue = self.cases.as_ref().ok_or_else(stopped)?;
+        let mut lifecycle = Lifecycle::new(case.now);
+        if case.accepted.needs_review {
+            lifecycle
+                .apply(Status::UnderReview, Actor::System, case.now)
+                .map_err(|e| DbError(e.to_string()))?;
+        }
+        let first = StoredCase {
+            tracking_number: (case.mint)()?,
+            status: lifecycle.status(),
+            created_at: case.now,
+            due: case.due,
+        };
+        // The shopper's submission, then every move the lifecycle made (a review rule's).
+        let mut events = vec![(None, Status::Submitted, Actor::Shopper, case.now)];
+        events.extend(
+            lifecycle
+                .history
+                .iter()
+                .map(|t| (Some(t.from), t.to, t.by, t.at)),
+        );
+        let case = Queued {
+            receipt_json: (case.receipt)(&first),
+            draft_json: serde_json::to_string(&case.accepted.draft)
+                .map_err(|e| DbError(e.to_string()))?,
+            events,
+            first,
+            case,
+        };
         let (reply, answer) = oneshot::channel();
         queue
             .send(Job { case, reply })
@@ -133,7 +208,7 @@ impl Store {
 
     /// Writes a group; if it is undone as a whole, writes its cases one by one.
     async fn write_group(&self, group: Vec<Job>) {
-        let cases: Vec<&NewCase> = group.iter().map(|j| &j.case).collect();
+        let cases: Vec<&Queued> = group.iter().map(|j| &j.case).collect();
         let answers = match self.try_group(&cases).await {
             Ok(stored) => stored.into_iter().map(Ok).collect(),
             Err(undone) if group.len() == 1 => vec![match undone {
@@ -163,7 +238,7 @@ impl Store {
     /// whole is undone.
     async fn try_group(
         &self,
-        cases: &[&NewCase],
+        cases: &[&Queued],
     ) -> Result<Vec<Result<StoredCase, Conflict>>, Undone> {
         let mut outcome: Vec<Option<Conflict>> = vec![None; cases.len()];
         let mut w = self.write().await?;
@@ -172,50 +247,9 @@ impl Store {
             super::Engine::Postgres => " FOR UPDATE",
         };
 
-        // The units: read, then counted case by case in arrival order.
-        let claiming: Vec<usize> = (0..cases.len())
-            .filter(|&i| cases[i].accepted.draft.case_type.kind().claims_units())
-            .collect();
-        let mut left: HashMap<(String, String), i64> = HashMap::new();
-        let orders: Vec<&str> = dedup(claiming.iter().map(|&i| cases[i].order.number.as_str()));
-        if !orders.is_empty() {
-            let mut read = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT order_number, line_id, quantity - claimed FROM order_lines
-                 WHERE order_number IN ({}) ORDER BY order_number, line_id{lock}",
-                list(1, orders.len())
-            )));
-            for o in &orders {
-                read = read.bind(*o);
-            }
-            for row in read.fetch_all(&mut *w.tx).await? {
-                left.insert((row.try_get(0)?, row.try_get(1)?), row.try_get(2)?);
-            }
-        }
-        for &i in &claiming {
-            let c = cases[i];
-            let mut wanted: HashMap<&str, i64> = HashMap::new();
-            for l in &c.accepted.draft.lines {
-                *wanted.entry(l.line_id.as_str()).or_default() += i64::from(l.quantity);
-            }
-            let short = c.accepted.draft.lines.iter().find(|l| {
-                let key = (c.order.number.clone(), l.line_id.clone());
-                left.get(&key)
-                    .is_none_or(|&n| n < wanted[l.line_id.as_str()])
-            });
-            if let Some(l) = short {
-                outcome[i] = Some(Conflict::Claimed {
-                    line_id: l.line_id.clone(),
-                });
-                continue;
-            }
-            for (line, n) in wanted {
-                if let Some(units) = left.get_mut(&(c.order.number.clone(), line.to_string())) {
-                    *units -= n;
-                }
-            }
-        }
-
-        // The photos: each this order's, in no case yet, and in one case of the group only.
+        // What the group's checks need, read at once: the units left on its orders' lines,
+        // its photos not yet in a case, and its orders' open cases per type.
+        let claims = |i: usize| cases[i].accepted.draft.case_type.kind().claims_units();
         let photos = |i: usize| {
             cases[i]
                 .accepted
@@ -225,47 +259,99 @@ impl Store {
                 .filter(|e| e.kind == EvidenceKind::Photo)
                 .map(|e| e.reference.as_str())
         };
-        let ids: Vec<&str> = dedup(
+        let mut left: HashMap<(String, String), i64> = HashMap::new();
+        let orders = dedup(
             (0..cases.len())
-                .filter(|&i| outcome[i].is_none())
-                .flat_map(photos),
+                .filter(|&i| claims(i))
+                .map(|i| cases[i].order.number.as_str()),
         );
-        if !ids.is_empty() {
-            let mut read = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT id, order_number FROM evidence WHERE case_id IS NULL AND id IN ({}){lock}",
-                list(1, ids.len())
-            )));
-            for id in &ids {
-                read = read.bind(*id);
+        if !orders.is_empty() {
+            let sql = format!(
+                "SELECT order_number, line_id, quantity - claimed FROM order_lines
+                 WHERE order_number IN ({}) ORDER BY order_number, line_id{lock}",
+                list(w.engine, orders.len())
+            );
+            for row in fetch(&mut w, sql, &orders).await? {
+                left.insert((row.try_get(0)?, row.try_get(1)?), row.try_get(2)?);
             }
-            let mut free: HashMap<String, String> = HashMap::new();
-            for row in read.fetch_all(&mut *w.tx).await? {
+        }
+        let mut free: HashMap<String, String> = HashMap::new();
+        let ids = dedup((0..cases.len()).flat_map(photos));
+        if !ids.is_empty() {
+            let sql = format!(
+                "SELECT id, order_number FROM evidence WHERE case_id IS NULL AND id IN ({}){lock}",
+                list(w.engine, ids.len())
+            );
+            for row in fetch(&mut w, sql, &ids).await? {
                 free.insert(row.try_get(0)?, row.try_get(1)?);
             }
-            for i in 0..cases.len() {
-                if outcome[i].is_some() {
-                    continue;
-                }
-                let taken = photos(i).find(|id| free.get(*id) != Some(&cases[i].order.number));
-                if let Some(id) = taken {
-                    outcome[i] = Some(Conflict::Evidence {
-                        reference: id.to_string(),
-                    });
-                    // Its units go back to the group's count.
-                    if claiming.contains(&i) {
-                        for l in &cases[i].accepted.draft.lines {
-                            let key = (cases[i].order.number.clone(), l.line_id.clone());
-                            if let Some(units) = left.get_mut(&key) {
-                                *units += i64::from(l.quantity);
-                            }
-                        }
-                    }
-                } else {
-                    for id in photos(i) {
-                        free.remove(id);
-                    }
+        }
+        let mut open: HashMap<(String, String), i64> = HashMap::new();
+        let orders = dedup(
+            (0..cases.len())
+                .filter(|&i| cases[i].open_limit.is_some())
+                .map(|i| cases[i].order.number.as_str()),
+        );
+        if !orders.is_empty() {
+            let sql = format!(
+                "SELECT order_number, kind, COUNT(*) FROM cases
+                 WHERE order_number IN ({})
+                   AND status NOT IN ('rejected', 'withdrawn', 'confirmed_by_shopper', 'closed')
+                 GROUP BY order_number, kind",
+                list(w.engine, orders.len())
+            );
+            for row in fetch(&mut w, sql, &orders).await? {
+                open.insert((row.try_get(0)?, row.try_get(1)?), row.try_get(2)?);
+            }
+        }
+
+        // Each case in arrival order, as if alone after the ones before it: its units left, its
+        // photos free and this order's, its order under the limit of open cases of its type.
+        for (i, c) in cases.iter().enumerate() {
+            let number = &c.order.number;
+            let mut wanted: HashMap<&str, i64> = HashMap::new();
+            if claims(i) {
+                for l in &c.accepted.draft.lines {
+                    *wanted.entry(l.line_id.as_str()).or_default() += i64::from(l.quantity);
                 }
             }
+            let short = c.accepted.draft.lines.iter().find(|l| {
+                wanted.get(l.line_id.as_str()).is_some_and(|n| {
+                    left.get(&(number.clone(), l.line_id.clone()))
+                        .is_none_or(|units| units < n)
+                })
+            });
+            let conflict = if let Some(l) = short {
+                Some(Conflict::Claimed {
+                    line_id: l.line_id.clone(),
+                })
+            } else if let Some(id) = photos(i).find(|id| free.get(*id) != Some(number)) {
+                Some(Conflict::Evidence {
+                    reference: id.to_string(),
+                })
+            } else if c.open_limit.is_some_and(|limit| {
+                open.get(&(number.clone(), kind(c).to_string()))
+                    .is_some_and(|n| *n >= i64::from(limit))
+            }) {
+                Some(Conflict::TooManyOpen)
+            } else {
+                None
+            };
+            if conflict.is_some() {
+                outcome[i] = conflict;
+                continue;
+            }
+            for (line, n) in wanted {
+                if let Some(units) = left.get_mut(&(number.clone(), line.to_string())) {
+                    *units -= n;
+                }
+            }
+            for id in photos(i) {
+                free.remove(id);
+            }
+            *open
+                .entry((number.clone(), kind(c).to_string()))
+                .or_default() += 1;
         }
         let stored: Vec<usize> = (0..cases.len()).filter(|&i| outcome[i].is_none()).collect();
         if stored.is_empty() {
@@ -275,7 +361,7 @@ impl Store {
 
         // The units taken, one statement for every line of the group.
         let mut taken: HashMap<(&str, &str), i64> = HashMap::new();
-        for &i in stored.iter().filter(|&&i| claiming.contains(&i)) {
+        for &i in stored.iter().filter(|&&i| claims(i)) {
             for l in &cases[i].accepted.draft.lines {
                 *taken
                     .entry((cases[i].order.number.as_str(), l.line_id.as_str()))
@@ -288,7 +374,7 @@ impl Store {
                  FROM (VALUES {}) AS v
                  WHERE order_lines.order_number = v.column1 AND order_lines.line_id = v.column2
                    AND order_lines.claimed + v.column3 <= order_lines.quantity",
-                placeholders(taken.len(), 3)
+                placeholders(w.engine, taken.len(), 3)
             )));
             for ((order, line), n) in &taken {
                 update = update.bind(*order).bind(*line).bind(*n);
@@ -333,7 +419,10 @@ impl Store {
 
         // The cases; a tracking number taken already is minted again.
         let mut made: Vec<Option<(i64, StoredCase)>> = vec![None; cases.len()];
-        let mut pending = stored.clone();
+        let mut pending: Vec<(usize, StoredCase, String)> = stored
+            .iter()
+            .map(|&i| (i, cases[i].first.clone(), cases[i].receipt_json.clone()))
+            .collect();
         for _ in 0..5 {
             if pending.is_empty() {
                 break;
@@ -346,20 +435,12 @@ impl Store {
                  VALUES {}
                  ON CONFLICT(tracking_number) DO NOTHING
                  RETURNING id, tracking_number",
-                placeholders(pending.len(), 21)
+                placeholders(w.engine, pending.len(), 21)
             )));
             let mut minted: HashMap<String, (usize, StoredCase)> = HashMap::new();
-            for &i in &pending {
+            for (i, case, receipt) in pending {
                 let c = cases[i];
                 let draft = &c.accepted.draft;
-                let case = StoredCase {
-                    tracking_number: (c.mint)()?,
-                    status: status(c)?,
-                    created_at: c.now,
-                    due: c.due,
-                };
-                let draft_json =
-                    serde_json::to_string(draft).map_err(|e| DbError(e.to_string()))?;
                 insert = insert
                     .bind(case.tracking_number.to_string())
                     .bind(kind(c))
@@ -370,7 +451,7 @@ impl Store {
                     .bind(c.accepted.quote.as_ref().map(|q| q.total.minor))
                     .bind(c.order.currency.code())
                     .bind(i64::from(c.accepted.needs_review))
-                    .bind(draft_json)
+                    .bind(c.draft_json.clone())
                     .bind(c.now.to_rfc3339())
                     .bind(c.due.respond_by.to_rfc3339())
                     .bind(c.due.resolve_by.map(|t| t.to_rfc3339()))
@@ -382,7 +463,7 @@ impl Store {
                         Channel::Phone => "phone",
                     })
                     .bind(c.idempotency.as_ref().map(|(k, _)| k.clone()))
-                    .bind((c.receipt)(&case))
+                    .bind(receipt)
                     .bind(c.idempotency.as_ref().map(|(_, h)| h.clone()))
                     .bind(assignees[i].clone());
                 minted.insert(case.tracking_number.to_string(), (i, case));
@@ -400,8 +481,17 @@ impl Store {
                     made[i] = Some((row.try_get(0)?, case));
                 }
             }
-            pending = minted.into_values().map(|(i, _)| i).collect();
-            pending.sort_unstable();
+            // Taken already: minted again.
+            pending = Vec::new();
+            for (i, case) in minted.into_values() {
+                let case = StoredCase {
+                    tracking_number: (cases[i].mint)()?,
+                    ..case
+                };
+                let receipt = (cases[i].case.receipt)(&case);
+                pending.push((i, case, receipt));
+            }
+            pending.sort_unstable_by_key(|p| p.0);
         }
         if !pending.is_empty() {
             return Err(Undone::Db(DbError(
@@ -440,7 +530,7 @@ impl Store {
         if !lines.is_empty() {
             let mut insert = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO case_lines (case_id, line_id, quantity, exchange_sku) VALUES {}",
-                placeholders(lines.len(), 4)
+                placeholders(w.engine, lines.len(), 4)
             )));
             for (id, l) in lines {
                 insert = insert
@@ -453,16 +543,13 @@ impl Store {
         }
         let mut events = Vec::new();
         for &(i, id, _) in &made {
-            let c = cases[i];
-            // The shopper's submission, then every move the lifecycle made (a review rule's).
-            events.push((id, None, Status::Submitted, Actor::Shopper, c.now));
-            for t in lifecycle(c)?.history {
-                events.push((id, Some(t.from), t.to, t.by, t.at));
+            for &(from, to, by, at) in &cases[i].events {
+                events.push((id, from, to, by, at));
             }
         }
         let mut insert = sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO case_events (case_id, from_status, to_status, actor, at) VALUES {}",
-            placeholders(events.len(), 5)
+            placeholders(w.engine, events.len(), 5)
         )));
         for (id, from, to, by, at) in events {
             insert = insert
@@ -474,16 +561,22 @@ impl Store {
         }
         insert.execute(&mut *w.tx).await?;
 
-        // What the merchant's webhooks are sent.
-        let mut created = Vec::with_capacity(made.len());
-        for &(i, _, ref case) in &made {
-            created.push((
-                "case.created",
-                created_event(cases[i], case, assignees[i].as_deref()),
-                cases[i].now,
-            ));
+        // What the merchant's webhooks are sent, if it has any.
+        let endpoints: i64 = sqlx::query("SELECT COUNT(*) FROM webhooks WHERE disabled_at IS NULL")
+            .fetch_one(&mut *w.tx)
+            .await?
+            .try_get(0)?;
+        if endpoints > 0 {
+            let mut created = Vec::with_capacity(made.len());
+            for &(i, _, ref case) in &made {
+                created.push((
+                    "case.created",
+                    created_event(cases[i], case, assignees[i].as_deref()),
+                    cases[i].now,
+                ));
+            }
+            super::webhooks::enqueue_many(&mut w, created).await?;
         }
-        super::webhooks::enqueue_many(&mut w, created).await?;
         w.commit().await?;
 
         let mut answers: Vec<Option<Result<StoredCase, Conflict>>> =
@@ -498,12 +591,25 @@ impl Store {
     }
 }
 
-/// `$first, …` for `n` values.
-fn list(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Rows of `sql` with `values` bound to its placeholders in order, in the group's transaction.
+async fn fetch(
+    w: &mut super::WriteTx,
+    sql: String,
+    values: &[&str],
+) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for v in values {
+        query = query.bind(*v);
+    }
+    query.fetch_all(&mut *w.tx).await
+}
+
+/// `$1, …` for `n` values (`?, …` on SQLite, see [`placeholders`]).
+fn list(engine: super::Engine, n: usize) -> String {
+    placeholders(engine, 1, n)
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .to_string()
 }
 
 /// Each value once, in first-seen order.
@@ -514,21 +620,6 @@ fn dedup<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
 
 fn kind(c: &NewCase) -> &'static str {
     c.accepted.draft.case_type.kind().code()
-}
-
-/// The case's lifecycle as submitted: under review at once when a rule asks for a person.
-fn lifecycle(c: &NewCase) -> Result<Lifecycle, DbError> {
-    let mut lifecycle = Lifecycle::new(c.now);
-    if c.accepted.needs_review {
-        lifecycle
-            .apply(Status::UnderReview, Actor::System, c.now)
-            .map_err(|e| DbError(e.to_string()))?;
-    }
-    Ok(lifecycle)
-}
-
-fn status(c: &NewCase) -> Result<Status, DbError> {
-    Ok(lifecycle(c)?.status())
 }
 
 /// The `case.created` event's data: the case by its tracking number and order, never the

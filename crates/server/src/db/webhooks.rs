@@ -102,7 +102,7 @@ pub(crate) async fn enqueue_many(
                 v.column4
          FROM webhooks w CROSS JOIN (VALUES {}) AS v
          WHERE w.disabled_at IS NULL",
-        super::placeholders(events.len(), 4)
+        super::placeholders(w.engine, events.len(), 4)
     )));
     for (event, data, now) in events {
         let payload = serde_json::json!({
