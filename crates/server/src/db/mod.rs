@@ -266,6 +266,54 @@ impl Drop for Scratch {
     }
 }
 
+/// Copies SQLite's WAL back into the database file every [`CHECKPOINT_EVERY`], on a
+/// connection of its own, while writers go on appending (a passive checkpoint takes no write
+/// lock). Under steady writes such a checkpoint never catches up with the last frames, and
+/// only one that does lets the next writer start the WAL again from its beginning: once the
+/// WAL is [`RESTART_AT`] pages long, right after a passive checkpoint has copied nearly all
+/// of it, writers of this process are held back for the rest (see [`restart_wal`]). Runs as
+/// long as the case writer does.
+pub(crate) async fn checkpoints(store: Store) {
+    let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let passive = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .fetch_one(&store.pool)
+            .await
+            .and_then(|row| row.try_get::<i64, _>(1));
+        let done = match passive {
+            Ok(frames) if frames > RESTART_AT => restart_wal(&store).await,
+            Ok(_) => Ok(()),
+            Err(e) => Err(e.into()),
+        };
+        if let Err(e) = done {
+            eprintln!("aftersales: WAL checkpoint failed (tried again shortly): {e}");
+        }
+    }
+}
+
+/// Copies the rest of the WAL, waiting for readers on older snapshots and holding other
+/// writers of this process back meanwhile, so that the next write starts the WAL afresh.
+async fn restart_wal(store: &Store) -> Result<(), DbError> {
+    let _gate = match &store.write_gate {
+        Some(g) => Some(g.clone().lock_owned().await),
+        None => None,
+    };
+    sqlx::query("PRAGMA wal_checkpoint(RESTART)")
+        .fetch_all(&store.pool)
+        .await?;
+    Ok(())
+}
+
+/// How often the WAL is checkpointed.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The WAL's length (in pages) past which it is restarted: 256 MB, a few seconds of writes
+/// at full load (each restart is a short stall: it waits for readers and syncs, so not too
+/// often); afterwards the file is cut back to 64 MB.
+const RESTART_AT: i64 = 65_536;
+
 /// `sqlite:` URL of a file path (`?` and `#` in names are escaped), created if missing.
 fn sqlite_url(path: &Path) -> String {
     let mut url = String::from("sqlite:");
@@ -363,9 +411,19 @@ impl Store {
         if engine == Engine::Sqlite {
             // Safe with WAL (a power cut may lose the last commits, never corrupt the file),
             // and it skips an fsync per commit.
+            // No connection checkpoints the WAL when it commits (the one that happens to
+            // cross 1,000 pages would stall for the copy and its fsyncs, with every shopper
+            // behind it): [`checkpoints`] does, beside the writers.
             options = options.after_connect(|conn, _| {
                 Box::pin(async move {
                     sqlx::query("PRAGMA synchronous = NORMAL")
+                        .execute(&mut *conn)
+                        .await?;
+                    sqlx::query("PRAGMA wal_autocheckpoint = 0")
+                        .execute(&mut *conn)
+                        .await?;
+                    // After a restart the WAL file is cut back to 64 MB.
+                    sqlx::query("PRAGMA journal_size_limit = 67108864")
                         .execute(&mut *conn)
                         .await?;
                     Ok(())

@@ -128,6 +128,8 @@ pub(super) fn start(store: &Store) -> Queue {
 }
 
 async fn write_groups(store: Store, mut rx: mpsc::Receiver<Job>) {
+    let checkpoints = (store.engine == super::Engine::Sqlite)
+        .then(|| tokio::spawn(super::checkpoints(store.clone())));
     while let Some(first) = rx.recv().await {
         let mut lines = first.case.accepted.draft.lines.len();
         let mut group = vec![first];
@@ -137,6 +139,9 @@ async fn write_groups(store: Store, mut rx: mpsc::Receiver<Job>) {
             group.push(job);
         }
         store.write_group(group).await;
+    }
+    if let Some(c) = checkpoints {
+        c.abort();
     }
 }
 
