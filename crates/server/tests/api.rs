@@ -1059,3 +1059,68 @@ async fn past_the_connection_cap_new_connections_are_closed_and_the_held_ones_st
     let (status, _) = s.get("/v1/health").await;
     assert_eq!(status, 200);
 }
+
+#[tokio::test]
+async fn a_burst_of_cases_is_stored_in_groups_and_still_holds_to_the_units_and_the_limit() {
+    use aftersales_server::limits::RateLimits;
+    let s = start_limited(
+        t(NOW),
+        RateLimits {
+            open_per_kind: 3,
+            ..RateLimits::default()
+        },
+    )
+    .await;
+    let send = |body: Value, key: String| {
+        let (c, url) = (s.client.clone(), format!("{}/v1/cases", s.base));
+        async move {
+            let r = c
+                .post(url)
+                .header("idempotency-key", key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    // Order 1001's kettle is 1 unit: 12 shoppers' tabs ask for it at once, and
+    // questions (no units) come with them, more than the limit of 3 open ones.
+    let returns = (0..12).map(|n| send(return_body("1001-1", 1), format!("r-{n}")));
+    let questions = (0..9).map(|n| {
+        let body = json!({"order_number": "1002", "email": "sam@example.com", "case": {
+            "type": "question", "description": format!("Question number {n}")}});
+        send(body, format!("q-{n}"))
+    });
+    let answers = futures_join_all(returns.chain(questions).map(Box::pin)).await;
+    let count = |range: std::ops::Range<usize>, status: u16, code: Option<&str>| {
+        answers[range]
+            .iter()
+            .filter(|(st, body)| *st == status && body["error"]["code"].as_str() == code)
+            .count()
+    };
+    assert_eq!(count(0..12, 201, None), 1, "{answers:?}");
+    assert_eq!(
+        count(0..12, 422, Some("invalid_quantity")),
+        11,
+        "{answers:?}"
+    );
+    assert_eq!(count(12..21, 201, None), 3, "{answers:?}");
+    assert_eq!(count(12..21, 422, Some("too_many_open_requests")), 6);
+    // Every stored one is a different case, and a retry of one gets its own first answer.
+    let numbers: std::collections::BTreeSet<_> = answers
+        .iter()
+        .filter_map(|(_, b)| b["tracking_number"].as_str())
+        .collect();
+    assert_eq!(numbers.len(), 4);
+    let (i, first) = answers[..12]
+        .iter()
+        .position(|(st, _)| *st == 201)
+        .map(|i| (i, &answers[i].1))
+        .unwrap();
+    let (status, again) = send(return_body("1001-1", 1), format!("r-{i}")).await;
+    assert_eq!(
+        (status, &again["tracking_number"]),
+        (201, &first["tracking_number"])
+    );
+}
