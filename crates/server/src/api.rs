@@ -85,6 +85,9 @@ impl AppState {
     /// Sends a notification off the request's path: the outbox is slow I/O and never runs
     /// under the database lock; a failure is logged, the request still succeeds.
     pub(crate) fn notify(&self, n: crate::notify::Notification) {
+        if !self.notifier.sends() {
+            return;
+        }
         let notifier = self.notifier.clone();
         tokio::task::spawn_blocking(move || {
             if let Err(e) = notifier.send(&n) {

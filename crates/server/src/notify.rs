@@ -47,6 +47,12 @@ pub trait Notifier: Send + Sync {
     /// # Errors
     /// What went wrong.
     fn send(&self, n: &Notification) -> Result<(), String>;
+
+    /// Whether it sends anything at all: when not, no notification is made or handed to a
+    /// thread for it.
+    fn sends(&self) -> bool {
+        true
+    }
 }
 
 /// Appends every notification as one JSON line to a file.
@@ -85,5 +91,9 @@ pub struct Silent;
 impl Notifier for Silent {
     fn send(&self, _: &Notification) -> Result<(), String> {
         Ok(())
+    }
+
+    fn sends(&self) -> bool {
+        false
     }
 }

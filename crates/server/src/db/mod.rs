@@ -234,8 +234,8 @@ pub struct Store {
 /// A write transaction: `BEGIN IMMEDIATE` on SQLite (the write lock is taken first, so a
 /// read-then-write cannot fail half-way), `BEGIN` on PostgreSQL (row locks and conditional
 /// updates keep claims exact).
-pub(crate) struct WriteTx {
-    pub(crate) tx: sqlx::Transaction<'static, sqlx::Any>,
+pub(crate) struct WriteTx<'c> {
+    pub(crate) tx: sqlx::Transaction<'c, sqlx::Any>,
     pub(crate) engine: Engine,
     _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
     /// Whether the transaction queued a webhook delivery: the sender is woken on commit.
@@ -243,7 +243,7 @@ pub(crate) struct WriteTx {
     wake: Arc<tokio::sync::Notify>,
 }
 
-impl WriteTx {
+impl WriteTx<'_> {
     pub(crate) async fn commit(self) -> Result<(), DbError> {
         self.tx.commit().await?;
         if self.queued {
@@ -496,14 +496,25 @@ impl Store {
     }
 
     /// Begins a write transaction (see [`WriteTx`]).
-    pub(crate) async fn write(&self) -> Result<WriteTx, DbError> {
+    pub(crate) async fn write(&self) -> Result<WriteTx<'static>, DbError> {
+        self.write_on(None).await
+    }
+
+    /// Begins a write transaction on `conn`, or else on a connection of the pool.
+    pub(crate) async fn write_on<'c>(
+        &self,
+        conn: Option<&'c mut sqlx::AnyConnection>,
+    ) -> Result<WriteTx<'c>, DbError> {
+        use sqlx::Connection;
         let gate = match &self.write_gate {
             Some(g) => Some(g.clone().lock_owned().await),
             None => None,
         };
-        let tx = match self.engine {
-            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Engine::Postgres => self.pool.begin().await?,
+        let tx = match (self.engine, conn) {
+            (Engine::Sqlite, Some(c)) => c.begin_with("BEGIN IMMEDIATE").await?,
+            (Engine::Sqlite, None) => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            (Engine::Postgres, Some(c)) => c.begin().await?,
+            (Engine::Postgres, None) => self.pool.begin().await?,
         };
         Ok(WriteTx {
             tx,
@@ -842,7 +853,7 @@ fn placeholders(engine: Engine, rows: usize, cols: usize) -> String {
 
 /// Takes `units` off a line if that many remain; `false` (nothing changed) when they do not.
 pub(crate) async fn claim(
-    w: &mut WriteTx,
+    w: &mut WriteTx<'_>,
     order_number: &str,
     line_id: &str,
     units: i64,
@@ -860,7 +871,7 @@ pub(crate) async fn claim(
 }
 
 /// Gives a case's units back to their lines (a rejected or withdrawn case).
-pub(crate) async fn release(w: &mut WriteTx, case_id: i64) -> Result<(), DbError> {
+pub(crate) async fn release(w: &mut WriteTx<'_>, case_id: i64) -> Result<(), DbError> {
     sqlx::query(
         "UPDATE order_lines SET claimed = CASE WHEN claimed > cl.quantity THEN claimed - cl.quantity ELSE 0 END
          FROM case_lines cl JOIN cases c ON c.id = cl.case_id
@@ -900,7 +911,7 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, DbError> {
 /// Inserts or replaces an order and its lines inside the caller's transaction, after checking
 /// the snapshot ([`Order::validate`]); its lines' claimed units are counted again from its
 /// cases and withdrawals. Answers whether the order existed.
-async fn put_order(w: &mut WriteTx, order: &Order, email: &str) -> Result<bool, DbError> {
+async fn put_order(w: &mut WriteTx<'_>, order: &Order, email: &str) -> Result<bool, DbError> {
     if let Err(problems) = order.validate() {
         let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
         return Err(DbError(format!(

@@ -130,7 +130,13 @@ pub(super) fn start(store: &Store) -> Queue {
 async fn write_groups(store: Store, mut rx: mpsc::Receiver<Job>) {
     let checkpoints = (store.engine == super::Engine::Sqlite)
         .then(|| tokio::spawn(super::checkpoints(store.clone())));
+    // On SQLite the writer keeps a connection of its own: the pages it writes stay in that
+    // connection's cache from one group to the next (another connection's commit empties it).
+    let mut own: Option<sqlx::pool::PoolConnection<sqlx::Any>> = None;
     while let Some(first) = rx.recv().await {
+        if own.is_none() && store.engine == super::Engine::Sqlite {
+            own = store.pool.acquire().await.ok();
+        }
         let mut lines = first.case.accepted.draft.lines.len();
         let mut group = vec![first];
         while group.len() < MAX_GROUP && lines < MAX_GROUP_LINES {
@@ -138,7 +144,7 @@ async fn write_groups(store: Store, mut rx: mpsc::Receiver<Job>) {
             lines += job.case.accepted.draft.lines.len();
             group.push(job);
         }
-        store.write_group(group).await;
+        store.write_group(group, &mut own).await;
     }
     if let Some(c) = checkpoints {
         c.abort();
@@ -212,9 +218,18 @@ impl Store {
     }
 
     /// Writes a group; if it is undone as a whole, writes its cases one by one.
-    async fn write_group(&self, group: Vec<Job>) {
+    async fn write_group(
+        &self,
+        group: Vec<Job>,
+        own: &mut Option<sqlx::pool::PoolConnection<sqlx::Any>>,
+    ) {
         let cases: Vec<&Queued> = group.iter().map(|j| &j.case).collect();
-        let answers = match self.try_group(&cases).await {
+        let first = self.try_group(own.as_deref_mut(), &cases).await;
+        if matches!(first, Err(Undone::Db(_))) {
+            // A connection that failed is not trusted again.
+            *own = None;
+        }
+        let answers = match first {
             Ok(stored) => stored.into_iter().map(Ok).collect(),
             Err(undone) if group.len() == 1 => vec![match undone {
                 Undone::Conflict(c) => Ok(Err(c)),
@@ -223,7 +238,7 @@ impl Store {
             Err(_) => {
                 let mut answers = Vec::with_capacity(cases.len());
                 for case in &cases {
-                    answers.push(match self.try_group(&[case]).await {
+                    answers.push(match self.try_group(None, &[case]).await {
                         Ok(mut stored) => Ok(stored.remove(0)),
                         Err(Undone::Conflict(c)) => Ok(Err(c)),
                         Err(Undone::Db(e)) => Err(e),
@@ -243,10 +258,11 @@ impl Store {
     /// whole is undone.
     async fn try_group(
         &self,
+        conn: Option<&mut sqlx::AnyConnection>,
         cases: &[&Queued],
     ) -> Result<Vec<Result<StoredCase, Conflict>>, Undone> {
         let mut outcome: Vec<Option<Conflict>> = vec![None; cases.len()];
-        let mut w = self.write().await?;
+        let mut w = self.write_on(conn).await?;
         let lock = match self.engine {
             super::Engine::Sqlite => "",
             super::Engine::Postgres => " FOR UPDATE",
@@ -598,7 +614,7 @@ impl Store {
 
 /// Rows of `sql` with `values` bound to its placeholders in order, in the group's transaction.
 async fn fetch(
-    w: &mut super::WriteTx,
+    w: &mut super::WriteTx<'_>,
     sql: String,
     values: &[&str],
 ) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {

@@ -79,7 +79,7 @@ pub enum Outcome {
 /// Queues `event` with `data` for every endpoint, inside the caller's transaction: it is sent
 /// if and only if the change commits.
 pub(crate) async fn enqueue(
-    w: &mut WriteTx,
+    w: &mut WriteTx<'_>,
     event: &str,
     data: serde_json::Value,
     now: DateTime<Utc>,
@@ -89,7 +89,7 @@ pub(crate) async fn enqueue(
 
 /// Queues several events (each its type, data and time) for every endpoint in one statement.
 pub(crate) async fn enqueue_many(
-    w: &mut WriteTx,
+    w: &mut WriteTx<'_>,
     events: Vec<(&str, serde_json::Value, DateTime<Utc>)>,
 ) -> Result<(), DbError> {
     if events.is_empty() {
