@@ -1100,8 +1100,10 @@ async fn a_burst_of_cases_is_stored_in_groups_and_still_holds_to_the_units_and_t
             .count()
     };
     assert_eq!(count(0..12, 201, None), 1, "{answers:?}");
+    // Refused by the group (an earlier case of it took the unit) or, once that committed, by
+    // the engine's own check.
     assert_eq!(
-        count(0..12, 422, Some("invalid_quantity")),
+        count(0..12, 422, Some("invalid_quantity")) + count(0..12, 422, Some("fully_claimed")),
         11,
         "{answers:?}"
     );
