@@ -326,6 +326,42 @@ fn a_running_key_is_held_until_its_request_ends() {
     assert!(running.start("1001", "k").is_some(), "free again");
 }
 
+/// A server whose orders take at most `n` open cases of one type.
+async fn start_with_open_limit(n: u32) -> common::Server {
+    start_limited(
+        t(NOW),
+        aftersales_server::limits::RateLimits {
+            open_per_kind: n,
+            ..aftersales_server::limits::RateLimits::default()
+        },
+    )
+    .await
+}
+
+/// `POST /v1/cases` with an idempotency key, as a future that can run beside others: the
+/// status and the body.
+fn keyed_case(
+    s: &common::Server,
+    body: Value,
+    key: &str,
+) -> impl std::future::Future<Output = (u16, Value)> + Send + 'static {
+    let (c, url, key) = (
+        s.client.clone(),
+        format!("{}/v1/cases", s.base),
+        key.to_string(),
+    );
+    async move {
+        let r = c
+            .post(url)
+            .header("idempotency-key", key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json::<Value>().await.unwrap())
+    }
+}
+
 /// Runs futures at once on the test's runtime and collects their outputs in order.
 async fn futures_join_all<F: std::future::Future + Send + 'static>(
     futures: impl IntoIterator<Item = F>,
@@ -906,32 +942,12 @@ async fn every_api_answer_is_json_uncached_and_unsniffed_with_or_without_assets(
 
 #[tokio::test]
 async fn an_order_takes_only_so_many_open_cases_of_one_type() {
-    use aftersales_server::limits::RateLimits;
-    let s = start_limited(
-        t(NOW),
-        RateLimits {
-            open_per_kind: 2,
-            ..RateLimits::default()
-        },
-    )
-    .await;
+    let s = start_with_open_limit(2).await;
     let case = |kind: &str, n: u32| {
         json!({"order_number": "1002", "email": "sam@example.com", "case": {
             "type": kind, "description": format!("Question number {n}"), "about": "service"}})
     };
-    let keyed = |body: Value, key: &'static str| {
-        let (c, url) = (s.client.clone(), format!("{}/v1/cases", s.base));
-        async move {
-            let r = c
-                .post(url)
-                .header("idempotency-key", key)
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            (r.status().as_u16(), r.json::<Value>().await.unwrap())
-        }
-    };
+    let keyed = |body: Value, key: &str| keyed_case(&s, body, key);
     let question = |n: u32| {
         let mut b = case("question", n);
         b["case"].as_object_mut().unwrap().remove("about");
@@ -1062,28 +1078,8 @@ async fn past_the_connection_cap_new_connections_are_closed_and_the_held_ones_st
 
 #[tokio::test]
 async fn a_burst_of_cases_is_stored_in_groups_and_still_holds_to_the_units_and_the_limit() {
-    use aftersales_server::limits::RateLimits;
-    let s = start_limited(
-        t(NOW),
-        RateLimits {
-            open_per_kind: 3,
-            ..RateLimits::default()
-        },
-    )
-    .await;
-    let send = |body: Value, key: String| {
-        let (c, url) = (s.client.clone(), format!("{}/v1/cases", s.base));
-        async move {
-            let r = c
-                .post(url)
-                .header("idempotency-key", key)
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            (r.status().as_u16(), r.json::<Value>().await.unwrap())
-        }
-    };
+    let s = start_with_open_limit(3).await;
+    let send = |body: Value, key: String| keyed_case(&s, body, &key);
     // Order 1001's kettle is 1 unit: 12 shoppers' tabs ask for it at once, and
     // questions (no units) come with them, more than the limit of 3 open ones.
     let returns = (0..12).map(|n| send(return_body("1001-1", 1), format!("r-{n}")));
