@@ -648,26 +648,6 @@ impl Store {
         }))
     }
 
-    /// How many open cases of `kind` the order has (not rejected, withdrawn, confirmed or
-    /// closed).
-    pub async fn open_case_count(
-        &self,
-        order_number: &str,
-        kind: CaseKind,
-    ) -> Result<u32, DbError> {
-        let n: i64 = sqlx::query(
-            "SELECT COUNT(*) FROM cases
-             WHERE order_number = $1 AND kind = $2
-               AND status NOT IN ('rejected', 'withdrawn', 'confirmed_by_shopper', 'closed')",
-        )
-        .bind(order_number)
-        .bind(kind.code())
-        .fetch_one(&self.pool)
-        .await?
-        .try_get(0)?;
-        Ok(u32::try_from(n).unwrap_or(u32::MAX))
-    }
-
     /// Requests still open on an order (not rejected, withdrawn, confirmed or closed), newest
     /// first, at most 50.
     pub async fn open_cases(&self, order_number: &str) -> Result<Vec<OpenCase>, DbError> {
