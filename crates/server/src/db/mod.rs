@@ -7,7 +7,6 @@
 //! SQLite runs on sqlx's own worker threads, PostgreSQL over the network.
 
 use aftersales_core::api::{OpenCase, OpenLine};
-use aftersales_core::case::CaseKind;
 use aftersales_core::commitment::DueTimes;
 use aftersales_core::lifecycle::Status;
 use aftersales_core::money::Currency;
