@@ -295,10 +295,7 @@ pub(crate) async fn checkpoints(store: Store) {
 /// Copies the rest of the WAL, waiting for readers on older snapshots and holding other
 /// writers of this process back meanwhile, so that the next write starts the WAL afresh.
 async fn restart_wal(store: &Store) -> Result<(), DbError> {
-    let _gate = match &store.write_gate {
-        Some(g) => Some(g.clone().lock_owned().await),
-        None => None,
-    };
+    let _gate = store.hold_writers().await;
     sqlx::query("PRAGMA wal_checkpoint(RESTART)")
         .fetch_all(&store.pool)
         .await?;
@@ -494,6 +491,15 @@ impl Store {
         })
     }
 
+    /// Waits for this process's turn to write (SQLite's one writer; none on PostgreSQL) and
+    /// holds it until the guard is dropped.
+    async fn hold_writers(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        match &self.write_gate {
+            Some(g) => Some(g.clone().lock_owned().await),
+            None => None,
+        }
+    }
+
     /// Begins a write transaction (see [`WriteTx`]).
     pub(crate) async fn write(&self) -> Result<WriteTx<'static>, DbError> {
         self.write_on(None).await
@@ -505,10 +511,7 @@ impl Store {
         conn: Option<&'c mut sqlx::AnyConnection>,
     ) -> Result<WriteTx<'c>, DbError> {
         use sqlx::Connection;
-        let gate = match &self.write_gate {
-            Some(g) => Some(g.clone().lock_owned().await),
-            None => None,
-        };
+        let gate = self.hold_writers().await;
         let tx = match (self.engine, conn) {
             (Engine::Sqlite, Some(c)) => c.begin_with("BEGIN IMMEDIATE").await?,
             (Engine::Sqlite, None) => self.pool.begin_with("BEGIN IMMEDIATE").await?,

@@ -159,6 +159,16 @@ enum Undone {
     Db(DbError),
 }
 
+impl Undone {
+    /// What a case alone is answered when its transaction is undone.
+    fn answer(self) -> Stored {
+        match self {
+            Undone::Conflict(c) => Ok(Err(c)),
+            Undone::Db(e) => Err(e),
+        }
+    }
+}
+
 impl From<DbError> for Undone {
     fn from(e: DbError) -> Self {
         Undone::Db(e)
@@ -231,17 +241,13 @@ impl Store {
         }
         let answers = match first {
             Ok(stored) => stored.into_iter().map(Ok).collect(),
-            Err(undone) if group.len() == 1 => vec![match undone {
-                Undone::Conflict(c) => Ok(Err(c)),
-                Undone::Db(e) => Err(e),
-            }],
+            Err(undone) if group.len() == 1 => vec![undone.answer()],
             Err(_) => {
                 let mut answers = Vec::with_capacity(cases.len());
                 for case in &cases {
                     answers.push(match self.try_group(None, &[case]).await {
                         Ok(mut stored) => Ok(stored.remove(0)),
-                        Err(Undone::Conflict(c)) => Ok(Err(c)),
-                        Err(Undone::Db(e)) => Err(e),
+                        Err(undone) => undone.answer(),
                     });
                 }
                 answers
