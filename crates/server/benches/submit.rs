@@ -177,6 +177,18 @@ async fn run(
     result
 }
 
+/// CPU seconds a process has used so far (user and system, all its threads), from Linux's
+/// `/proc/PID/stat`; `None` elsewhere.
+fn cpu_seconds(pid: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces) closed by the last ')'.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let ticks = |i: usize| fields.get(i)?.parse::<f64>().ok();
+    // utime and stime are fields 14 and 15 of the line, in USER_HZ (100 on Linux).
+    Some((ticks(11)? + ticks(12)?) / 100.0)
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -231,8 +243,12 @@ fn main() {
     );
     let server = process::serve(&bin, &db, &[]);
     let next = Arc::new(AtomicU64::new(0));
-    println!("{label}: clients | cases/s | p50 ms | p99 ms | refused | hostile requests");
+    println!(
+        "{label}: clients | cases/s | p50 ms | p99 ms | refused | hostile requests | CPU ms/case server, bench"
+    );
+    let server_pid = server.child.id().to_string();
     for (clients, hostile) in [(1, false), (8, false), (32, false), (32, true)] {
+        let cpu_before = (cpu_seconds(&server_pid), cpu_seconds("self"));
         let r = runtime.block_on(run(
             &server.base,
             clients,
@@ -241,10 +257,23 @@ fn main() {
             next.clone(),
             hostile,
         ));
+        // CPU per case stored: steadier than cases/s on a shared machine, where another
+        // tenant's load moves the throughput of a run by ±10 %.
+        let per_case = |before: Option<f64>, pid: &str| match (before, cpu_seconds(pid)) {
+            (Some(b), Some(a)) if r.created > 0 => {
+                format!("{:.2}", (a - b) * 1e3 / r.created as f64)
+            }
+            _ => "-".into(),
+        };
+        let cpu = format!(
+            "{}, {}",
+            per_case(cpu_before.0, &server_pid),
+            per_case(cpu_before.1, "self")
+        );
         let mut lat = r.latencies;
         lat.sort();
         println!(
-            "{label}: {:>7} | {:>7.0} | {:>6.1} | {:>6.1} | {:>7} | {}",
+            "{label}: {:>7} | {:>7.0} | {:>6.1} | {:>6.1} | {:>7} | {:>16} | {}",
             if hostile {
                 format!("{clients}+1")
             } else {
@@ -259,6 +288,7 @@ fn main() {
             } else {
                 "-".into()
             },
+            cpu,
         );
     }
     drop(server);

@@ -6,7 +6,8 @@ use std::process::{Child, Command, Stdio};
 
 /// A running server.
 pub struct Process {
-    child: Child,
+    /// The server's process (the load bench reads its CPU time).
+    pub child: Child,
     /// `http://127.0.0.1:PORT`.
     pub base: String,
 }
