@@ -112,6 +112,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "assignment",
         include_str!("../../migrations/sqlite/0010_assignment.sql"),
     ),
+    (
+        11,
+        "one_index_per_order",
+        include_str!("../../migrations/sqlite/0011_one_index_per_order.sql"),
+    ),
 ];
 
 /// PostgreSQL's schema: its first migration is SQLite's 1 to 8 at once, numbered 8, so every
@@ -131,6 +136,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         10,
         "assignment",
         include_str!("../../migrations/postgres/0010_assignment.sql"),
+    ),
+    (
+        11,
+        "one_index_per_order",
+        include_str!("../../migrations/postgres/0011_one_index_per_order.sql"),
     ),
 ];
 
@@ -413,6 +423,11 @@ impl Store {
             options = options.after_connect(|conn, _| {
                 Box::pin(async move {
                     sqlx::query("PRAGMA synchronous = NORMAL")
+                        .execute(&mut *conn)
+                        .await?;
+                    // A statement's scratch tables (a group's VALUES list, a sort) in memory:
+                    // as files they were made and unlinked in /var/tmp at every group.
+                    sqlx::query("PRAGMA temp_store = MEMORY")
                         .execute(&mut *conn)
                         .await?;
                     sqlx::query("PRAGMA wal_autocheckpoint = 0")

@@ -274,8 +274,10 @@ impl Store {
             super::Engine::Postgres => " FOR UPDATE",
         };
 
-        // What the group's checks need, read at once: the units left on its orders' lines,
-        // its photos not yet in a case, and its orders' open cases per type.
+        // What the group needs to know, read in one statement (each statement is a round trip
+        // while the write lock is held): the units left on its orders' lines, its photos not
+        // yet in a case, its orders' open cases per type, whether the shop has webhooks, and
+        // which case types have an assignment rule.
         let claims = |i: usize| cases[i].accepted.draft.case_type.kind().claims_units();
         let photos = |i: usize| {
             cases[i]
@@ -286,49 +288,63 @@ impl Store {
                 .filter(|e| e.kind == EvidenceKind::Photo)
                 .map(|e| e.reference.as_str())
         };
-        let mut left: HashMap<(String, String), i64> = HashMap::new();
+        let mut read = Read::new(w.engine);
         let orders = dedup(
             (0..cases.len())
                 .filter(|&i| claims(i))
                 .map(|i| cases[i].order.number.as_str()),
         );
         if !orders.is_empty() {
-            let sql = format!(
-                "SELECT order_number, line_id, quantity - claimed FROM order_lines
-                 WHERE order_number IN ({}) ORDER BY order_number, line_id{lock}",
-                list(w.engine, orders.len())
-            );
-            for row in fetch(&mut w, sql, &orders).await? {
-                left.insert((row.try_get(0)?, row.try_get(1)?), row.try_get(2)?);
-            }
+            let list = read.list(&orders);
+            read.with(format!(
+                "units AS (SELECT order_number, line_id, quantity - claimed AS n FROM order_lines
+                 WHERE order_number IN ({list}) ORDER BY order_number, line_id{lock})"
+            ));
+            read.select("SELECT 'u', order_number, line_id, CAST(n AS BIGINT) FROM units".into());
         }
-        let mut free: HashMap<String, String> = HashMap::new();
         let ids = dedup((0..cases.len()).flat_map(photos));
         if !ids.is_empty() {
-            let sql = format!(
-                "SELECT id, order_number FROM evidence WHERE case_id IS NULL AND id IN ({}){lock}",
-                list(w.engine, ids.len())
-            );
-            for row in fetch(&mut w, sql, &ids).await? {
-                free.insert(row.try_get(0)?, row.try_get(1)?);
-            }
+            let list = read.list(&ids);
+            read.with(format!(
+                "photos AS (SELECT id, order_number FROM evidence
+                 WHERE case_id IS NULL AND id IN ({list}){lock})"
+            ));
+            read.select("SELECT 'p', id, order_number, CAST(0 AS BIGINT) FROM photos".into());
         }
-        let mut open: HashMap<(String, String), i64> = HashMap::new();
         let orders = dedup(
             (0..cases.len())
                 .filter(|&i| cases[i].open_limit.is_some())
                 .map(|i| cases[i].order.number.as_str()),
         );
         if !orders.is_empty() {
-            let sql = format!(
-                "SELECT order_number, kind, COUNT(*) FROM cases
-                 WHERE order_number IN ({})
+            let list = read.list(&orders);
+            read.select(format!(
+                "SELECT 'o', order_number, kind, COUNT(*) FROM cases
+                 WHERE order_number IN ({list})
                    AND status NOT IN ('rejected', 'withdrawn', 'confirmed_by_shopper', 'closed')
-                 GROUP BY order_number, kind",
-                list(w.engine, orders.len())
+                 GROUP BY order_number, kind"
+            ));
+        }
+        read.select("SELECT 'w', '', '', COUNT(*) FROM webhooks WHERE disabled_at IS NULL".into());
+        read.select("SELECT 'r', kind, '', CAST(0 AS BIGINT) FROM assignment_rules".into());
+        let mut left: HashMap<(String, String), i64> = HashMap::new();
+        let mut free: HashMap<String, String> = HashMap::new();
+        let mut open: HashMap<(String, String), i64> = HashMap::new();
+        let mut endpoints = 0;
+        let mut ruled: HashSet<String> = HashSet::new();
+        for row in read.fetch(&mut w).await? {
+            let (tag, a, b, n): (String, String, String, i64) = (
+                row.try_get(0)?,
+                row.try_get(1)?,
+                row.try_get(2)?,
+                row.try_get(3)?,
             );
-            for row in fetch(&mut w, sql, &orders).await? {
-                open.insert((row.try_get(0)?, row.try_get(1)?), row.try_get(2)?);
+            match tag.as_str() {
+                "u" => drop(left.insert((a, b), n)),
+                "p" => drop(free.insert(a, b)),
+                "o" => drop(open.insert((a, b), n)),
+                "w" => endpoints = n,
+                _ => drop(ruled.insert(a)),
             }
         }
 
@@ -416,7 +432,12 @@ impl Store {
 
         // Round-robin assignment: each rule's turn moves once for all its cases in the group.
         let mut assignees: Vec<Option<String>> = vec![None; cases.len()];
-        let kinds: Vec<&str> = dedup(stored.iter().map(|&i| kind(cases[i])));
+        let kinds: Vec<&str> = dedup(
+            stored
+                .iter()
+                .map(|&i| kind(cases[i]))
+                .filter(|k| ruled.contains(*k)),
+        );
         for k in kinds {
             let of_kind: Vec<usize> = stored
                 .iter()
@@ -589,10 +610,6 @@ impl Store {
         insert.execute(&mut *w.tx).await?;
 
         // What the merchant's webhooks are sent, if it has any.
-        let endpoints: i64 = sqlx::query("SELECT COUNT(*) FROM webhooks WHERE disabled_at IS NULL")
-            .fetch_one(&mut *w.tx)
-            .await?
-            .try_get(0)?;
         if endpoints > 0 {
             let mut created = Vec::with_capacity(made.len());
             for &(i, _, ref case) in &made {
@@ -618,25 +635,64 @@ impl Store {
     }
 }
 
-/// Rows of `sql` with `values` bound to its placeholders in order, in the group's transaction.
-async fn fetch(
-    w: &mut super::WriteTx<'_>,
-    sql: String,
-    values: &[&str],
-) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for v in values {
-        query = query.bind(*v);
-    }
-    query.fetch_all(&mut *w.tx).await
+/// One statement of `WITH` parts and `UNION ALL`-ed selects of four columns (a tag, two texts, a
+/// number), its values bound in the order they were listed.
+struct Read<'a> {
+    engine: super::Engine,
+    with: Vec<String>,
+    selects: Vec<String>,
+    values: Vec<&'a str>,
 }
 
-/// `$1, …` for `n` values (`?, …` on SQLite, see [`placeholders`]).
-fn list(engine: super::Engine, n: usize) -> String {
-    placeholders(engine, 1, n)
-        .trim_start_matches('(')
-        .trim_end_matches(')')
-        .to_string()
+impl<'a> Read<'a> {
+    fn new(engine: super::Engine) -> Self {
+        Read {
+            engine,
+            with: Vec::new(),
+            selects: Vec::new(),
+            values: Vec::new(),
+        }
+    }
+
+    /// Placeholders for `values`, numbered after those listed before (`?` on SQLite, see
+    /// [`super::placeholders`]). The parts must be added in the order their values are listed.
+    fn list(&mut self, values: &[&'a str]) -> String {
+        let first = self.values.len() + 1;
+        self.values.extend_from_slice(values);
+        (first..first + values.len())
+            .map(|n| match self.engine {
+                super::Engine::Sqlite => "?".to_string(),
+                super::Engine::Postgres => format!("${n}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn with(&mut self, part: String) {
+        self.with.push(part);
+    }
+
+    fn select(&mut self, part: String) {
+        self.selects.push(part);
+    }
+
+    /// Its rows, in the group's transaction.
+    async fn fetch(
+        self,
+        w: &mut super::WriteTx<'_>,
+    ) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+        let with = if self.with.is_empty() {
+            String::new()
+        } else {
+            format!("WITH {} ", self.with.join(", "))
+        };
+        let sql = format!("{with}{}", self.selects.join(" UNION ALL "));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for v in self.values {
+            query = query.bind(v);
+        }
+        query.fetch_all(&mut *w.tx).await
+    }
 }
 
 /// Each value once, in first-seen order.
