@@ -1,8 +1,9 @@
 //! Storing submitted cases in groups: one task per server process writes every case the
 //! process accepted, taking all that queued while it wrote the last group, and stores the whole
-//! group in one write transaction with one statement per table — the claims read and decided
-//! together, then the units, the cases, their lines, their events, their assignment and their
-//! webhook deliveries each written at once. A request waits only for its own answer.
+//! group in one write transaction with one statement per table — all the group's checks need
+//! read in one statement and decided together, then the units, the cases, their lines, their
+//! events, their assignment and their webhook deliveries each written at once. A request waits
+//! only for its own answer.
 //!
 //! Why: a write transaction is one writer at a time (SQLite has one; PostgreSQL would lock the
 //! same lines), and each statement in it is a round trip (on SQLite, to sqlx's worker thread).
