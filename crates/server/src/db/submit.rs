@@ -345,7 +345,8 @@ impl Store {
                 "p" => drop(free.insert(a, b)),
                 "o" => drop(open.insert((a, b), n)),
                 "w" => endpoints = n,
-                _ => drop(ruled.insert(a)),
+                "r" => drop(ruled.insert(a)),
+                _ => {}
             }
         }
 
