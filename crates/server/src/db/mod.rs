@@ -835,14 +835,17 @@ async fn uploaded(
 /// its placeholders than on its rows.
 fn placeholders(engine: Engine, rows: usize, cols: usize) -> String {
     (0..rows)
-        .map(|r| {
-            let row: Vec<String> = (1..=cols)
-                .map(|c| match engine {
-                    Engine::Sqlite => "?".to_string(),
-                    Engine::Postgres => format!("${}", r * cols + c),
-                })
-                .collect();
-            format!("({})", row.join(", "))
+        .map(|r| format!("({})", marks(engine, r * cols + 1, cols)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `$first, …` for `n` values (`?, …` on SQLite, see [`placeholders`]).
+fn marks(engine: Engine, first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| match engine {
+            Engine::Sqlite => "?".to_string(),
+            Engine::Postgres => format!("${i}"),
         })
         .collect::<Vec<_>>()
         .join(", ")

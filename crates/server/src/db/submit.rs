@@ -656,18 +656,12 @@ impl<'a> Read<'a> {
         }
     }
 
-    /// Placeholders for `values`, numbered after those listed before (`?` on SQLite, see
-    /// [`super::placeholders`]). The parts must be added in the order their values are listed.
+    /// Placeholders for `values`, numbered after those listed before (see [`super::marks`]).
+    /// The parts must be added in the order their values are listed.
     fn list(&mut self, values: &[&'a str]) -> String {
         let first = self.values.len() + 1;
         self.values.extend_from_slice(values);
-        (first..first + values.len())
-            .map(|n| match self.engine {
-                super::Engine::Sqlite => "?".to_string(),
-                super::Engine::Postgres => format!("${n}"),
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
+        super::marks(self.engine, first, values.len())
     }
 
     fn with(&mut self, part: String) {
